@@ -1,0 +1,428 @@
+//! The per-file summary that cross-file rules work on (a page's keys, anchors and outgoing
+//! links), and the corpus-wide index that resolves links against those summaries.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
+use regex::Regex;
+
+use crate::document::{Document, LineCol};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Link,
+    Image,
+    /// A reference definition (`[label]: /target`); reference-style usages are checked here.
+    Definition,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkRecord {
+    pub kind: LinkKind,
+    pub dest: String,
+    /// Where the destination is written, for fixes that replace it.
+    pub dest_span: Range<usize>,
+}
+
+/// What the cross-file phase knows of one file once its document is dropped.
+#[derive(Debug, Clone, Default)]
+pub struct PageSummary {
+    /// The path relative to the content root, with `/` separators; `None` outside the root.
+    pub key: Option<String>,
+    /// The file's folder on disk, for links that leave the content root.
+    pub dir: PathBuf,
+    pub slug: Option<String>,
+    pub anchors: HashSet<String>,
+    /// Internal links only; external schemes are dropped at once.
+    pub links: Vec<LinkRecord>,
+    /// Line and column of every offset a link record holds, sorted by offset.
+    positions: Vec<(usize, LineCol)>,
+}
+
+static HTML_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex")
+});
+static SCHEME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9+.\-]*:").expect("valid regex"));
+
+/// Whether a link destination points inside the site (not `https:`, `mailto:`, `//host`, ...).
+pub fn is_internal(dest: &str) -> bool {
+    !dest.is_empty() && !dest.starts_with("//") && !SCHEME.is_match(dest)
+}
+
+/// GitHub's heading anchor: lowercase, punctuation dropped, letters of every script kept,
+/// spaces turned into `-`.
+pub fn github_anchor(text: &str) -> String {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+impl PageSummary {
+    /// Collects the page's anchors, and, when `collect_links` is set, its internal links.
+    pub fn build(
+        doc: &Document,
+        key: Option<String>,
+        dir: PathBuf,
+        slug_field: &str,
+        collect_links: bool,
+    ) -> Self {
+        let slug = doc
+            .frontmatter
+            .as_ref()
+            .and_then(|fm| fm.data())
+            .and_then(|data| data.str_value(slug_field))
+            .map(|slug| slug.trim_matches('/').to_string());
+        let mut summary = PageSummary {
+            key,
+            dir,
+            slug,
+            ..Default::default()
+        };
+        let mut heading: Option<(Option<String>, String)> = None;
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (event, range) in &doc.events {
+            match event {
+                Event::Start(Tag::Heading { id, .. }) => {
+                    heading = Some((id.as_ref().map(|id| id.to_string()), String::new()));
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    if let Some((_, buffer)) = heading.as_mut() {
+                        buffer.push_str(text);
+                    }
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((explicit, text)) = heading.take() {
+                        let anchor = explicit.unwrap_or_else(|| {
+                            let base = github_anchor(&text);
+                            let count = seen.entry(base.clone()).or_insert(0);
+                            let anchor = if *count == 0 {
+                                base
+                            } else {
+                                format!("{base}-{count}")
+                            };
+                            *count += 1;
+                            anchor
+                        });
+                        summary.anchors.insert(anchor);
+                    }
+                }
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    for capture in HTML_ID.captures_iter(html) {
+                        if let Some(id) = capture.get(1).or_else(|| capture.get(2)) {
+                            summary.anchors.insert(id.as_str().to_string());
+                        }
+                    }
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                })
+                | Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    ..
+                }) if collect_links
+                    && *link_type == LinkType::Inline
+                    && is_internal(dest_url) =>
+                {
+                    let kind = if matches!(event, Event::Start(Tag::Image { .. })) {
+                        LinkKind::Image
+                    } else {
+                        LinkKind::Link
+                    };
+                    summary.push_link(doc, kind, dest_url, range.clone());
+                }
+                _ => {}
+            }
+        }
+        if collect_links {
+            for definition in &doc.reference_definitions {
+                if is_internal(&definition.dest) {
+                    summary.push_link(
+                        doc,
+                        LinkKind::Definition,
+                        &definition.dest,
+                        definition.span.clone(),
+                    );
+                }
+            }
+            summary.positions.sort_unstable_by_key(|&(offset, _)| offset);
+            summary.positions.dedup_by_key(|&mut (offset, _)| offset);
+        }
+        summary
+    }
+
+    fn push_link(&mut self, doc: &Document, kind: LinkKind, dest: &str, span: Range<usize>) {
+        let dest_span = find_destination(doc.source, &span, dest);
+        for offset in [dest_span.start, dest_span.end] {
+            self.positions.push((offset, doc.line_col(offset)));
+        }
+        self.links.push(LinkRecord {
+            kind,
+            dest: dest.to_string(),
+            dest_span,
+        });
+    }
+
+    /// The line and column of an offset that one of this page's link records holds.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let index = self
+            .positions
+            .partition_point(|&(recorded, _)| recorded < offset);
+        self.positions
+            .get(index)
+            .map(|&(_, position)| position)
+            .unwrap_or_default()
+    }
+}
+
+/// Where the destination is written inside a link's source; the whole link if it cannot be
+/// found verbatim (escapes and entities change the text).
+fn find_destination(source: &str, span: &Range<usize>, dest: &str) -> Range<usize> {
+    let text = &source[span.clone()];
+    for prefix in ["](<", "](", ": <", ":<", ": ", ":"] {
+        if let Some(at) = text.rfind(&format!("{prefix}{dest}")) {
+            let start = span.start + at + prefix.len();
+            return start..start + dest.len();
+        }
+    }
+    match text.rfind(dest) {
+        Some(at) if !dest.is_empty() => span.start + at..span.start + at + dest.len(),
+        _ => span.clone(),
+    }
+}
+
+/// What a link points at once resolved.
+#[derive(Debug)]
+pub enum Target<'a> {
+    Page(&'a PageSummary),
+    /// A file that exists but is not a content page (an image, a PDF).
+    File,
+    Missing,
+}
+
+/// All pages of the corpus, by every key a link may use to reach them.
+pub struct LinkIndex<'a> {
+    root: PathBuf,
+    extensions: Vec<String>,
+    by_key: HashMap<String, &'a PageSummary>,
+    /// Keys worth suggesting for a broken link, with a mask of their characters.
+    candidates: Vec<(String, u64)>,
+}
+
+pub fn char_mask(text: &str) -> u64 {
+    text.chars().fold(0, |mask, c| mask | 1 << (c as u32 % 64))
+}
+
+impl<'a> LinkIndex<'a> {
+    pub fn new(root: &Path, extensions: &[String], pages: impl Iterator<Item = &'a PageSummary>) -> Self {
+        let mut by_key = HashMap::new();
+        let mut slugs = Vec::new();
+        for page in pages {
+            if let Some(key) = &page.key {
+                by_key.entry(key.clone()).or_insert(page);
+                if let Some((stem, _)) = key.rsplit_once('.') {
+                    by_key.entry(stem.to_string()).or_insert(page);
+                    let folder = if stem == "index" { Some("") } else { stem.strip_suffix("/index") };
+                    if let Some(folder) = folder {
+                        by_key.entry(folder.to_string()).or_insert(page);
+                    }
+                }
+            }
+            if let Some(slug) = &page.slug {
+                slugs.push((slug.clone(), page));
+            }
+        }
+        // A slug names the page it is declared on, even where a file path says otherwise.
+        for (slug, page) in slugs {
+            by_key.insert(slug, page);
+        }
+        let mut candidates: Vec<(String, u64)> = by_key
+            .keys()
+            .filter(|key| {
+                !key.is_empty() && !extensions.iter().any(|ext| key.ends_with(&format!(".{ext}")))
+            })
+            .map(|key| (key.clone(), char_mask(key)))
+            .collect();
+        candidates.sort();
+        LinkIndex {
+            root: root.to_path_buf(),
+            extensions: extensions.to_vec(),
+            by_key,
+            candidates,
+        }
+    }
+
+    pub fn page(&self, key: &str) -> Option<&'a PageSummary> {
+        self.by_key.get(key).copied()
+    }
+
+    /// Resolves a link's path part (no fragment, no query, percent-decoded) from `from`.
+    pub fn resolve(&self, from: &'a PageSummary, path: &str) -> Target<'a> {
+        if path.is_empty() {
+            return Target::Page(from);
+        }
+        let key = if let Some(absolute) = path.strip_prefix('/') {
+            normalize(None, absolute)
+        } else {
+            let base = from.key.as_deref().and_then(|key| key.rsplit_once('/')).map(|(dir, _)| dir);
+            match &from.key {
+                Some(_) => normalize(base, path),
+                None => None,
+            }
+        };
+        match key {
+            Some(key) => match self.page(&key) {
+                Some(page) => Target::Page(page),
+                None if self.root.join(&key).is_file() => Target::File,
+                None => Target::Missing,
+            },
+            // Outside the content root: only the file system can say.
+            None => {
+                let base = if path.starts_with('/') { &self.root } else { &from.dir };
+                if base.join(path.trim_start_matches('/')).is_file() {
+                    Target::File
+                } else {
+                    Target::Missing
+                }
+            }
+        }
+    }
+
+    pub fn extensions(&self) -> &[String] {
+        &self.extensions
+    }
+
+    /// The one page key clearly closest to `key`, if there is one.
+    pub fn closest_page(&self, key: &str) -> Option<&str> {
+        closest(key, self.candidates.iter().map(|(k, mask)| (k.as_str(), *mask)))
+    }
+}
+
+/// Joins `path` onto `base` and resolves `.` and `..`; `None` when it climbs out of the root.
+fn normalize(base: Option<&str>, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base
+        .map(|base| base.split('/').filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The candidate with the smallest edit distance to `target`, when it is close enough and no
+/// other candidate is as close.
+pub fn closest<'c>(target: &str, candidates: impl Iterator<Item = (&'c str, u64)>) -> Option<&'c str> {
+    let target_len = target.chars().count();
+    let max_distance = (target_len / 4).clamp(1, 3);
+    let target_mask = char_mask(target);
+    let mut best: Option<(usize, &str)> = None;
+    let mut tie = false;
+    for (candidate, mask) in candidates {
+        // Each edit changes at most two bits of the character mask: a cheap filter first.
+        if (mask ^ target_mask).count_ones() as usize > 2 * max_distance {
+            continue;
+        }
+        let len = candidate.chars().count();
+        if len.abs_diff(target_len) > max_distance {
+            continue;
+        }
+        let distance = strsim::levenshtein(target, candidate);
+        if distance == 0 || distance > max_distance {
+            continue;
+        }
+        match best {
+            Some((best_distance, _)) if distance > best_distance => {}
+            Some((best_distance, _)) if distance == best_distance => tie = true,
+            _ => {
+                best = Some((distance, candidate));
+                tie = false;
+            }
+        }
+    }
+    best.filter(|_| !tie).map(|(_, candidate)| candidate)
+}
+
+/// Splits a destination into its percent-decoded path and fragment, dropping any query.
+pub fn split_destination(dest: &str) -> (String, Option<String>) {
+    let (path, fragment) = match dest.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (dest, None),
+    };
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    (decode(path), fragment.map(decode))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_follow_github() {
+        assert_eq!(github_anchor("Første steg"), "første-steg");
+        assert_eq!(github_anchor("Fordeler og ulemper!"), "fordeler-og-ulemper");
+        assert_eq!(github_anchor("A - B"), "a---b");
+        assert_eq!(github_anchor("`code` & more"), "code--more");
+    }
+
+    #[test]
+    fn repeated_headings_are_numbered() {
+        let doc = Document::parse("# A\n\n## A\n\n## A\n\n## B {#custom}\n\n<a id=\"x\"></a>\n");
+        let page = PageSummary::build(&doc, None, PathBuf::new(), "slug", false);
+        let mut anchors: Vec<_> = page.anchors.into_iter().collect();
+        anchors.sort();
+        assert_eq!(anchors, ["a", "a-1", "a-2", "custom", "x"]);
+    }
+
+    #[test]
+    fn external_links_are_not_collected() {
+        let source = "[a](https://x.no) [b](mailto:a@b.no) [c](//cdn/x) [d](/intern) `[e](/code)`\n";
+        let doc = Document::parse(source);
+        let page = PageSummary::build(&doc, None, PathBuf::new(), "slug", true);
+        let dests: Vec<_> = page.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(dests, ["/intern"]);
+        assert_eq!(&source[page.links[0].dest_span.clone()], "/intern");
+    }
+
+    #[test]
+    fn destinations_split_and_decode() {
+        assert_eq!(
+            split_destination("/a%20b?x=1#F%C3%B8rste"),
+            ("/a b".to_string(), Some("Første".to_string()))
+        );
+    }
+
+    #[test]
+    fn normalize_stays_in_the_root() {
+        assert_eq!(normalize(Some("a/b"), "../c/./d").as_deref(), Some("a/c/d"));
+        assert_eq!(normalize(None, "../x"), None);
+    }
+
+    #[test]
+    fn closest_needs_a_clear_winner() {
+        let keys = [("jointventure", char_mask("jointventure")), ("fusjon", char_mask("fusjon"))];
+        assert_eq!(closest("jointventur", keys.into_iter()), Some("jointventure"));
+        assert_eq!(closest("aksje", keys.into_iter()), None);
+        let twins = [("ab1", char_mask("ab1")), ("ab2", char_mask("ab2"))];
+        assert_eq!(closest("ab", twins.into_iter()), None);
+    }
+}

@@ -1,0 +1,113 @@
+//! galley: a fast content linter and validator for Markdown knowledge bases.
+
+mod cli;
+mod config;
+mod diagnostic;
+mod document;
+mod fix;
+mod frontmatter;
+mod links;
+mod prose;
+mod report;
+mod rule;
+mod rules;
+mod workspace;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{CheckArgs, Cli, Command};
+use crate::config::Config;
+use crate::report::{Format, Totals};
+use crate::rule::{find_rule, FixAbility, BUILTIN_RULES};
+use crate::workspace::{build_rules, common_folder, Workspace};
+
+const FINDINGS: u8 = 1;
+const FAILURE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules => print_rules(),
+        Command::Explain { rule } => explain(&rule),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        // A closed pipe (`galley check | head`) is not a failure.
+        Err(error) if error.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) => {
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("galley: error: {error}");
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn check(args: CheckArgs) -> Result<u8> {
+    let defaulted = args.paths.is_empty();
+    let inputs = if defaulted { vec![PathBuf::from(".")] } else { args.paths };
+    let config = match &args.config {
+        Some(path) => Config::load(path),
+        None => Config::discover(&common_folder(&inputs)),
+    }
+    .map_err(|error| error.to_string())?;
+    let rules = build_rules(&config).map_err(|error| error.to_string())?;
+    let workspace = Workspace::new(&config, &rules, &inputs).map_err(|error| error.to_string())?;
+    let outcome = workspace.check(&inputs, defaulted);
+
+    let stdout = io::stdout();
+    let color = args.format == Format::Human
+        && stdout.is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let mut out = io::BufWriter::new(stdout.lock());
+    report::write(&mut out, args.format, &outcome, color)?;
+    out.flush()?;
+
+    let totals = Totals::of(&outcome.findings);
+    let too_many_warnings = args.max_warnings.is_some_and(|max| totals.warnings > max);
+    Ok(if totals.errors > 0 || too_many_warnings { FINDINGS } else { 0 })
+}
+
+fn print_rules() -> Result<u8> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{:<20} {:<9} {:<9} {:<9} summary", "rule", "source", "level", "fix")?;
+    for entry in BUILTIN_RULES {
+        let meta = entry.meta;
+        let fix = match meta.fix {
+            FixAbility::Always => "always",
+            FixAbility::Sometimes => "sometimes",
+            FixAbility::Never => "no",
+        };
+        writeln!(
+            out,
+            "{:<20} {:<9} {:<9} {:<9} {}",
+            meta.id,
+            "built-in",
+            meta.default_severity.as_str(),
+            fix,
+            meta.summary
+        )?;
+    }
+    Ok(0)
+}
+
+fn explain(id: &str) -> Result<u8> {
+    let entry = find_rule(id).ok_or_else(|| format!("unknown rule `{id}` (see `galley rules`)"))?;
+    let meta = entry.meta;
+    let mut out = io::stdout().lock();
+    writeln!(out, "# {}\n", meta.id)?;
+    writeln!(out, "{}\n", meta.summary)?;
+    writeln!(out, "Default level: {}\n", meta.default_severity.as_str())?;
+    // Doc comments keep the space after `///`; drop it.
+    for line in meta.docs.lines() {
+        writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
+    }
+    Ok(0)
+}

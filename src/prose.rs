@@ -1,0 +1,80 @@
+//! The prose view of a document: runs of text outside code, HTML, autolinks and link
+//! destinations, with what stands right before each run.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
+
+use crate::document::Document;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextRun {
+    /// Contiguous text in the source; the text is `doc.source[range]`.
+    pub range: Range<usize>,
+    /// The run follows an inline element on the same line (a link, emphasis, code).
+    pub after_inline: bool,
+}
+
+/// Consecutive text events with adjacent ranges are merged into one run.
+pub fn text_runs(doc: &Document) -> Vec<TextRun> {
+    let mut runs: Vec<TextRun> = Vec::new();
+    let mut hidden_depth = 0usize;
+    let mut after_inline = false;
+    for (event, range) in &doc.events {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_))
+            | Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => hidden_depth += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+                hidden_depth = hidden_depth.saturating_sub(1);
+            }
+            Event::End(TagEnd::Link) if hidden_depth > 0 => hidden_depth -= 1,
+            Event::Text(_) if hidden_depth == 0 => {
+                match runs.last_mut() {
+                    Some(last) if last.range.end == range.start => last.range.end = range.end,
+                    _ => runs.push(TextRun {
+                        range: range.clone(),
+                        after_inline,
+                    }),
+                }
+                after_inline = false;
+                continue;
+            }
+            _ => {}
+        }
+        after_inline = matches!(
+            event,
+            Event::End(TagEnd::Link | TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough)
+                | Event::Code(_)
+                | Event::InlineHtml(_)
+        );
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(source: &str) -> Vec<&str> {
+        let doc = Document::parse(source);
+        text_runs(&doc).into_iter().map(|run| &source[run.range]).collect()
+    }
+
+    #[test]
+    fn code_html_and_autolinks_are_not_prose() {
+        let source = "A `b` c <https://x.no> d\n\n```\ncode\n```\n\n<div>\nhtml\n</div>\n";
+        assert_eq!(runs(source), ["A ", " c ", " d"]);
+    }
+
+    #[test]
+    fn runs_after_links_know_it() {
+        let source = "[x](/y),. z\n";
+        let doc = Document::parse(source);
+        let runs = text_runs(&doc);
+        assert_eq!(&source[runs[1].range.clone()], ",. z");
+        assert!(runs[1].after_inline);
+    }
+}

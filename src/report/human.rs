@@ -1,0 +1,162 @@
+//! miette's graphical reports, rendered per file in parallel, with a source backed by our
+//! line index (miette's own scans the file from the start for every report).
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
+use rayon::prelude::*;
+
+use crate::diagnostic::Severity;
+use crate::document::LineIndex;
+use crate::fix::Applicability;
+use crate::workspace::{CheckOutcome, Finding};
+
+struct IndexedSource {
+    name: String,
+    text: String,
+    lines: LineIndex,
+}
+
+impl SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset();
+        let end = start + span.len();
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first_line = self.lines.line_of(start);
+        let last_line = self.lines.line_of(end.saturating_sub(1).max(start));
+        let from = first_line.saturating_sub(context_lines_before);
+        let to = (last_line + context_lines_after).min(self.lines.line_count() - 1);
+        let data_start = self.lines.line_start(from);
+        let data_end = if to + 1 < self.lines.line_count() {
+            self.lines.line_start(to + 1)
+        } else {
+            self.text.len()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            from,
+            0,
+            to - from + 1,
+        )))
+    }
+}
+
+/// One finding as a miette diagnostic.
+struct Report<'a> {
+    finding: &'a Finding,
+    source: Option<&'a IndexedSource>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.diagnostic.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.finding.diagnostic.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let d = &self.finding.diagnostic;
+        let fix = d.fix.as_ref().map(|fix| {
+            let kind = match fix.applicability {
+                Applicability::Safe => "safe fix",
+                Applicability::Unsafe => "unsafe fix",
+            };
+            format!("{kind}: {}", fix.message)
+        });
+        match (&d.help, fix) {
+            (Some(help), Some(fix)) => Some(Box::new(format!("{help}\n{fix}"))),
+            (Some(help), None) => Some(Box::new(help.clone())),
+            (None, Some(fix)) => Some(Box::new(fix)),
+            (None, None) => None,
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.map(|source| source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source?;
+        let d = &self.finding.diagnostic;
+        let span = LabeledSpan::new(d.label.clone(), d.span.start, d.span.len());
+        Some(Box::new(std::iter::once(span)))
+    }
+}
+
+fn render_file(findings: &[Finding], handler: &GraphicalReportHandler) -> String {
+    let path = &findings[0].path;
+    // Files with unreadable text have only io-error findings, shown without a snippet.
+    let source = std::fs::read_to_string(&**path).ok().map(|text| IndexedSource {
+        name: path.to_string(),
+        lines: LineIndex::new(&text),
+        text,
+    });
+    let mut rendered = String::new();
+    for finding in findings {
+        let report = Report {
+            finding,
+            source: source.as_ref().filter(|s| finding.diagnostic.span.end <= s.text.len()),
+        };
+        if handler.render_report(&mut rendered, &report).is_err() {
+            rendered.push_str(&format!("{}: {}\n", path, finding.diagnostic.message));
+        }
+        if report.source.is_none() {
+            rendered.push_str(&format!("  --> {}:{}:{}\n", path, finding.start.line, finding.start.column));
+        }
+        rendered.push('\n');
+    }
+    rendered
+}
+
+pub fn write(out: &mut dyn Write, outcome: &CheckOutcome, color: bool) -> io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let by_file: Vec<&[Finding]> = outcome
+        .findings
+        .chunk_by(|a, b| a.path == b.path)
+        .collect();
+    let rendered: Vec<String> = by_file
+        .par_iter()
+        .map(|findings| render_file(findings, &handler))
+        .collect();
+    for text in rendered {
+        out.write_all(text.as_bytes())?;
+    }
+    writeln!(out, "{}", super::summary_line(outcome))
+}

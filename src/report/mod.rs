@@ -1,0 +1,69 @@
+//! Printing findings: human (miette), concise (one line each) and JSON.
+
+mod concise;
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use clap::ValueEnum;
+
+use crate::diagnostic::Severity;
+use crate::workspace::{CheckOutcome, Finding};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Rich reports with the source snippet, a label under the span, help and rule id.
+    Human,
+    /// `path:line:col: severity[rule] message`, one line each.
+    Concise,
+    /// One JSON object (see the README for its fields).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Totals {
+    pub fn of(findings: &[Finding]) -> Self {
+        let errors = findings
+            .iter()
+            .filter(|f| f.diagnostic.severity == Severity::Error)
+            .count();
+        Totals {
+            errors,
+            warnings: findings.len() - errors,
+        }
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+/// `N problems (E errors, W warnings) in F files`
+pub fn summary_line(outcome: &CheckOutcome) -> String {
+    let totals = Totals::of(&outcome.findings);
+    format!(
+        "{} ({}, {}) in {}",
+        plural(outcome.findings.len(), "problem"),
+        plural(totals.errors, "error"),
+        plural(totals.warnings, "warning"),
+        plural(outcome.files, "file"),
+    )
+}
+
+pub fn write(out: &mut dyn Write, format: Format, outcome: &CheckOutcome, color: bool) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(out, outcome, color),
+        Format::Concise => concise::write(out, outcome),
+        Format::Json => json::write(out, outcome),
+    }
+}

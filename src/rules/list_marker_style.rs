@@ -1,0 +1,245 @@
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::fix::{Edit, Fix};
+use crate::rule::{declare_rule, Rule, RuleSettings};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags bullet markers that differ from the document's style at the same nesting level,
+    /// and pseudo-bullets: paragraphs written as list items with `–`, `—`, `•`, `·`, `▪`, `◦`
+    /// or `‣` and a space, when two or more stand together or one stands next to a real list.
+    ///
+    /// ## Why
+    /// A pseudo-bullet renders as a paragraph, not a list: the items lose their indentation
+    /// and screen readers do not announce a list. Mixing `-` and `*` in one list splits it into
+    /// two lists in CommonMark, with a gap between them.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// – A supplier can join the alliance.
+    ///
+    /// - A retailer can join it too.
+    ///
+    /// * A bank can finance it.
+    /// ```
+    /// Not flagged: thematic breaks (`***`, `- - -`), emphasis at the start of a line, table
+    /// cells, code, and a single dash-led line of dialogue between ordinary paragraphs.
+    ///
+    /// ## Fix
+    /// Rewrites the marker to the expected one (safe: the writer meant a list item).
+    ///
+    /// ## Options
+    /// `style`: `"consistent"` (default: the first bullet marker used at each nesting level),
+    /// `"dash"`, `"asterisk"` or `"plus"`. `pseudo_bullets`: set to `false` to stop flagging
+    /// pseudo-bullets.
+    pub static META = {
+        id: "list-marker-style",
+        severity: Warning,
+        fix: Always,
+        summary: "bullet markers that break the document's style, and pseudo-bullets",
+    };
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Style {
+    #[default]
+    Consistent,
+    Dash,
+    Asterisk,
+    Plus,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListMarkerStyle {
+    style: Style,
+    pseudo_bullets: bool,
+}
+
+impl Default for ListMarkerStyle {
+    fn default() -> Self {
+        ListMarkerStyle {
+            style: Style::Consistent,
+            pseudo_bullets: true,
+        }
+    }
+}
+
+pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
+    Ok(Box::new(settings.options::<ListMarkerStyle>()?))
+}
+
+fn wrong_marker(span: Range<usize>, found: char, expected: char) -> Diagnostic {
+    Diagnostic::new(
+        META.id,
+        span.clone(),
+        format!("list marker `{found}` differs from `{expected}` used at this level"),
+    )
+    .with_label(format!("expected `{expected}`"))
+    .with_help(format!("use `{expected}` for every item at this level"))
+    .with_fix(Fix::safe(
+        format!("use `{expected}`"),
+        vec![Edit::replace(span, expected.to_string())],
+    ))
+}
+
+fn pseudo_bullet(span: Range<usize>, found: char, expected: char) -> Diagnostic {
+    Diagnostic::new(
+        META.id,
+        span.clone(),
+        format!("pseudo-bullet `{found}` instead of a list item"),
+    )
+    .with_label("this renders as a paragraph, not a list item")
+    .with_help(format!("start the line with `{expected} ` to make it a real list item"))
+    .with_fix(Fix::safe(
+        format!("make it a `{expected}` list item"),
+        vec![Edit::replace(span, expected.to_string())],
+    ))
+}
+
+const PSEUDO_MARKERS: &[char] = &['–', '—', '•', '·', '▪', '◦', '‣'];
+
+/// A block among its siblings in one container (the document, a quote, a list item).
+enum Block {
+    /// A paragraph with pseudo-bullet lines: (marker span, marker, on the first line).
+    Pseudo(Vec<(Range<usize>, char, bool)>, usize),
+    List,
+    Other,
+}
+
+fn pseudo_marker(source: &str, at: usize) -> Option<(Range<usize>, char)> {
+    let mut chars = source[at..].chars();
+    let marker = chars.next().filter(|c| PSEUDO_MARKERS.contains(c))?;
+    (chars.next() == Some(' ')).then(|| (at..at + marker.len_utf8(), marker))
+}
+
+impl Rule for ListMarkerStyle {
+    fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
+        let source = doc.source;
+        // Real markers: (span, marker, list depth); blocks by container, in order.
+        let mut markers: Vec<(Range<usize>, char, usize)> = Vec::new();
+        let mut siblings: BTreeMap<usize, Vec<Block>> = BTreeMap::new();
+        let mut containers = vec![0usize];
+        let mut next_container = 1;
+        let mut lists: Vec<bool> = Vec::new();
+        let mut paragraph: Option<(Vec<(Range<usize>, char, bool)>, bool)> = None;
+        for (event, range) in &doc.events {
+            let parent = *containers.last().unwrap_or(&0);
+            match event {
+                Event::Start(Tag::Paragraph) => {
+                    let first = pseudo_marker(source, range.start).map(|(span, c)| (span, c, true));
+                    paragraph = Some((first.into_iter().collect(), false));
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some((_, line_start)) = paragraph.as_mut() {
+                        *line_start = true;
+                    }
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    if let Some((found, _)) = paragraph.take() {
+                        let block = if found.is_empty() {
+                            Block::Other
+                        } else {
+                            Block::Pseudo(found, lists.len())
+                        };
+                        siblings.entry(parent).or_default().push(block);
+                    }
+                }
+                Event::Start(Tag::List(ordered)) => {
+                    siblings.entry(parent).or_default().push(Block::List);
+                    lists.push(ordered.is_none());
+                }
+                Event::End(TagEnd::List(_)) => {
+                    lists.pop();
+                }
+                Event::Start(Tag::Item) => {
+                    if lists.last() == Some(&true) {
+                        let text = &source[range.clone()];
+                        let offset = text.len() - text.trim_start_matches([' ', '\t']).len();
+                        let at = range.start + offset;
+                        if let Some(marker @ ('-' | '*' | '+')) = source[at..].chars().next() {
+                            markers.push((at..at + 1, marker, lists.len()));
+                        }
+                    }
+                    containers.push(next_container);
+                    next_container += 1;
+                }
+                Event::Start(Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => {
+                    siblings.entry(parent).or_default().push(Block::Other);
+                    containers.push(next_container);
+                    next_container += 1;
+                }
+                Event::End(TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition) => {
+                    containers.pop();
+                }
+                Event::Start(
+                    Tag::Heading { .. }
+                    | Tag::CodeBlock(_)
+                    | Tag::HtmlBlock
+                    | Tag::MetadataBlock(_)
+                    | Tag::Table(_),
+                )
+                | Event::Rule => siblings.entry(parent).or_default().push(Block::Other),
+                _ => {}
+            }
+            // The first text of each line after the first may open with a pseudo-bullet.
+            if let Some((found, line_start)) = paragraph.as_mut() {
+                if *line_start && !matches!(event, Event::SoftBreak | Event::HardBreak) {
+                    *line_start = false;
+                    if let Some((span, c)) = pseudo_marker(source, range.start) {
+                        found.push((span, c, false));
+                    }
+                }
+            }
+        }
+
+        let mut expected_at: BTreeMap<usize, char> = BTreeMap::new();
+        let fixed = match self.style {
+            Style::Consistent => None,
+            Style::Dash => Some('-'),
+            Style::Asterisk => Some('*'),
+            Style::Plus => Some('+'),
+        };
+        for (span, marker, depth) in &markers {
+            let expected = fixed.unwrap_or_else(|| *expected_at.entry(*depth).or_insert(*marker));
+            if *marker != expected {
+                out.push(wrong_marker(span.clone(), *marker, expected));
+            }
+        }
+        if !self.pseudo_bullets {
+            return;
+        }
+        for blocks in siblings.values() {
+            for (i, block) in blocks.iter().enumerate() {
+                let Block::Pseudo(found, depth) = block else {
+                    continue;
+                };
+                let listish = |other: Option<&Block>| match other {
+                    Some(Block::List) => true,
+                    Some(Block::Pseudo(items, _)) => items.iter().any(|&(_, _, first)| first),
+                    _ => false,
+                };
+                let stands_with_others = found.len() >= 2
+                    || (found[0].2
+                        && (listish(i.checked_sub(1).and_then(|p| blocks.get(p)))
+                            || listish(blocks.get(i + 1))));
+                if !stands_with_others {
+                    continue;
+                }
+                let expected = fixed
+                    .or_else(|| expected_at.get(&(depth + 1)).copied())
+                    .unwrap_or('-');
+                for (span, marker, _) in found {
+                    out.push(pseudo_bullet(span.clone(), *marker, expected));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,267 @@
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::fix::{Edit, Fix};
+use crate::prose::{text_runs, TextRun};
+use crate::rule::{declare_rule, Rule, RuleSettings};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags doubled or clashing punctuation in prose (`,.` `.,` `..` `,,` `;;` `,;` `!.`
+    /// `?.` ...), also right after a link or emphasis (`[x](/y),.`), and whitespace before
+    /// `,` `.` or `;` (`word ,next`).
+    ///
+    /// ## Why
+    /// These are traces of editing and machine translation: a sentence was cut or joined and
+    /// its old mark stayed behind. Readers see them at once; spell checkers do not.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// The deal is simpler than a [joint venture](/jointventure),. where both sides invest.
+    /// Costs rise ,and margins fall..
+    /// ```
+    /// Not flagged: the ellipsis (`...`, `…`), `?!` and `!!`, abbreviations before a comma
+    /// (`e.g.,` `f.eks.,` `bl.a.,` `osv.,`: see the option below), single initials (`J.,`),
+    /// numbers (`1,000.50`), URLs and paths (`../x`), code, link destinations, HTML and
+    /// frontmatter.
+    ///
+    /// ## Fix
+    /// Whitespace before a mark: delete it (safe). A doubled `,,` `;;` `::`: keep one (safe).
+    /// A doubled `..`: keep one period (unsafe: an ellipsis may have been meant). Clashing
+    /// marks: keep the mark the next word asks for, the comma before a lowercase word and the
+    /// full stop (or `?`, `!`) before a capital or at the end (unsafe: it guesses the
+    /// writer's intent).
+    ///
+    /// ## Options
+    /// `abbreviations`: words that end in a period and may stand before a comma, compared
+    /// without case. Setting it replaces the default list: `e.g.` `i.e.` `etc.` `cf.` `vs.`
+    /// `al.` `approx.` `incl.` `no.` `vol.` `pp.` `ed.` `mr.` `mrs.` `ms.` `dr.` `prof.`
+    /// `inc.` `ltd.` `co.` `corp.` `jr.` `sr.` `st.` `f.eks.` `bl.a.` `osv.` `dvs.` `mv.`
+    /// `m.m.` `m.fl.` `o.l.` `ca.` `jf.` `inkl.` `evt.` `ev.` `pga.` `mht.` `nr.` `kl.`.
+    pub static META = {
+        id: "stray-punctuation",
+        severity: Warning,
+        fix: Always,
+        summary: "doubled or clashing punctuation, and whitespace before punctuation",
+    };
+}
+
+const DEFAULT_ABBREVIATIONS: &[&str] = &[
+    "e.g.", "i.e.", "etc.", "cf.", "vs.", "al.", "approx.", "incl.", "no.", "vol.", "pp.",
+    "ed.", "mr.", "mrs.", "ms.", "dr.", "prof.", "inc.", "ltd.", "co.", "corp.", "jr.", "sr.",
+    "st.", "f.eks.", "bl.a.", "osv.", "dvs.", "mv.", "m.m.", "m.fl.", "o.l.", "ca.", "jf.",
+    "inkl.", "evt.", "ev.", "pga.", "mht.", "nr.", "kl.",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StrayPunctuation {
+    abbreviations: Vec<String>,
+}
+
+impl Default for StrayPunctuation {
+    fn default() -> Self {
+        StrayPunctuation {
+            abbreviations: DEFAULT_ABBREVIATIONS.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+}
+
+pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
+    let mut rule: StrayPunctuation = settings.options()?;
+    for abbreviation in &mut rule.abbreviations {
+        *abbreviation = abbreviation.to_lowercase();
+    }
+    Ok(Box::new(rule))
+}
+
+fn clashing_marks(span: Range<usize>, marks: &str, keep: char, safe: bool) -> Diagnostic {
+    let all_same = marks.chars().all(|c| c == keep);
+    let message = if all_same {
+        format!("doubled punctuation `{marks}`")
+    } else {
+        format!("clashing punctuation `{marks}`")
+    };
+    let fix_message = format!("keep `{keep}`");
+    let edit = Edit::replace(span.clone(), keep.to_string());
+    let fix = if safe {
+        Fix::safe(fix_message, vec![edit])
+    } else {
+        Fix::unsafe_(fix_message, vec![edit])
+    };
+    Diagnostic::new(META.id, span, message)
+        .with_label("one mark is enough")
+        .with_help(format!("write `{keep}` alone"))
+        .with_fix(fix)
+}
+
+fn space_before(span: Range<usize>, mark: char) -> Diagnostic {
+    Diagnostic::new(META.id, span.clone(), format!("space before `{mark}`"))
+        .with_label("remove this space")
+        .with_help("punctuation follows the word directly")
+        .with_fix(Fix::safe("remove the space", vec![Edit::delete(span)]))
+}
+
+const MARKS: &[char] = &['.', ',', ';', ':', '!', '?'];
+
+/// URLs, e-mail addresses and anything path-like, where dots and commas are not prose.
+static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[a-z][a-z0-9+.\-]*://\S*|\bwww\.\S*|\S*[/\\]\S*|\S+@\S+\.\S+")
+        .expect("valid regex")
+});
+
+fn is_closing(c: char) -> bool {
+    matches!(c, ')' | ']' | '}' | '"' | '\'' | '»' | '”' | '’' | '*' | '_' | '~' | '<')
+}
+
+fn is_opening(c: char) -> bool {
+    matches!(c, '(' | '[' | '{' | '"' | '\'' | '«' | '“' | '‘' | '„')
+}
+
+/// Whether a mark sequence ends where a word boundary allows punctuation to end.
+fn ends_at_boundary(next: Option<char>) -> bool {
+    next.is_none_or(|c| c.is_whitespace() || is_closing(c))
+}
+
+impl StrayPunctuation {
+    /// Whether the text just before a `.` (ending at `end`) is an abbreviation or an initial.
+    fn is_abbreviation(&self, text: &str, end: usize) -> bool {
+        let word_start = text[..end]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_alphabetic() || c == '.')
+            .last()
+            .map_or(end, |(i, _)| i);
+        let word = &text[word_start..end];
+        let mut chars = word.chars();
+        let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
+        initial || {
+            let with_dot = format!("{}.", word.to_lowercase());
+            self.abbreviations.contains(&with_dot)
+        }
+    }
+
+    fn check_run(&self, doc: &Document, run: &TextRun, out: &mut Vec<Diagnostic>) {
+        let text = &doc.source[run.range.clone()];
+        let base = run.range.start;
+        let excluded: Vec<Range<usize>> = NOT_PROSE.find_iter(text).map(|m| m.range()).collect();
+        let is_excluded = |at: usize| excluded.iter().any(|range| range.contains(&at));
+        let escaped_start = base > 0 && doc.source.as_bytes()[base - 1] == b'\\';
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (start, c) = chars[i];
+            if !MARKS.contains(&c) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < chars.len() && MARKS.contains(&chars[j].1) {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(text.len(), |&(at, _)| at);
+            let next = chars.get(j).map(|&(_, c)| c);
+            if !is_excluded(start) && !(start == 0 && escaped_start) {
+                self.check_space_before(text, base, &chars, i, run.after_inline, out);
+                if j - i >= 2 {
+                    self.check_sequence(text, base, start..end, next, out);
+                }
+            }
+            i = j;
+        }
+    }
+
+    fn check_space_before(
+        &self,
+        text: &str,
+        base: usize,
+        chars: &[(usize, char)],
+        i: usize,
+        after_inline: bool,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let (at, mark) = chars[i];
+        if !matches!(mark, ',' | '.' | ';') || i == 0 || !matches!(chars[i - 1].1, ' ' | '\t') {
+            return;
+        }
+        let mut k = i;
+        while k > 0 && matches!(chars[k - 1].1, ' ' | '\t') {
+            k -= 1;
+        }
+        let preceded = match k.checked_sub(1) {
+            Some(before) => !is_opening(chars[before].1),
+            None => after_inline,
+        };
+        let next = chars.get(i + 1).map(|&(_, c)| c);
+        let mark_is_prose = match mark {
+            '.' => ends_at_boundary(next) && !text[at..].starts_with(".."),
+            ',' => !next.is_some_and(|c| c.is_ascii_digit()),
+            _ => !matches!(next, Some(')' | '-' | '(')),
+        };
+        if preceded && mark_is_prose {
+            out.push(space_before(base + chars[k].0..base + at, mark));
+        }
+    }
+
+    fn check_sequence(
+        &self,
+        text: &str,
+        base: usize,
+        mut range: Range<usize>,
+        next: Option<char>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let marks = &text[range.clone()];
+        let is_ellipsis_with = |s: &str| s.len() <= 1;
+        if marks.chars().all(|c| c == '.') && marks.len() >= 3
+            || marks.strip_prefix("...").is_some_and(is_ellipsis_with)
+            || marks.strip_suffix("...").is_some_and(is_ellipsis_with)
+            || marks.chars().all(|c| c == '!' || c == '?')
+            || !ends_at_boundary(next)
+        {
+            return;
+        }
+        if marks.starts_with('.') && self.is_abbreviation(text, range.start) {
+            range.start += 1;
+            if range.len() < 2 {
+                return;
+            }
+        }
+        let marks = &text[range.clone()];
+        let first = marks.chars().next().unwrap_or('.');
+        let all_same = marks.chars().all(|c| c == first);
+        let (keep, safe) = if all_same {
+            (first, first != '.')
+        } else {
+            (self.intended_mark(marks, &text[range.end..]), false)
+        };
+        out.push(clashing_marks(base + range.start..base + range.end, marks, keep, safe));
+    }
+
+    /// The mark the writer most likely meant: a pause before a lowercase word, an ending
+    /// before a capital or the end of the text.
+    fn intended_mark(&self, marks: &str, after: &str) -> char {
+        let next_word = after.trim_start().chars().find(|c| !is_closing(*c));
+        let continues = next_word.is_some_and(char::is_lowercase);
+        let find = |wanted: &[char]| marks.chars().find(|c| wanted.contains(c));
+        let preferred = if continues {
+            find(&[',', ';', ':'])
+        } else {
+            find(&['?', '!']).or_else(|| find(&['.']))
+        };
+        preferred.unwrap_or_else(|| marks.chars().next().unwrap_or('.'))
+    }
+}
+
+impl Rule for StrayPunctuation {
+    fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
+        for run in text_runs(doc) {
+            self.check_run(doc, &run, out);
+        }
+    }
+}
