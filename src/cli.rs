@@ -4,10 +4,14 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::report::Format;
+use galley::report::Format;
 
 #[derive(Debug, Parser)]
-#[command(name = "galley", version, about = "A fast content linter for Markdown knowledge bases")]
+#[command(
+    name = "galley",
+    version,
+    about = "A fast content linter for Markdown knowledge bases"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

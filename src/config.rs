@@ -112,16 +112,25 @@ impl Config {
             .find(|candidate| candidate.is_file());
         match found {
             Some(path) => Config::load(&path),
-            None => Ok(Config {
-                dir: start.to_path_buf(),
-                ..Default::default()
-            }),
+            None => Ok(Config::defaults_at(start)),
+        }
+    }
+
+    /// The defaults, with relative paths starting from `dir`.
+    pub fn defaults_at(dir: &Path) -> Config {
+        Config {
+            dir: dir.to_path_buf(),
+            ..Default::default()
         }
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let source = std::fs::read_to_string(path)
-            .map_err(|error| ConfigError(format!("{}: cannot read the config: {error}", path.display())))?;
+        let source = std::fs::read_to_string(path).map_err(|error| {
+            ConfigError(format!(
+                "{}: cannot read the config: {error}",
+                path.display()
+            ))
+        })?;
         let file: ConfigFile = toml::from_str(&source).map_err(|error| {
             let place = error
                 .span()
@@ -129,13 +138,14 @@ impl Config {
                 .unwrap_or_else(|| path.display().to_string());
             ConfigError(format!("{place}: {}", error.message()))
         })?;
-        let dir = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Config {
             path: Some(path.to_path_buf()),
-            dir: if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir },
+            dir: if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir
+            },
             source,
             files: file.files,
             frontmatter: file.frontmatter,

@@ -165,7 +165,10 @@ mod tests {
         let index = LineIndex::new(source);
         let x = source.find('x').unwrap();
         assert_eq!(index.line_col(source, x), LineCol { line: 1, column: 5 });
-        assert_eq!(index.line_col(source, source.len()), LineCol { line: 2, column: 3 });
+        assert_eq!(
+            index.line_col(source, source.len()),
+            LineCol { line: 2, column: 3 }
+        );
     }
 
     #[test]

@@ -70,7 +70,9 @@ impl FrontmatterData {
 }
 
 fn is_delimiter(line: &str, marks: &[&str]) -> bool {
-    let line = line.trim_end_matches(['\r', '\n']).trim_end_matches([' ', '\t']);
+    let line = line
+        .trim_end_matches(['\r', '\n'])
+        .trim_end_matches([' ', '\t']);
     marks.contains(&line)
 }
 
@@ -253,7 +255,9 @@ fn to_json(
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| to_json(item, format!("{pointer}/{i}"), None, positions, nodes))
+                    .map(|(i, item)| {
+                        to_json(item, format!("{pointer}/{i}"), None, positions, nodes)
+                    })
                     .collect(),
             );
         }
@@ -291,9 +295,8 @@ fn scalar_to_json(scalar: &Scalar) -> Value {
         Scalar::Null => Value::Null,
         Scalar::Boolean(b) => Value::Bool(*b),
         Scalar::Integer(i) => Value::from(*i),
-        Scalar::FloatingPoint(f) => {
-            serde_json::Number::from_f64(f.into_inner()).map_or_else(|| Value::String(f.to_string()), Value::Number)
-        }
+        Scalar::FloatingPoint(f) => serde_json::Number::from_f64(f.into_inner())
+            .map_or_else(|| Value::String(f.to_string()), Value::Number),
         Scalar::String(s) => Value::String(s.to_string()),
     }
 }
@@ -321,7 +324,10 @@ mod tests {
         assert_eq!(&source[keywords.value.clone()], "b");
         let title = data.closest_node("/title").unwrap();
         assert_eq!(&source[title.key.clone().unwrap()], "title");
-        assert_eq!(&source[fm.range.clone()], "---\ntitle: Første\nkeywords: [a, b]\n---\n");
+        assert_eq!(
+            &source[fm.range.clone()],
+            "---\ntitle: Første\nkeywords: [a, b]\n---\n"
+        );
     }
 
     #[test]
@@ -352,7 +358,13 @@ mod tests {
     #[test]
     fn a_list_is_not_a_mapping() {
         let problem = split("---\n- a\n- b\n---\n").content.unwrap_err();
-        assert!(matches!(problem, FrontmatterProblem::NotMapping { kind: "a sequence", .. }));
+        assert!(matches!(
+            problem,
+            FrontmatterProblem::NotMapping {
+                kind: "a sequence",
+                ..
+            }
+        ));
     }
 
     #[test]

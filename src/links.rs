@@ -133,10 +133,7 @@ impl PageSummary {
                     link_type,
                     dest_url,
                     ..
-                }) if collect_links
-                    && *link_type == LinkType::Inline
-                    && is_internal(dest_url) =>
-                {
+                }) if collect_links && *link_type == LinkType::Inline && is_internal(dest_url) => {
                     let kind = if matches!(event, Event::Start(Tag::Image { .. })) {
                         LinkKind::Image
                     } else {
@@ -158,7 +155,9 @@ impl PageSummary {
                     );
                 }
             }
-            summary.positions.sort_unstable_by_key(|&(offset, _)| offset);
+            summary
+                .positions
+                .sort_unstable_by_key(|&(offset, _)| offset);
             summary.positions.dedup_by_key(|&mut (offset, _)| offset);
         }
         summary
@@ -227,7 +226,11 @@ pub fn char_mask(text: &str) -> u64 {
 }
 
 impl<'a> LinkIndex<'a> {
-    pub fn new(root: &Path, extensions: &[String], pages: impl Iterator<Item = &'a PageSummary>) -> Self {
+    pub fn new(
+        root: &Path,
+        extensions: &[String],
+        pages: impl Iterator<Item = &'a PageSummary>,
+    ) -> Self {
         let mut by_key = HashMap::new();
         let mut slugs = Vec::new();
         for page in pages {
@@ -235,7 +238,11 @@ impl<'a> LinkIndex<'a> {
                 by_key.entry(key.clone()).or_insert(page);
                 if let Some((stem, _)) = key.rsplit_once('.') {
                     by_key.entry(stem.to_string()).or_insert(page);
-                    let folder = if stem == "index" { Some("") } else { stem.strip_suffix("/index") };
+                    let folder = if stem == "index" {
+                        Some("")
+                    } else {
+                        stem.strip_suffix("/index")
+                    };
                     if let Some(folder) = folder {
                         by_key.entry(folder.to_string()).or_insert(page);
                     }
@@ -252,7 +259,10 @@ impl<'a> LinkIndex<'a> {
         let mut candidates: Vec<(String, u64)> = by_key
             .keys()
             .filter(|key| {
-                !key.is_empty() && !extensions.iter().any(|ext| key.ends_with(&format!(".{ext}")))
+                !key.is_empty()
+                    && !extensions
+                        .iter()
+                        .any(|ext| key.ends_with(&format!(".{ext}")))
             })
             .map(|key| (key.clone(), char_mask(key)))
             .collect();
@@ -277,7 +287,11 @@ impl<'a> LinkIndex<'a> {
         let key = if let Some(absolute) = path.strip_prefix('/') {
             normalize(None, absolute)
         } else {
-            let base = from.key.as_deref().and_then(|key| key.rsplit_once('/')).map(|(dir, _)| dir);
+            let base = from
+                .key
+                .as_deref()
+                .and_then(|key| key.rsplit_once('/'))
+                .map(|(dir, _)| dir);
             match &from.key {
                 Some(_) => normalize(base, path),
                 None => None,
@@ -291,7 +305,11 @@ impl<'a> LinkIndex<'a> {
             },
             // Outside the content root: only the file system can say.
             None => {
-                let base = if path.starts_with('/') { &self.root } else { &from.dir };
+                let base = if path.starts_with('/') {
+                    &self.root
+                } else {
+                    &from.dir
+                };
                 if base.join(path.trim_start_matches('/')).is_file() {
                     Target::File
                 } else {
@@ -307,7 +325,10 @@ impl<'a> LinkIndex<'a> {
 
     /// The one page key clearly closest to `key`, if there is one.
     pub fn closest_page(&self, key: &str) -> Option<&str> {
-        closest(key, self.candidates.iter().map(|(k, mask)| (k.as_str(), *mask)))
+        closest(
+            key,
+            self.candidates.iter().map(|(k, mask)| (k.as_str(), *mask)),
+        )
     }
 }
 
@@ -330,7 +351,10 @@ fn normalize(base: Option<&str>, path: &str) -> Option<String> {
 
 /// The candidate with the smallest edit distance to `target`, when it is close enough and no
 /// other candidate is as close.
-pub fn closest<'c>(target: &str, candidates: impl Iterator<Item = (&'c str, u64)>) -> Option<&'c str> {
+pub fn closest<'c>(
+    target: &str,
+    candidates: impl Iterator<Item = (&'c str, u64)>,
+) -> Option<&'c str> {
     let target_len = target.chars().count();
     let max_distance = (target_len / 4).clamp(1, 3);
     let target_mask = char_mask(target);
@@ -368,7 +392,11 @@ pub fn split_destination(dest: &str) -> (String, Option<String>) {
         None => (dest, None),
     };
     let path = path.split_once('?').map_or(path, |(path, _)| path);
-    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
     (decode(path), fragment.map(decode))
 }
 
@@ -395,7 +423,8 @@ mod tests {
 
     #[test]
     fn external_links_are_not_collected() {
-        let source = "[a](https://x.no) [b](mailto:a@b.no) [c](//cdn/x) [d](/intern) `[e](/code)`\n";
+        let source =
+            "[a](https://x.no) [b](mailto:a@b.no) [c](//cdn/x) [d](/intern) `[e](/code)`\n";
         let doc = Document::parse(source);
         let page = PageSummary::build(&doc, None, PathBuf::new(), "slug", true);
         let dests: Vec<_> = page.links.iter().map(|l| l.dest.as_str()).collect();
@@ -419,8 +448,14 @@ mod tests {
 
     #[test]
     fn closest_needs_a_clear_winner() {
-        let keys = [("jointventure", char_mask("jointventure")), ("fusjon", char_mask("fusjon"))];
-        assert_eq!(closest("jointventur", keys.into_iter()), Some("jointventure"));
+        let keys = [
+            ("jointventure", char_mask("jointventure")),
+            ("fusjon", char_mask("fusjon")),
+        ];
+        assert_eq!(
+            closest("jointventur", keys.into_iter()),
+            Some("jointventure")
+        );
         assert_eq!(closest("aksje", keys.into_iter()), None);
         let twins = [("ab1", char_mask("ab1")), ("ab2", char_mask("ab2"))];
         assert_eq!(closest("ab", twins.into_iter()), None);

@@ -1,17 +1,6 @@
 //! galley: a fast content linter and validator for Markdown knowledge bases.
 
 mod cli;
-mod config;
-mod diagnostic;
-mod document;
-mod fix;
-mod frontmatter;
-mod links;
-mod prose;
-mod report;
-mod rule;
-mod rules;
-mod workspace;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -19,11 +8,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use galley::config::Config;
+use galley::report::{self, Format, Totals};
+use galley::rule::{find_rule, FixAbility, BUILTIN_RULES};
+use galley::workspace::{build_rules, common_folder, Workspace};
+
 use crate::cli::{CheckArgs, Cli, Command};
-use crate::config::Config;
-use crate::report::{Format, Totals};
-use crate::rule::{find_rule, FixAbility, BUILTIN_RULES};
-use crate::workspace::{build_rules, common_folder, Workspace};
 
 const FINDINGS: u8 = 1;
 const FAILURE: u8 = 2;
@@ -38,7 +28,11 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         // A closed pipe (`galley check | head`) is not a failure.
-        Err(error) if error.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) => {
+        Err(error)
+            if error
+                .downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) =>
+        {
             ExitCode::SUCCESS
         }
         Err(error) => {
@@ -52,7 +46,11 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn check(args: CheckArgs) -> Result<u8> {
     let defaulted = args.paths.is_empty();
-    let inputs = if defaulted { vec![PathBuf::from(".")] } else { args.paths };
+    let inputs = if defaulted {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     let config = match &args.config {
         Some(path) => Config::load(path),
         None => Config::discover(&common_folder(&inputs)),
@@ -72,12 +70,20 @@ fn check(args: CheckArgs) -> Result<u8> {
 
     let totals = Totals::of(&outcome.findings);
     let too_many_warnings = args.max_warnings.is_some_and(|max| totals.warnings > max);
-    Ok(if totals.errors > 0 || too_many_warnings { FINDINGS } else { 0 })
+    Ok(if totals.errors > 0 || too_many_warnings {
+        FINDINGS
+    } else {
+        0
+    })
 }
 
 fn print_rules() -> Result<u8> {
     let mut out = io::stdout().lock();
-    writeln!(out, "{:<20} {:<9} {:<9} {:<9} summary", "rule", "source", "level", "fix")?;
+    writeln!(
+        out,
+        "{:<20} {:<9} {:<9} {:<9} summary",
+        "rule", "source", "level", "fix"
+    )?;
     for entry in BUILTIN_RULES {
         let meta = entry.meta;
         let fix = match meta.fix {

@@ -60,7 +60,10 @@ mod tests {
 
     fn runs(source: &str) -> Vec<&str> {
         let doc = Document::parse(source);
-        text_runs(&doc).into_iter().map(|run| &source[run.range]).collect()
+        text_runs(&doc)
+            .into_iter()
+            .map(|run| &source[run.range])
+            .collect()
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub trait Rule: Send + Sync {
     fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>);
 
     /// Checks one page against the whole corpus, after every file has been summarised.
-    fn check_workspace(&self, _index: &LinkIndex, _page: &PageSummary, _out: &mut Vec<Diagnostic>) {}
+    fn check_workspace(&self, _index: &LinkIndex, _page: &PageSummary, _out: &mut Vec<Diagnostic>) {
+    }
 }
 
 /// What a rule is built from: its `[rules.<id>]` options and the rest of the configuration.
@@ -76,7 +77,10 @@ impl RuleSettings<'_> {
         toml::Value::Table(self.options.clone())
             .try_into()
             .map_err(|error: toml::de::Error| {
-                let place = self.span.clone().map_or_else(|| self.config.place(0..0), |span| self.config.place(span));
+                let place = self
+                    .span
+                    .clone()
+                    .map_or_else(|| self.config.place(0..0), |span| self.config.place(span));
                 format!("{place}: [rules.{}]: {}", self.id, error.message())
             })
     }
@@ -91,12 +95,30 @@ pub struct RuleEntry {
 pub static BUILTIN_RULES: &[RuleEntry] = {
     use crate::rules::*;
     &[
-        RuleEntry { meta: &frontmatter_syntax::META, build: frontmatter_syntax::build },
-        RuleEntry { meta: &frontmatter_schema::META, build: frontmatter_schema::build },
-        RuleEntry { meta: &broken_link::META, build: broken_link::build },
-        RuleEntry { meta: &empty_blockquote::META, build: empty_blockquote::build },
-        RuleEntry { meta: &stray_punctuation::META, build: stray_punctuation::build },
-        RuleEntry { meta: &list_marker_style::META, build: list_marker_style::build },
+        RuleEntry {
+            meta: &frontmatter_syntax::META,
+            build: frontmatter_syntax::build,
+        },
+        RuleEntry {
+            meta: &frontmatter_schema::META,
+            build: frontmatter_schema::build,
+        },
+        RuleEntry {
+            meta: &broken_link::META,
+            build: broken_link::build,
+        },
+        RuleEntry {
+            meta: &empty_blockquote::META,
+            build: empty_blockquote::build,
+        },
+        RuleEntry {
+            meta: &stray_punctuation::META,
+            build: stray_punctuation::build,
+        },
+        RuleEntry {
+            meta: &list_marker_style::META,
+            build: list_marker_style::build,
+        },
     ]
 };
 

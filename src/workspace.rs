@@ -12,7 +12,7 @@ use crate::config::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, LineCol};
 use crate::links::{LinkIndex, PageSummary};
-use crate::rule::{Rule, RuleSettings, BUILTIN_RULES};
+use crate::rule::{Rule, RuleMeta, RuleSettings, BUILTIN_RULES};
 
 /// The id of findings about files that cannot be read as text; always an error.
 pub const IO_ERROR: &str = "io-error";
@@ -29,7 +29,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn locate(path: &Arc<str>, diagnostic: Diagnostic, position: impl Fn(usize) -> LineCol) -> Self {
+    fn locate(
+        path: &Arc<str>,
+        diagnostic: Diagnostic,
+        position: impl Fn(usize) -> LineCol,
+    ) -> Self {
         let edit_positions = diagnostic
             .fix
             .iter()
@@ -47,6 +51,7 @@ impl Finding {
 }
 
 pub struct ActiveRule {
+    pub meta: &'static RuleMeta,
     pub rule: Box<dyn Rule>,
     pub severity: Severity,
 }
@@ -55,13 +60,18 @@ pub struct ActiveRule {
 pub fn build_rules(config: &Config) -> Result<Vec<ActiveRule>, ConfigError> {
     for (id, table) in &config.rules {
         if !BUILTIN_RULES.iter().any(|entry| entry.meta.id == id) {
-            return Err(config.error(table.span(), format!("unknown rule `{id}` (see `galley rules`)")));
+            return Err(config.error(
+                table.span(),
+                format!("unknown rule `{id}` (see `galley rules`)"),
+            ));
         }
     }
     let mut active = Vec::new();
     for entry in BUILTIN_RULES {
         let configured = config.rules.get(entry.meta.id);
-        let mut options = configured.map(|table| table.get_ref().clone()).unwrap_or_default();
+        let mut options = configured
+            .map(|table| table.get_ref().clone())
+            .unwrap_or_default();
         let span = configured.map(|table| table.span());
         let severity = match options.remove("level") {
             None => Some(entry.meta.default_severity),
@@ -86,7 +96,11 @@ pub fn build_rules(config: &Config) -> Result<Vec<ActiveRule>, ConfigError> {
             config,
         };
         let rule = (entry.build)(&settings).map_err(ConfigError)?;
-        active.push(ActiveRule { rule, severity });
+        active.push(ActiveRule {
+            meta: entry.meta,
+            rule,
+            severity,
+        });
     }
     Ok(active)
 }
@@ -112,7 +126,13 @@ pub fn common_folder(paths: &[PathBuf]) -> PathBuf {
     let folders: Vec<PathBuf> = paths
         .iter()
         .map(|path| absolute(path))
-        .map(|path| if path.is_dir() { path } else { path.parent().map(Path::to_path_buf).unwrap_or(path) })
+        .map(|path| {
+            if path.is_dir() {
+                path
+            } else {
+                path.parent().map(Path::to_path_buf).unwrap_or(path)
+            }
+        })
         .collect();
     let Some(first) = folders.first() else {
         return absolute(Path::new("."));
@@ -158,7 +178,11 @@ fn key_of(root: &Path, absolute_path: &Path) -> Option<String> {
 }
 
 impl<'a> Workspace<'a> {
-    pub fn new(config: &'a Config, rules: &'a [ActiveRule], inputs: &[PathBuf]) -> Result<Self, ConfigError> {
+    pub fn new(
+        config: &'a Config,
+        rules: &'a [ActiveRule],
+        inputs: &[PathBuf],
+    ) -> Result<Self, ConfigError> {
         let root = match (&config.links.root, &config.path) {
             (Some(root), _) => absolute(&config.dir.join(root)),
             (None, Some(_)) => absolute(&config.dir),
@@ -166,8 +190,9 @@ impl<'a> Workspace<'a> {
         };
         let mut builder = GlobSetBuilder::new();
         for pattern in &config.files.exclude {
-            let glob = Glob::new(pattern.get_ref())
-                .map_err(|error| config.error(pattern.span(), format!("bad exclude glob: {error}")))?;
+            let glob = Glob::new(pattern.get_ref()).map_err(|error| {
+                config.error(pattern.span(), format!("bad exclude glob: {error}"))
+            })?;
             builder.add(glob);
         }
         let exclude = builder
@@ -185,7 +210,13 @@ impl<'a> Workspace<'a> {
         let extension_matches = path
             .extension()
             .and_then(|ext| ext.to_str())
-            .is_some_and(|ext| self.config.files.extensions.iter().any(|wanted| wanted == ext));
+            .is_some_and(|ext| {
+                self.config
+                    .files
+                    .extensions
+                    .iter()
+                    .any(|wanted| wanted == ext)
+            });
         let config_dir = absolute(&self.config.dir);
         let excluded = absolute(path)
             .strip_prefix(&config_dir)
@@ -215,7 +246,11 @@ impl<'a> Workspace<'a> {
         let mut seen = HashSet::new();
         let display = |path: &Path| -> Arc<str> {
             let text = path.to_string_lossy();
-            let text = if strip_dot { text.strip_prefix("./").unwrap_or(&text) } else { &text };
+            let text = if strip_dot {
+                text.strip_prefix("./").unwrap_or(&text)
+            } else {
+                &text
+            };
             Arc::from(text)
         };
         for input in inputs {
@@ -226,7 +261,9 @@ impl<'a> Workspace<'a> {
             } else {
                 let path = display(input);
                 let diagnostic = Diagnostic::new(IO_ERROR, 0..0, "no such file or directory");
-                missing.push(Finding::locate(&path, error_level(diagnostic), |_| LineCol { line: 1, column: 1 }));
+                missing.push(Finding::locate(&path, error_level(diagnostic), |_| {
+                    LineCol { line: 1, column: 1 }
+                }));
                 continue;
             };
             for path in files {
@@ -273,7 +310,11 @@ impl<'a> Workspace<'a> {
             .zip(&outcomes)
             .filter_map(|(target, (_, summary))| summary.as_ref().map(|s| (target, s)))
             .collect();
-        let index = LinkIndex::new(&self.root, &self.config.files.extensions, pages.iter().map(|(_, page)| *page));
+        let index = LinkIndex::new(
+            &self.root,
+            &self.config.files.extensions,
+            pages.iter().map(|(_, page)| *page),
+        );
         let cross_file: Vec<Finding> = pages
             .par_iter()
             .filter(|(target, _)| target.lint)
@@ -300,8 +341,18 @@ impl<'a> Workspace<'a> {
     fn check_file(&self, target: &FileTarget) -> (Vec<Finding>, Option<PageSummary>) {
         let io_error = |message: String| {
             let diagnostic = error_level(Diagnostic::new(IO_ERROR, 0..0, message));
-            let finding = Finding::locate(&target.display, diagnostic, |_| LineCol { line: 1, column: 1 });
-            (if target.lint { vec![finding] } else { Vec::new() }, None)
+            let finding = Finding::locate(&target.display, diagnostic, |_| LineCol {
+                line: 1,
+                column: 1,
+            });
+            (
+                if target.lint {
+                    vec![finding]
+                } else {
+                    Vec::new()
+                },
+                None,
+            )
         };
         let bytes = match std::fs::read(&target.path) {
             Ok(bytes) => bytes,
@@ -332,7 +383,13 @@ impl<'a> Workspace<'a> {
             }
         }
         let dir = absolute(target.path.parent().unwrap_or(Path::new(".")));
-        let summary = PageSummary::build(&doc, target.key.clone(), dir, &self.config.links.slug_field, target.lint);
+        let summary = PageSummary::build(
+            &doc,
+            target.key.clone(),
+            dir,
+            &self.config.links.slug_field,
+            target.lint,
+        );
         (findings, Some(summary))
     }
 }
@@ -345,7 +402,19 @@ fn error_level(mut diagnostic: Diagnostic) -> Diagnostic {
 /// By path, line, column and rule, so that two runs print the same bytes.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.path, a.start, a.diagnostic.rule, a.end, &a.diagnostic.message)
-            .cmp(&(&b.path, b.start, b.diagnostic.rule, b.end, &b.diagnostic.message))
+        (
+            &a.path,
+            a.start,
+            a.diagnostic.rule,
+            a.end,
+            &a.diagnostic.message,
+        )
+            .cmp(&(
+                &b.path,
+                b.start,
+                b.diagnostic.rule,
+                b.end,
+                &b.diagnostic.message,
+            ))
     });
 }

@@ -5,8 +5,8 @@ use std::fmt;
 use std::io::{self, Write};
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
-    SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 use rayon::prelude::*;
 
@@ -118,22 +118,29 @@ impl miette::Diagnostic for Report<'_> {
 fn render_file(findings: &[Finding], handler: &GraphicalReportHandler) -> String {
     let path = &findings[0].path;
     // Files with unreadable text have only io-error findings, shown without a snippet.
-    let source = std::fs::read_to_string(&**path).ok().map(|text| IndexedSource {
-        name: path.to_string(),
-        lines: LineIndex::new(&text),
-        text,
-    });
+    let source = std::fs::read_to_string(&**path)
+        .ok()
+        .map(|text| IndexedSource {
+            name: path.to_string(),
+            lines: LineIndex::new(&text),
+            text,
+        });
     let mut rendered = String::new();
     for finding in findings {
         let report = Report {
             finding,
-            source: source.as_ref().filter(|s| finding.diagnostic.span.end <= s.text.len()),
+            source: source
+                .as_ref()
+                .filter(|s| finding.diagnostic.span.end <= s.text.len()),
         };
         if handler.render_report(&mut rendered, &report).is_err() {
             rendered.push_str(&format!("{}: {}\n", path, finding.diagnostic.message));
         }
         if report.source.is_none() {
-            rendered.push_str(&format!("  --> {}:{}:{}\n", path, finding.start.line, finding.start.column));
+            rendered.push_str(&format!(
+                "  --> {}:{}:{}\n",
+                path, finding.start.line, finding.start.column
+            ));
         }
         rendered.push('\n');
     }
@@ -147,10 +154,7 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome, color: bool) -> io::Re
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    let by_file: Vec<&[Finding]> = outcome
-        .findings
-        .chunk_by(|a, b| a.path == b.path)
-        .collect();
+    let by_file: Vec<&[Finding]> = outcome.findings.chunk_by(|a, b| a.path == b.path).collect();
     let rendered: Vec<String> = by_file
         .par_iter()
         .map(|findings| render_file(findings, &handler))

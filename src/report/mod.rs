@@ -60,7 +60,12 @@ pub fn summary_line(outcome: &CheckOutcome) -> String {
     )
 }
 
-pub fn write(out: &mut dyn Write, format: Format, outcome: &CheckOutcome, color: bool) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    outcome: &CheckOutcome,
+    color: bool,
+) -> io::Result<()> {
     match format {
         Format::Human => human::write(out, outcome, color),
         Format::Concise => concise::write(out, outcome),

@@ -1,7 +1,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::fix::{Edit, Fix};
-use crate::links::{closest, split_destination, LinkIndex, LinkKind, LinkRecord, PageSummary, Target};
+use crate::links::{
+    closest, split_destination, LinkIndex, LinkKind, LinkRecord, PageSummary, Target,
+};
 use crate::rule::{declare_rule, Rule, RuleSettings};
 
 declare_rule! {
@@ -60,23 +62,46 @@ fn missing_target(link: &LinkRecord, suggestion: Option<String>) -> Diagnostic {
     let diagnostic = Diagnostic::new(
         META.id,
         link.dest_span.clone(),
-        format!("broken {} `{}`: no such page or file", what(link), link.dest),
+        format!(
+            "broken {} `{}`: no such page or file",
+            what(link),
+            link.dest
+        ),
     )
     .with_label("no page or file here");
-    with_suggestion(diagnostic, link, suggestion, "check the path, or the target page's `slug`")
+    with_suggestion(
+        diagnostic,
+        link,
+        suggestion,
+        "check the path, or the target page's `slug`",
+    )
 }
 
 fn missing_anchor(link: &LinkRecord, page: &str, suggestion: Option<String>) -> Diagnostic {
     let diagnostic = Diagnostic::new(
         META.id,
         link.dest_span.clone(),
-        format!("broken {} `{}`: `{page}` has no such anchor", what(link), link.dest),
+        format!(
+            "broken {} `{}`: `{page}` has no such anchor",
+            what(link),
+            link.dest
+        ),
     )
     .with_label("no heading or id with this anchor");
-    with_suggestion(diagnostic, link, suggestion, "link to an existing heading of the target page")
+    with_suggestion(
+        diagnostic,
+        link,
+        suggestion,
+        "link to an existing heading of the target page",
+    )
 }
 
-fn with_suggestion(diagnostic: Diagnostic, link: &LinkRecord, suggestion: Option<String>, otherwise: &str) -> Diagnostic {
+fn with_suggestion(
+    diagnostic: Diagnostic,
+    link: &LinkRecord,
+    suggestion: Option<String>,
+    otherwise: &str,
+) -> Diagnostic {
     match suggestion {
         Some(dest) => diagnostic
             .with_help(format!("did you mean `{dest}`?"))
@@ -89,12 +114,20 @@ fn with_suggestion(diagnostic: Diagnostic, link: &LinkRecord, suggestion: Option
 }
 
 impl BrokenLink {
-    fn check_link(&self, index: &LinkIndex, page: &PageSummary, link: &LinkRecord) -> Option<Diagnostic> {
+    fn check_link(
+        &self,
+        index: &LinkIndex,
+        page: &PageSummary,
+        link: &LinkRecord,
+    ) -> Option<Diagnostic> {
         let (path, fragment) = split_destination(&link.dest);
         let path = path.trim_end_matches('/');
         let target = match index.resolve(page, path) {
             Target::Missing => {
-                return Some(missing_target(link, self.suggest_page(index, page, path, fragment.as_deref())));
+                return Some(missing_target(
+                    link,
+                    self.suggest_page(index, page, path, fragment.as_deref()),
+                ));
             }
             Target::File => return None,
             Target::Page(target) => target,
@@ -104,27 +137,47 @@ impl BrokenLink {
             return None;
         }
         let name = target.key.as_deref().unwrap_or("the target page");
-        let suggestion = closest(&fragment, target.anchors.iter().map(|a| (a.as_str(), crate::links::char_mask(a))))
-            .map(|anchor| {
-                let raw_path = link.dest.split_once('#').map_or("", |(p, _)| p);
-                format!("{raw_path}#{anchor}")
-            });
+        let suggestion = closest(
+            &fragment,
+            target
+                .anchors
+                .iter()
+                .map(|a| (a.as_str(), crate::links::char_mask(a))),
+        )
+        .map(|anchor| {
+            let raw_path = link.dest.split_once('#').map_or("", |(p, _)| p);
+            format!("{raw_path}#{anchor}")
+        });
         Some(missing_anchor(link, name, suggestion))
     }
 
     /// The destination to suggest for a missing page, written the way the link was.
-    fn suggest_page(&self, index: &LinkIndex, page: &PageSummary, path: &str, fragment: Option<&str>) -> Option<String> {
+    fn suggest_page(
+        &self,
+        index: &LinkIndex,
+        page: &PageSummary,
+        path: &str,
+        fragment: Option<&str>,
+    ) -> Option<String> {
         let wanted = if path.starts_with('/') {
             path.trim_start_matches('/').to_string()
         } else {
-            let base = page.key.as_deref()?.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let base = page
+                .key
+                .as_deref()?
+                .rsplit_once('/')
+                .map_or("", |(dir, _)| dir);
             let stem = path.trim_start_matches("./");
             let stem = index
                 .extensions()
                 .iter()
                 .find_map(|ext| stem.strip_suffix(&format!(".{ext}")))
                 .unwrap_or(stem);
-            if base.is_empty() { stem.to_string() } else { format!("{base}/{stem}") }
+            if base.is_empty() {
+                stem.to_string()
+            } else {
+                format!("{base}/{stem}")
+            }
         };
         let found = index.closest_page(&wanted)?;
         let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
@@ -137,6 +190,10 @@ impl Rule for BrokenLink {
     fn check(&self, _doc: &Document, _out: &mut Vec<Diagnostic>) {}
 
     fn check_workspace(&self, index: &LinkIndex, page: &PageSummary, out: &mut Vec<Diagnostic>) {
-        out.extend(page.links.iter().filter_map(|link| self.check_link(index, page, link)));
+        out.extend(
+            page.links
+                .iter()
+                .filter_map(|link| self.check_link(index, page, link)),
+        );
     }
 }

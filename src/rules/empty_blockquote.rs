@@ -51,7 +51,10 @@ fn empty_blockquote(doc: &Document, span: Range<usize>) -> Diagnostic {
         .with_label("this quote has no content")
         .with_help("delete the `>` lines, or write the quote");
     match deletion(doc, span) {
-        Some(range) => diagnostic.with_fix(Fix::safe("delete the empty blockquote", vec![Edit::delete(range)])),
+        Some(range) => diagnostic.with_fix(Fix::safe(
+            "delete the empty blockquote",
+            vec![Edit::delete(range)],
+        )),
         None => diagnostic,
     }
 }
@@ -142,22 +145,22 @@ mod tests {
         assert_eq!(found[0].span, 6..10);
     }
 
-    #[test]
-    fn fix_leaves_one_blank_line() {
-        let source = "Text\n\n>\n\nMore\n";
-        let edit = &check(source)[0].fix.as_ref().unwrap().edits[0];
+    fn fixed(source: &str) -> String {
+        let found = check(source);
+        let edit = &found[0].fix.as_ref().unwrap().edits[0];
         let mut fixed = source.to_string();
         fixed.replace_range(edit.range.clone(), &edit.replacement);
-        assert_eq!(fixed, "Text\n\nMore\n");
+        fixed
+    }
+
+    #[test]
+    fn fix_leaves_one_blank_line() {
+        assert_eq!(fixed("Text\n\n>\n\nMore\n"), "Text\n\nMore\n");
     }
 
     #[test]
     fn fix_at_end_of_file_drops_the_blank_line_before() {
-        let source = "Text\n\n>\n";
-        let edit = &check(source)[0].fix.as_ref().unwrap().edits[0];
-        let mut fixed = source.to_string();
-        fixed.replace_range(edit.range.clone(), &edit.replacement);
-        assert_eq!(fixed, "Text\n");
+        assert_eq!(fixed("Text\n\n>\n"), "Text\n");
     }
 
     #[test]

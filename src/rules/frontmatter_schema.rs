@@ -57,7 +57,9 @@ pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
     let place = config.place(schema_path.span());
     let path = config.dir.join(schema_path.get_ref());
     let schema = load_schema(&path).map_err(|error| format!("{place}: schema {error}"))?;
-    Ok(Box::new(FrontmatterSchema { schema: Some(schema) }))
+    Ok(Box::new(FrontmatterSchema {
+        schema: Some(schema),
+    }))
 }
 
 fn load_schema(path: &Path) -> Result<(Value, Validator), String> {
@@ -66,7 +68,12 @@ fn load_schema(path: &Path) -> Result<(Value, Validator), String> {
     let is_json = path.extension().is_some_and(|ext| ext == "json");
     let schema: Value = if is_json {
         serde_json::from_str(&text).map_err(|error| {
-            format!("{}:{}:{}: invalid JSON: {error}", path.display(), error.line(), error.column())
+            format!(
+                "{}:{}:{}: invalid JSON: {error}",
+                path.display(),
+                error.line(),
+                error.column()
+            )
         })?
     } else {
         yaml_to_json(&text).map_err(|error| format!("{}:{error}", path.display()))?
@@ -103,7 +110,9 @@ fn key_path(pointer: &str) -> String {
 
 /// The keys an object schema at `schema_pointer` declares, for telling what was expected.
 fn declared_keys(schema: &Value, keyword_pointer: &str) -> Vec<String> {
-    let object_pointer = keyword_pointer.rsplit_once('/').map_or("", |(parent, _)| parent);
+    let object_pointer = keyword_pointer
+        .rsplit_once('/')
+        .map_or("", |(parent, _)| parent);
     schema
         .pointer(object_pointer)
         .and_then(|object| object.get("properties"))
@@ -113,24 +122,36 @@ fn declared_keys(schema: &Value, keyword_pointer: &str) -> Vec<String> {
 }
 
 impl FrontmatterSchema {
-    fn validate(&self, frontmatter: &Frontmatter, data: &FrontmatterData, out: &mut Vec<Diagnostic>) {
+    fn validate(
+        &self,
+        frontmatter: &Frontmatter,
+        data: &FrontmatterData,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let Some((schema, validator)) = &self.schema else {
             return;
         };
         for error in validator.iter_errors(&data.value) {
             let pointer = error.instance_path().as_str().to_string();
             let node = data.closest_node(&pointer);
-            let value_span = node.map_or(frontmatter.opening_line.clone(), |node| node.value.clone());
+            let value_span =
+                node.map_or(frontmatter.opening_line.clone(), |node| node.value.clone());
             match error.kind() {
                 ValidationErrorKind::Required { property } => {
-                    let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+                    let name = property
+                        .as_str()
+                        .map_or_else(|| property.to_string(), str::to_string);
                     let within = key_path(&pointer);
                     let message = if within.is_empty() {
                         format!("missing required frontmatter key `{name}`")
                     } else {
                         format!("missing required key `{name}` in `{within}`")
                     };
-                    let span = if within.is_empty() { frontmatter.opening_line.clone() } else { value_span };
+                    let span = if within.is_empty() {
+                        frontmatter.opening_line.clone()
+                    } else {
+                        value_span
+                    };
                     out.push(
                         Diagnostic::new(META.id, span, message)
                             .with_label(format!("`{name}` is required"))
@@ -140,7 +161,8 @@ impl FrontmatterSchema {
                 ValidationErrorKind::AdditionalProperties { unexpected } => {
                     let allowed = declared_keys(schema, error.schema_path().as_str());
                     for key in unexpected {
-                        let child = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                        let child =
+                            format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
                         let span = data
                             .nodes
                             .iter()
@@ -153,9 +175,13 @@ impl FrontmatterSchema {
                             format!("allowed keys: {}", allowed.join(", "))
                         };
                         out.push(
-                            Diagnostic::new(META.id, span, format!("unexpected frontmatter key `{key}`"))
-                                .with_label("not allowed by the schema")
-                                .with_help(help),
+                            Diagnostic::new(
+                                META.id,
+                                span,
+                                format!("unexpected frontmatter key `{key}`"),
+                            )
+                            .with_label("not allowed by the schema")
+                            .with_help(help),
                         );
                     }
                 }
@@ -168,7 +194,10 @@ impl FrontmatterSchema {
                             format!("frontmatter `{}` is invalid: {error}", key_path(&pointer)),
                         )
                         .with_label(format!("{found} here"))
-                        .with_help(format!("the schema requires: {}", expectation(error.kind()))),
+                        .with_help(format!(
+                            "the schema requires: {}",
+                            expectation(error.kind())
+                        )),
                     );
                 }
             }
@@ -186,7 +215,11 @@ fn expectation(kind: &ValidationErrorKind) -> String {
             kind: TypeKind::Multiple(kinds),
         } => format!(
             "a value of type {}",
-            kinds.iter().map(|kind| kind.to_string()).collect::<Vec<_>>().join(" or ")
+            kinds
+                .iter()
+                .map(|kind| kind.to_string())
+                .collect::<Vec<_>>()
+                .join(" or ")
         ),
         ValidationErrorKind::Enum { options } => format!("one of {options}"),
         ValidationErrorKind::Pattern { pattern } => format!("a match for the pattern `{pattern}`"),

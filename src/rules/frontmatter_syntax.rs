@@ -51,35 +51,49 @@ impl Rule for FrontmatterSyntax {
             if self.require_block {
                 let first_line = doc.lines.line_range(doc.source, 0);
                 out.push(
-                    Diagnostic::new(META.id, doc.body_start..first_line.end.max(doc.body_start), "missing frontmatter block")
-                        .with_label("the file should start with a `---` block")
-                        .with_help("add a `---` block with the keys the schema requires"),
+                    Diagnostic::new(
+                        META.id,
+                        doc.body_start..first_line.end.max(doc.body_start),
+                        "missing frontmatter block",
+                    )
+                    .with_label("the file should start with a `---` block")
+                    .with_help("add a `---` block with the keys the schema requires"),
                 );
             }
             return;
         };
         let diagnostic = match &frontmatter.content {
             Ok(_) => return,
-            Err(FrontmatterProblem::Unterminated) => {
-                Diagnostic::new(META.id, frontmatter.opening_line.clone(), "unterminated frontmatter block")
-                    .with_label("this `---` is never closed")
-                    .with_help("end the block with a line holding only `---`")
-            }
-            Err(FrontmatterProblem::InvalidYaml { message, span }) => {
-                Diagnostic::new(META.id, span.clone(), format!("invalid YAML in frontmatter: {message}"))
-                    .with_label("the YAML parser stopped here")
-                    .with_help("quote values that contain `:` or start with a quote, and close every quote")
-            }
-            Err(FrontmatterProblem::DuplicateKey { key, span }) => {
-                Diagnostic::new(META.id, span.clone(), format!("duplicate frontmatter key `{key}`"))
-                    .with_label("given again here")
-                    .with_help("keep one of the values and delete the other")
-            }
-            Err(FrontmatterProblem::NotMapping { kind, span }) => {
-                Diagnostic::new(META.id, span.clone(), format!("frontmatter is {kind}, not a mapping of keys to values"))
-                    .with_label("expected `key: value` lines")
-                    .with_help("write the frontmatter as `key: value` lines")
-            }
+            Err(FrontmatterProblem::Unterminated) => Diagnostic::new(
+                META.id,
+                frontmatter.opening_line.clone(),
+                "unterminated frontmatter block",
+            )
+            .with_label("this `---` is never closed")
+            .with_help("end the block with a line holding only `---`"),
+            Err(FrontmatterProblem::InvalidYaml { message, span }) => Diagnostic::new(
+                META.id,
+                span.clone(),
+                format!("invalid YAML in frontmatter: {message}"),
+            )
+            .with_label("the YAML parser stopped here")
+            .with_help(
+                "quote values that contain `:` or start with a quote, and close every quote",
+            ),
+            Err(FrontmatterProblem::DuplicateKey { key, span }) => Diagnostic::new(
+                META.id,
+                span.clone(),
+                format!("duplicate frontmatter key `{key}`"),
+            )
+            .with_label("given again here")
+            .with_help("keep one of the values and delete the other"),
+            Err(FrontmatterProblem::NotMapping { kind, span }) => Diagnostic::new(
+                META.id,
+                span.clone(),
+                format!("frontmatter is {kind}, not a mapping of keys to values"),
+            )
+            .with_label("expected `key: value` lines")
+            .with_help("write the frontmatter as `key: value` lines"),
         };
         out.push(diagnostic);
     }

@@ -97,7 +97,9 @@ fn pseudo_bullet(span: Range<usize>, found: char, expected: char) -> Diagnostic 
         format!("pseudo-bullet `{found}` instead of a list item"),
     )
     .with_label("this renders as a paragraph, not a list item")
-    .with_help(format!("start the line with `{expected} ` to make it a real list item"))
+    .with_help(format!(
+        "start the line with `{expected} ` to make it a real list item"
+    ))
     .with_fix(Fix::safe(
         format!("make it a `{expected}` list item"),
         vec![Edit::replace(span, expected.to_string())],

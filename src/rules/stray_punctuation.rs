@@ -52,10 +52,10 @@ declare_rule! {
 }
 
 const DEFAULT_ABBREVIATIONS: &[&str] = &[
-    "e.g.", "i.e.", "etc.", "cf.", "vs.", "al.", "approx.", "incl.", "no.", "vol.", "pp.",
-    "ed.", "mr.", "mrs.", "ms.", "dr.", "prof.", "inc.", "ltd.", "co.", "corp.", "jr.", "sr.",
-    "st.", "f.eks.", "bl.a.", "osv.", "dvs.", "mv.", "m.m.", "m.fl.", "o.l.", "ca.", "jf.",
-    "inkl.", "evt.", "ev.", "pga.", "mht.", "nr.", "kl.",
+    "e.g.", "i.e.", "etc.", "cf.", "vs.", "al.", "approx.", "incl.", "no.", "vol.", "pp.", "ed.",
+    "mr.", "mrs.", "ms.", "dr.", "prof.", "inc.", "ltd.", "co.", "corp.", "jr.", "sr.", "st.",
+    "f.eks.", "bl.a.", "osv.", "dvs.", "mv.", "m.m.", "m.fl.", "o.l.", "ca.", "jf.", "inkl.",
+    "evt.", "ev.", "pga.", "mht.", "nr.", "kl.",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -67,7 +67,10 @@ pub struct StrayPunctuation {
 impl Default for StrayPunctuation {
     fn default() -> Self {
         StrayPunctuation {
-            abbreviations: DEFAULT_ABBREVIATIONS.iter().map(|a| a.to_string()).collect(),
+            abbreviations: DEFAULT_ABBREVIATIONS
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
         }
     }
 }
@@ -116,7 +119,10 @@ static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn is_closing(c: char) -> bool {
-    matches!(c, ')' | ']' | '}' | '"' | '\'' | '»' | '”' | '’' | '*' | '_' | '~' | '<')
+    matches!(
+        c,
+        ')' | ']' | '}' | '"' | '\'' | '»' | '”' | '’' | '*' | '_' | '~' | '<'
+    )
 }
 
 fn is_opening(c: char) -> bool {
@@ -240,7 +246,12 @@ impl StrayPunctuation {
         } else {
             (self.intended_mark(marks, &text[range.end..]), false)
         };
-        out.push(clashing_marks(base + range.start..base + range.end, marks, keep, safe));
+        out.push(clashing_marks(
+            base + range.start..base + range.end,
+            marks,
+            keep,
+            safe,
+        ));
     }
 
     /// The mark the writer most likely meant: a pause before a lowercase word, an ending

@@ -1,0 +1,17 @@
+//! galley: a fast content linter and validator for Markdown knowledge bases.
+//!
+//! A run reads each file once into a [`document::Document`], runs the per-file rules on it in
+//! parallel, keeps a small [`links::PageSummary`] per file, then checks links across the
+//! corpus. The binary (`src/main.rs`) is a thin layer over [`workspace`] and [`report`].
+
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod fix;
+pub mod frontmatter;
+pub mod links;
+pub mod prose;
+pub mod report;
+pub mod rule;
+pub mod rules;
+pub mod workspace;

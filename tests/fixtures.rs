@@ -1,0 +1,128 @@
+//! Every rule's fixtures: `tests/fixtures/<rule>/flag/*` must be flagged by the rule and
+//! `pass/*` must not; each flagged file's report is an insta snapshot. The harness also holds
+//! each rule to its declared fix ability. A `galley.toml` in the rule's folder configures the
+//! run (a schema, a link root); other rules are switched off.
+
+use std::path::{Path, PathBuf};
+
+use galley::config::Config;
+use galley::report::{self, Format};
+use galley::rule::{find_rule, FixAbility, BUILTIN_RULES};
+use galley::workspace::{build_rules, CheckOutcome, Workspace};
+
+fn fixture_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn check_one(rule_dir: &Path, rule: &str, file: &Path) -> CheckOutcome {
+    let config_path = rule_dir.join("galley.toml");
+    let config = if config_path.is_file() {
+        Config::load(&config_path).expect("fixture config loads")
+    } else {
+        Config::defaults_at(rule_dir)
+    };
+    let mut rules = build_rules(&config).expect("fixture rules build");
+    rules.retain(|active| active.meta.id == rule);
+    let workspace = Workspace::new(&config, &rules, &[file.to_path_buf()]).expect("workspace");
+    workspace.check(&[file.to_path_buf()], false)
+}
+
+fn render(outcome: &CheckOutcome) -> String {
+    let mut human = Vec::new();
+    report::write(&mut human, Format::Human, outcome, false).unwrap();
+    let mut concise = Vec::new();
+    report::write(&mut concise, Format::Concise, outcome, false).unwrap();
+    format!(
+        "{}\n----- concise -----\n{}",
+        String::from_utf8(human).unwrap(),
+        String::from_utf8(concise).unwrap()
+    )
+}
+
+#[test]
+fn every_rule_has_fixtures() {
+    for entry in BUILTIN_RULES {
+        let dir = Path::new("tests/fixtures").join(entry.meta.id);
+        assert!(
+            !fixture_files(&dir.join("flag")).is_empty(),
+            "{} has no flag fixtures",
+            entry.meta.id
+        );
+        assert!(
+            !fixture_files(&dir.join("pass")).is_empty(),
+            "{} has no pass fixtures",
+            entry.meta.id
+        );
+    }
+}
+
+#[test]
+fn fixtures() {
+    let mut failures = Vec::new();
+    for entry in BUILTIN_RULES {
+        let id = entry.meta.id;
+        let rule_dir = Path::new("tests/fixtures").join(id);
+        let meta = find_rule(id).unwrap().meta;
+        for file in fixture_files(&rule_dir.join("flag")) {
+            let outcome = check_one(&rule_dir, id, &file);
+            let found: Vec<_> = outcome
+                .findings
+                .iter()
+                .filter(|f| f.diagnostic.rule == id)
+                .collect();
+            if found.is_empty() {
+                failures.push(format!(
+                    "{}: expected `{id}` findings, got none",
+                    file.display()
+                ));
+            }
+            for finding in &found {
+                let has_fix = finding.diagnostic.fix.is_some();
+                match meta.fix {
+                    FixAbility::Always if !has_fix => failures.push(format!(
+                        "{}:{}: `{id}` declares it always fixes, but this finding has no fix",
+                        file.display(),
+                        finding.start.line
+                    )),
+                    FixAbility::Never if has_fix => failures.push(format!(
+                        "{}:{}: `{id}` declares it never fixes, but this finding has a fix",
+                        file.display(),
+                        finding.start.line
+                    )),
+                    _ => {}
+                }
+            }
+            let name = format!("{id}__{}", file.file_name().unwrap().to_string_lossy());
+            insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(name, render(&outcome));
+            });
+        }
+        for file in fixture_files(&rule_dir.join("pass")) {
+            let outcome = check_one(&rule_dir, id, &file);
+            for finding in outcome.findings.iter().filter(|f| f.diagnostic.rule == id) {
+                failures.push(format!(
+                    "{}:{}:{}: must not be flagged, got: {}",
+                    file.display(),
+                    finding.start.line,
+                    finding.start.column,
+                    finding.diagnostic.message
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixture failures:\n{}",
+        failures.join("\n")
+    );
+}
