@@ -1,6 +1,7 @@
 //! One parsed file: the source, its frontmatter, the body's Markdown events with byte offsets
 //! into the whole file, and a line index. Every rule reads this; nothing re-parses.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser};
@@ -97,6 +98,9 @@ pub struct ReferenceDefinition {
 
 pub struct Document<'a> {
     pub source: &'a str,
+    /// The last position computed, to count on from it: findings come in order, and counting
+    /// every column from the line start is quadratic on long lines.
+    last_position: Cell<(usize, LineCol)>,
     pub lines: LineIndex,
     /// `None` when the file has no frontmatter block.
     pub frontmatter: Option<Frontmatter>,
@@ -142,6 +146,7 @@ impl<'a> Document<'a> {
         reference_definitions.sort_by_key(|def| def.span.start);
         Document {
             source,
+            last_position: Cell::new((0, LineCol::default())),
             lines,
             frontmatter,
             body_start,
@@ -151,7 +156,21 @@ impl<'a> Document<'a> {
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.lines.line_col(self.source, offset)
+        let offset = floor_char_boundary(self.source, offset.min(self.source.len()));
+        let (last_offset, last) = self.last_position.get();
+        let position = if last.line > 0
+            && offset >= last_offset
+            && self.lines.line_of(offset) + 1 == last.line
+        {
+            LineCol {
+                line: last.line,
+                column: last.column + self.source[last_offset..offset].chars().count(),
+            }
+        } else {
+            self.lines.line_col(self.source, offset)
+        };
+        self.last_position.set((offset, position));
+        position
     }
 }
 
@@ -169,6 +188,19 @@ mod tests {
             index.line_col(source, source.len()),
             LineCol { line: 2, column: 3 }
         );
+    }
+
+    #[test]
+    fn document_positions_count_on_from_the_last_one() {
+        let source = "\u{feff}ab æ cd\nø x";
+        let doc = Document::parse(source);
+        for offset in [5, 9, 3, 14, 16, 9] {
+            assert_eq!(
+                doc.line_col(offset),
+                doc.lines.line_col(source, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

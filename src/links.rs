@@ -175,6 +175,14 @@ impl PageSummary {
         });
     }
 
+    /// The key of the page's folder (`a/b` for `a/b/c.md`); `None` at the root.
+    pub fn folder_key(&self) -> Option<&str> {
+        self.key
+            .as_deref()?
+            .rsplit_once('/')
+            .map(|(folder, _)| folder)
+    }
+
     /// The line and column of an offset that one of this page's link records holds.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let index = self
@@ -284,18 +292,10 @@ impl<'a> LinkIndex<'a> {
         if path.is_empty() {
             return Target::Page(from);
         }
-        let key = if let Some(absolute) = path.strip_prefix('/') {
-            normalize(None, absolute)
-        } else {
-            let base = from
-                .key
-                .as_deref()
-                .and_then(|key| key.rsplit_once('/'))
-                .map(|(dir, _)| dir);
-            match &from.key {
-                Some(_) => normalize(base, path),
-                None => None,
-            }
+        let key = match (path.strip_prefix('/'), &from.key) {
+            (Some(absolute), _) => normalize(None, absolute),
+            (None, Some(_)) => normalize(from.folder_key(), path),
+            (None, None) => None,
         };
         match key {
             Some(key) => match self.page(&key) {
@@ -333,7 +333,7 @@ impl<'a> LinkIndex<'a> {
 }
 
 /// Joins `path` onto `base` and resolves `.` and `..`; `None` when it climbs out of the root.
-fn normalize(base: Option<&str>, path: &str) -> Option<String> {
+pub fn normalize(base: Option<&str>, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = base
         .map(|base| base.split('/').filter(|p| !p.is_empty()).collect())
         .unwrap_or_default();

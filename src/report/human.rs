@@ -115,6 +115,20 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+/// Lines longer than this are not shown: the snippet would be unreadable, and miette's
+/// column arithmetic overflows its formatting width on very long lines.
+const LONGEST_SNIPPET_LINE: usize = 10_000;
+
+fn fits_a_snippet(source: &IndexedSource, span: &std::ops::Range<usize>) -> bool {
+    if span.end > source.text.len() {
+        return false;
+    }
+    let first = source.lines.line_of(span.start);
+    let last = source.lines.line_of(span.end);
+    (first..=last)
+        .all(|line| source.lines.line_range(&source.text, line).len() <= LONGEST_SNIPPET_LINE)
+}
+
 fn render_file(findings: &[Finding], handler: &GraphicalReportHandler) -> String {
     let path = &findings[0].path;
     // Files with unreadable text have only io-error findings, shown without a snippet.
@@ -131,7 +145,7 @@ fn render_file(findings: &[Finding], handler: &GraphicalReportHandler) -> String
             finding,
             source: source
                 .as_ref()
-                .filter(|s| finding.diagnostic.span.end <= s.text.len()),
+                .filter(|s| fits_a_snippet(s, &finding.diagnostic.span)),
         };
         if handler.render_report(&mut rendered, &report).is_err() {
             rendered.push_str(&format!("{}: {}\n", path, finding.diagnostic.message));

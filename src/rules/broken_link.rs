@@ -1,8 +1,10 @@
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::fix::{Edit, Fix};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
 use crate::links::{
-    closest, split_destination, LinkIndex, LinkKind, LinkRecord, PageSummary, Target,
+    closest, normalize, split_destination, LinkIndex, LinkKind, LinkRecord, PageSummary, Target,
 };
 use crate::rule::{declare_rule, Rule, RuleSettings};
 
@@ -151,7 +153,8 @@ impl BrokenLink {
         Some(missing_anchor(link, name, suggestion))
     }
 
-    /// The destination to suggest for a missing page, written the way the link was.
+    /// The destination to suggest for a missing page: absolute, so that it resolves from
+    /// wherever the link stands, and percent-encoded where a space would end the link.
     fn suggest_page(
         &self,
         index: &LinkIndex,
@@ -159,32 +162,26 @@ impl BrokenLink {
         path: &str,
         fragment: Option<&str>,
     ) -> Option<String> {
-        let wanted = if path.starts_with('/') {
-            path.trim_start_matches('/').to_string()
-        } else {
-            let base = page
-                .key
-                .as_deref()?
-                .rsplit_once('/')
-                .map_or("", |(dir, _)| dir);
-            let stem = path.trim_start_matches("./");
-            let stem = index
-                .extensions()
-                .iter()
-                .find_map(|ext| stem.strip_suffix(&format!(".{ext}")))
-                .unwrap_or(stem);
-            if base.is_empty() {
-                stem.to_string()
-            } else {
-                format!("{base}/{stem}")
-            }
+        let wanted = match path.strip_prefix('/') {
+            Some(absolute) => normalize(None, absolute)?,
+            None => normalize(page.folder_key(), path)?,
         };
-        let found = index.closest_page(&wanted)?;
+        let wanted = index
+            .extensions()
+            .iter()
+            .find_map(|ext| wanted.strip_suffix(&format!(".{ext}")))
+            .unwrap_or(&wanted);
+        let found = index.closest_page(wanted)?;
         let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-        // Absolute, so that the suggestion resolves from wherever the link stands.
-        Some(format!("/{found}{fragment}"))
+        Some(format!(
+            "/{}{fragment}",
+            utf8_percent_encode(found, UNSAFE_IN_LINKS)
+        ))
     }
 }
+
+/// Characters that would end or break a Markdown link destination.
+const UNSAFE_IN_LINKS: &AsciiSet = &CONTROLS.add(b' ').add(b'<').add(b'>').add(b'(').add(b')');
 
 impl Rule for BrokenLink {
     fn check(&self, _doc: &Document, _out: &mut Vec<Diagnostic>) {}

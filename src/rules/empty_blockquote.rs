@@ -64,7 +64,8 @@ fn is_blank(text: &str) -> bool {
 }
 
 /// The lines to delete: the quote's own lines, when they hold nothing but `>` markers, plus a
-/// neighbouring blank line when the quote stands between blank lines.
+/// neighbouring blank line when the quote stands between blank lines. Between two lines of
+/// text the quote's line becomes blank instead, so the paragraphs stay apart.
 fn deletion(doc: &Document, span: Range<usize>) -> Option<Range<usize>> {
     let lines = &doc.lines;
     let source = doc.source;
@@ -73,7 +74,7 @@ fn deletion(doc: &Document, span: Range<usize>) -> Option<Range<usize>> {
     let markers_only = (first..=last).all(|line| {
         source[lines.line_range(source, line)]
             .chars()
-            .all(|c| c == '>' || c.is_whitespace())
+            .all(|c| c == '>' || c == '\u{feff}' || c.is_whitespace())
     });
     if !markers_only {
         return None;
@@ -87,14 +88,18 @@ fn deletion(doc: &Document, span: Range<usize>) -> Option<Range<usize>> {
     };
     let body_first_line = lines.line_of(doc.body_start);
     let blank_line = |line: usize| is_blank(&source[lines.line_range(source, line)]);
-    let blank_before = first > body_first_line && blank_line(first - 1);
+    let has_before = first > body_first_line;
+    let blank_before = has_before && blank_line(first - 1);
     let has_after = last + 1 < lines.line_count() && line_end(last) < source.len();
     let blank_after = has_after && blank_line(last + 1);
-    let start = lines.line_start(first);
-    let range = if blank_after && (blank_before || first == body_first_line) {
+    // Never delete a byte-order mark or frontmatter before the body.
+    let start = lines.line_start(first).max(doc.body_start);
+    let range = if blank_after && (blank_before || !has_before) {
         start..line_end(last + 1)
     } else if blank_before && !has_after {
         lines.line_start(first - 1)..line_end(last)
+    } else if has_before && has_after && !blank_before && !blank_after {
+        start..lines.line_range(source, last).end
     } else {
         start..line_end(last)
     };
@@ -161,6 +166,16 @@ mod tests {
     #[test]
     fn fix_at_end_of_file_drops_the_blank_line_before() {
         assert_eq!(fixed("Text\n\n>\n"), "Text\n");
+    }
+
+    #[test]
+    fn fix_between_two_lines_of_text_keeps_them_apart() {
+        assert_eq!(fixed("One.\n>\nTwo.\n"), "One.\n\nTwo.\n");
+    }
+
+    #[test]
+    fn fix_keeps_the_byte_order_mark() {
+        assert_eq!(fixed("\u{feff}>\n\nText\n"), "\u{feff}Text\n");
     }
 
     #[test]

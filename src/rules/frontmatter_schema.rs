@@ -134,8 +134,12 @@ impl FrontmatterSchema {
         for error in validator.iter_errors(&data.value) {
             let pointer = error.instance_path().as_str().to_string();
             let node = data.closest_node(&pointer);
+            // An empty value (`title:`) has an empty span: point at its key instead.
             let value_span =
-                node.map_or(frontmatter.opening_line.clone(), |node| node.value.clone());
+                node.map_or(frontmatter.opening_line.clone(), |node| match &node.key {
+                    Some(key) if node.value.is_empty() => key.clone(),
+                    _ => node.value.clone(),
+                });
             match error.kind() {
                 ValidationErrorKind::Required { property } => {
                     let name = property

@@ -78,7 +78,8 @@ impl Rule for FrontmatterSyntax {
             )
             .with_label("the YAML parser stopped here")
             .with_help(
-                "quote values that contain `:` or start with a quote, and close every quote",
+                "quote values that contain `:` or start with a quote, close every quote, \
+                 and end the block with `---` right after its last key",
             ),
             Err(FrontmatterProblem::DuplicateKey { key, span }) => Diagnostic::new(
                 META.id,

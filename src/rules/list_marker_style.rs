@@ -116,6 +116,21 @@ enum Block {
     Other,
 }
 
+/// The lines of one paragraph, or of a tight list item's own text, as they are read.
+struct InlineText {
+    /// Pseudo-bullets: (marker span, marker, on the first line).
+    found: Vec<(Range<usize>, char, bool)>,
+    /// The next event starts a new line.
+    line_start: bool,
+    in_tight_item: bool,
+}
+
+impl InlineText {
+    fn into_block(self, depth: usize) -> Option<Block> {
+        (!self.found.is_empty()).then_some(Block::Pseudo(self.found, depth))
+    }
+}
+
 fn pseudo_marker(source: &str, at: usize) -> Option<(Range<usize>, char)> {
     let mut chars = source[at..].chars();
     let marker = chars.next().filter(|c| PSEUDO_MARKERS.contains(c))?;
@@ -131,26 +146,47 @@ impl Rule for ListMarkerStyle {
         let mut containers = vec![0usize];
         let mut next_container = 1;
         let mut lists: Vec<bool> = Vec::new();
-        let mut paragraph: Option<(Vec<(Range<usize>, char, bool)>, bool)> = None;
+        let mut inline: Option<InlineText> = None;
         for (event, range) in &doc.events {
             let parent = *containers.last().unwrap_or(&0);
+            let is_block_start = matches!(
+                event,
+                Event::Start(
+                    Tag::Paragraph
+                        | Tag::List(_)
+                        | Tag::BlockQuote(_)
+                        | Tag::FootnoteDefinition(_)
+                        | Tag::Heading { .. }
+                        | Tag::CodeBlock(_)
+                        | Tag::HtmlBlock
+                        | Tag::MetadataBlock(_)
+                        | Tag::Table(_)
+                ) | Event::Rule
+                    | Event::End(TagEnd::Item)
+            );
+            // A tight item's own text ends where a block starts.
+            if is_block_start && inline.as_ref().is_some_and(|text| text.in_tight_item) {
+                if let Some(block) = inline.take().and_then(|text| text.into_block(lists.len())) {
+                    siblings.entry(parent).or_default().push(block);
+                }
+            }
             match event {
                 Event::Start(Tag::Paragraph) => {
                     let first = pseudo_marker(source, range.start).map(|(span, c)| (span, c, true));
-                    paragraph = Some((first.into_iter().collect(), false));
+                    inline = Some(InlineText {
+                        found: first.into_iter().collect(),
+                        line_start: false,
+                        in_tight_item: false,
+                    });
                 }
                 Event::SoftBreak | Event::HardBreak => {
-                    if let Some((_, line_start)) = paragraph.as_mut() {
-                        *line_start = true;
+                    if let Some(text) = inline.as_mut() {
+                        text.line_start = true;
                     }
                 }
                 Event::End(TagEnd::Paragraph) => {
-                    if let Some((found, _)) = paragraph.take() {
-                        let block = if found.is_empty() {
-                            Block::Other
-                        } else {
-                            Block::Pseudo(found, lists.len())
-                        };
+                    if let Some(text) = inline.take() {
+                        let block = text.into_block(lists.len()).unwrap_or(Block::Other);
                         siblings.entry(parent).or_default().push(block);
                     }
                 }
@@ -172,6 +208,12 @@ impl Rule for ListMarkerStyle {
                     }
                     containers.push(next_container);
                     next_container += 1;
+                    // The item's first line is the item itself, never a pseudo-bullet.
+                    inline = Some(InlineText {
+                        found: Vec::new(),
+                        line_start: false,
+                        in_tight_item: true,
+                    });
                 }
                 Event::Start(Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => {
                     siblings.entry(parent).or_default().push(Block::Other);
@@ -192,11 +234,11 @@ impl Rule for ListMarkerStyle {
                 _ => {}
             }
             // The first text of each line after the first may open with a pseudo-bullet.
-            if let Some((found, line_start)) = paragraph.as_mut() {
-                if *line_start && !matches!(event, Event::SoftBreak | Event::HardBreak) {
-                    *line_start = false;
+            if let Some(text) = inline.as_mut() {
+                if text.line_start && !matches!(event, Event::SoftBreak | Event::HardBreak) {
+                    text.line_start = false;
                     if let Some((span, c)) = pseudo_marker(source, range.start) {
-                        found.push((span, c, false));
+                        text.found.push((span, c, false));
                     }
                 }
             }

@@ -31,7 +31,8 @@ declare_rule! {
     /// frontmatter.
     ///
     /// ## Fix
-    /// Whitespace before a mark: delete it (safe). A doubled `,,` `;;` `::`: keep one (safe).
+    /// Whitespace before a mark: delete it, or move it behind the mark when a word follows
+    /// (`rise ,and` becomes `rise, and`) (safe). A doubled `,,` `;;` `::`: keep one (safe).
     /// A doubled `..`: keep one period (unsafe: an ellipsis may have been meant). Clashing
     /// marks: keep the mark the next word asks for, the comma before a lowercase word and the
     /// full stop (or `?`, `!`) before a capital or at the end (unsafe: it guesses the
@@ -103,11 +104,22 @@ fn clashing_marks(span: Range<usize>, marks: &str, keep: char, safe: bool) -> Di
         .with_fix(fix)
 }
 
-fn space_before(span: Range<usize>, mark: char) -> Diagnostic {
-    Diagnostic::new(META.id, span.clone(), format!("space before `{mark}`"))
+/// `space` is the whitespace before `mark`; when a word follows the mark directly
+/// (`rise ,and`), the space moves behind the mark instead of vanishing.
+fn space_before(space: Range<usize>, mark: char, word_follows: bool) -> Diagnostic {
+    let fix = if word_follows {
+        let mark_end = space.end + mark.len_utf8();
+        Fix::safe(
+            "move the space after the mark",
+            vec![Edit::replace(space.start..mark_end, format!("{mark} "))],
+        )
+    } else {
+        Fix::safe("remove the space", vec![Edit::delete(space.clone())])
+    };
+    Diagnostic::new(META.id, space, format!("space before `{mark}`"))
         .with_label("remove this space")
         .with_help("punctuation follows the word directly")
-        .with_fix(Fix::safe("remove the space", vec![Edit::delete(span)]))
+        .with_fix(fix)
 }
 
 const MARKS: &[char] = &['.', ',', ';', ':', '!', '?'];
@@ -117,6 +129,10 @@ static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b[a-z][a-z0-9+.\-]*://\S*|\bwww\.\S*|\S*[/\\]\S*|\S+@\S+\.\S+")
         .expect("valid regex")
 });
+
+/// A blank line: where the paragraph ends, and the look-ahead for the next word stops.
+static BLANK_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\n[ \t>]*\r?\n").expect("valid regex"));
 
 fn is_closing(c: char) -> bool {
     matches!(
@@ -132,6 +148,15 @@ fn is_opening(c: char) -> bool {
 /// Whether a mark sequence ends where a word boundary allows punctuation to end.
 fn ends_at_boundary(next: Option<char>) -> bool {
     next.is_none_or(|c| c.is_whitespace() || is_closing(c))
+}
+
+/// The ranges of `text` that are not prose, with the marks that end a sentence after a URL
+/// or path left out of them (`see ../x,.` still has its `,.` checked).
+fn not_prose(text: &str) -> Vec<Range<usize>> {
+    NOT_PROSE
+        .find_iter(text)
+        .map(|m| m.start()..m.start() + m.as_str().trim_end_matches(MARKS).len())
+        .collect()
 }
 
 impl StrayPunctuation {
@@ -155,7 +180,7 @@ impl StrayPunctuation {
     fn check_run(&self, doc: &Document, run: &TextRun, out: &mut Vec<Diagnostic>) {
         let text = &doc.source[run.range.clone()];
         let base = run.range.start;
-        let excluded: Vec<Range<usize>> = NOT_PROSE.find_iter(text).map(|m| m.range()).collect();
+        let excluded = not_prose(text);
         let is_excluded = |at: usize| excluded.iter().any(|range| range.contains(&at));
         let escaped_start = base > 0 && doc.source.as_bytes()[base - 1] == b'\\';
         let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -172,10 +197,15 @@ impl StrayPunctuation {
             }
             let end = chars.get(j).map_or(text.len(), |&(at, _)| at);
             let next = chars.get(j).map(|&(_, c)| c);
+            // Doubled marks follow a word, a closing mark or an inline element, not a space.
+            let after_word = match i.checked_sub(1) {
+                Some(before) => !chars[before].1.is_whitespace(),
+                None => run.after_inline,
+            };
             if !is_excluded(start) && !(start == 0 && escaped_start) {
                 self.check_space_before(text, base, &chars, i, run.after_inline, out);
-                if j - i >= 2 {
-                    self.check_sequence(text, base, start..end, next, out);
+                if j - i >= 2 && after_word {
+                    self.check_sequence(doc, text, base, start..end, next, out);
                 }
             }
             i = j;
@@ -199,23 +229,36 @@ impl StrayPunctuation {
         while k > 0 && matches!(chars[k - 1].1, ' ' | '\t') {
             k -= 1;
         }
-        let preceded = match k.checked_sub(1) {
-            Some(before) => !is_opening(chars[before].1),
+        let before = k.checked_sub(1).map(|before| chars[before].1);
+        let preceded = match before {
+            Some(c) => !is_opening(c),
             None => after_inline,
         };
         let next = chars.get(i + 1).map(|&(_, c)| c);
         let mark_is_prose = match mark {
-            '.' => ends_at_boundary(next) && !text[at..].starts_with(".."),
+            // Not an ellipsis, spaced (`. . .`) or not, nor a leading dot (`.NET`).
+            '.' => {
+                ends_at_boundary(next)
+                    && !text[at..].starts_with("..")
+                    && !text[at..].starts_with(". .")
+                    && before != Some('.')
+            }
             ',' => !next.is_some_and(|c| c.is_ascii_digit()),
             _ => !matches!(next, Some(')' | '-' | '(')),
         };
         if preceded && mark_is_prose {
-            out.push(space_before(base + chars[k].0..base + at, mark));
+            let word_follows = next.is_some_and(char::is_alphanumeric);
+            out.push(space_before(
+                base + chars[k].0..base + at,
+                mark,
+                word_follows,
+            ));
         }
     }
 
     fn check_sequence(
         &self,
+        doc: &Document,
         text: &str,
         base: usize,
         mut range: Range<usize>,
@@ -232,7 +275,11 @@ impl StrayPunctuation {
         {
             return;
         }
-        if marks.starts_with('.') && self.is_abbreviation(text, range.start) {
+        // `e.g.,` is fine; `etc..` is still a doubled period.
+        if marks.starts_with('.')
+            && !marks[1..].starts_with('.')
+            && self.is_abbreviation(text, range.start)
+        {
             range.start += 1;
             if range.len() < 2 {
                 return;
@@ -241,32 +288,31 @@ impl StrayPunctuation {
         let marks = &text[range.clone()];
         let first = marks.chars().next().unwrap_or('.');
         let all_same = marks.chars().all(|c| c == first);
+        let span = base + range.start..base + range.end;
         let (keep, safe) = if all_same {
             (first, first != '.')
         } else {
-            (self.intended_mark(marks, &text[range.end..]), false)
+            (intended_mark(marks, &doc.source[span.end..]), false)
         };
-        out.push(clashing_marks(
-            base + range.start..base + range.end,
-            marks,
-            keep,
-            safe,
-        ));
+        out.push(clashing_marks(span, marks, keep, safe));
     }
+}
 
-    /// The mark the writer most likely meant: a pause before a lowercase word, an ending
-    /// before a capital or the end of the text.
-    fn intended_mark(&self, marks: &str, after: &str) -> char {
-        let next_word = after.trim_start().chars().find(|c| !is_closing(*c));
-        let continues = next_word.is_some_and(char::is_lowercase);
-        let find = |wanted: &[char]| marks.chars().find(|c| wanted.contains(c));
-        let preferred = if continues {
-            find(&[',', ';', ':'])
-        } else {
-            find(&['?', '!']).or_else(|| find(&['.']))
-        };
-        preferred.unwrap_or_else(|| marks.chars().next().unwrap_or('.'))
-    }
+/// The mark the writer most likely meant: a pause before a lowercase word of the same
+/// paragraph, an ending before a capital or at the paragraph's end.
+fn intended_mark(marks: &str, after: &str) -> char {
+    let paragraph_rest = BLANK_LINE
+        .find(after)
+        .map_or(after, |blank| &after[..blank.start()]);
+    let next_word = paragraph_rest.chars().find(|c| c.is_alphanumeric());
+    let continues = next_word.is_some_and(char::is_lowercase);
+    let find = |wanted: &[char]| marks.chars().find(|c| wanted.contains(c));
+    let preferred = if continues {
+        find(&[',', ';', ':'])
+    } else {
+        find(&['?', '!']).or_else(|| find(&['.']))
+    };
+    preferred.unwrap_or_else(|| marks.chars().next().unwrap_or('.'))
 }
 
 impl Rule for StrayPunctuation {
