@@ -124,6 +124,7 @@ fn declared_keys(schema: &Value, keyword_pointer: &str) -> Vec<String> {
 impl FrontmatterSchema {
     fn validate(
         &self,
+        source: &str,
         frontmatter: &Frontmatter,
         data: &FrontmatterData,
         out: &mut Vec<Diagnostic>,
@@ -134,11 +135,14 @@ impl FrontmatterSchema {
         for error in validator.iter_errors(&data.value) {
             let pointer = error.instance_path().as_str().to_string();
             let node = data.closest_node(&pointer);
-            // An empty value (`title:`) has an empty span: point at its key instead.
+            // The offending key's line: the key and its value when they share the line (or
+            // the value is empty), the key alone when the value starts below it.
             let value_span =
                 node.map_or(frontmatter.opening_line.clone(), |node| match &node.key {
                     Some(key) if node.value.is_empty() => key.clone(),
-                    _ => node.value.clone(),
+                    Some(key) if source[key.end..node.value.start].contains('\n') => key.clone(),
+                    Some(key) => key.start..node.value.end,
+                    None => node.value.clone(),
                 });
             match error.kind() {
                 ValidationErrorKind::Required { property } => {
@@ -197,7 +201,7 @@ impl FrontmatterSchema {
                             value_span,
                             format!("frontmatter `{}` is invalid: {error}", key_path(&pointer)),
                         )
-                        .with_label(format!("{found} here"))
+                        .with_label(format!("`{}` is {found}", key_path(&pointer)))
                         .with_help(format!(
                             "the schema requires: {}",
                             expectation(error.kind())
@@ -239,7 +243,7 @@ impl Rule for FrontmatterSchema {
         // Unreadable blocks and missing ones are frontmatter-syntax's to report.
         if let Some(frontmatter) = &doc.frontmatter {
             if let Ok(data) = &frontmatter.content {
-                self.validate(frontmatter, data, out);
+                self.validate(doc.source, frontmatter, data, out);
             }
         }
     }

@@ -202,7 +202,8 @@ impl StrayPunctuation {
                 Some(before) => !chars[before].1.is_whitespace(),
                 None => run.after_inline,
             };
-            if !is_excluded(start) && !(start == 0 && escaped_start) {
+            let escaped = start == 0 && escaped_start;
+            if !is_excluded(start) && !escaped {
                 self.check_space_before(text, base, &chars, i, run.after_inline, out);
                 if j - i >= 2 && after_word {
                     self.check_sequence(doc, text, base, start..end, next, out);
