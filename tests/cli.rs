@@ -109,8 +109,10 @@ fn json_has_the_documented_shape_and_counts_characters() {
     );
     let fix = &d["fix"];
     assert_eq!(fix["applicability"], "safe");
-    assert_eq!(fix["edits"][0]["replacement"], "");
+    // A word follows the comma: the space moves behind it (`æble, så`).
+    assert_eq!(fix["edits"][0]["replacement"], ", ");
     assert_eq!(fix["edits"][0]["column"], 11);
+    assert_eq!(fix["edits"][0]["end_column"], 13);
 }
 
 #[test]

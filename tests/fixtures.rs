@@ -87,6 +87,15 @@ fn fixtures() {
                 ));
             }
             for finding in &found {
+                let message = &finding.diagnostic.message;
+                if !message.starts_with(|c: char| c.is_lowercase() || c == '`')
+                    || message.ends_with('.')
+                {
+                    failures.push(format!(
+                        "{}: messages start lowercase and end without a period: {message}",
+                        file.display()
+                    ));
+                }
                 let has_fix = finding.diagnostic.fix.is_some();
                 match meta.fix {
                     FixAbility::Always if !has_fix => failures.push(format!(
