@@ -43,4 +43,13 @@ pub struct CheckArgs {
     /// Exit with 1 when there are more than N warnings.
     #[arg(long, value_name = "N")]
     pub max_warnings: Option<usize>,
+    /// Apply the safe fixes, write the changed files, then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// With `--fix` or `--diff`: apply the unsafe fixes too.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Write nothing; print a unified diff of what `--fix` would change (exit 1 if any).
+    #[arg(long)]
+    pub diff: bool,
 }

@@ -58,3 +58,187 @@ impl Fix {
         }
     }
 }
+
+/// How many rounds of fixing a file may take before galley gives up on it.
+pub const MAX_ROUNDS: usize = 10;
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    SafeOnly,
+    /// Safe and unsafe fixes (`--unsafe-fixes`).
+    All,
+}
+
+impl FixMode {
+    pub fn allows(self, applicability: Applicability) -> bool {
+        self == FixMode::All || applicability == Applicability::Safe
+    }
+}
+
+/// A text fixed until no allowed fix was left.
+#[derive(Debug)]
+pub struct Fixed<D> {
+    pub text: String,
+    /// Fixes applied over all rounds.
+    pub applied: usize,
+    /// What the last round still found in the fixed text.
+    pub remaining: Vec<D>,
+}
+
+/// The rules whose fixes still applied after [`MAX_ROUNDS`] rounds.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotConverged {
+    pub rules: Vec<&'static str>,
+}
+
+/// Applies every allowed fix whose edits overlap no edit already taken this round, and
+/// returns the new text and how many fixes it applied. Overlapping fixes wait for the next
+/// round, when they are computed again on the new text.
+pub fn apply_non_overlapping<'f>(
+    text: &str,
+    fixes: impl IntoIterator<Item = &'f Fix>,
+) -> (String, usize) {
+    let mut fixes: Vec<&Fix> = fixes
+        .into_iter()
+        .filter(|fix| !fix.edits.is_empty())
+        .collect();
+    fixes.sort_by_key(|fix| fix.edits.iter().map(|edit| edit.range.start).min());
+    let mut taken: Vec<&Edit> = Vec::new();
+    let mut applied = 0;
+    for fix in fixes {
+        let clashes = fix
+            .edits
+            .iter()
+            .any(|edit| taken.iter().any(|other| overlap(edit, other)));
+        if !clashes {
+            taken.extend(&fix.edits);
+            applied += 1;
+        }
+    }
+    taken.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    let mut fixed = String::with_capacity(text.len());
+    let mut copied_to = 0;
+    for edit in taken {
+        fixed.push_str(&text[copied_to..edit.range.start]);
+        fixed.push_str(&edit.replacement);
+        copied_to = edit.range.end;
+    }
+    fixed.push_str(&text[copied_to..]);
+    (fixed, applied)
+}
+
+/// Edits overlap when their ranges share a byte, or both insert at the same point.
+fn overlap(a: &Edit, b: &Edit) -> bool {
+    let same_insertion_point =
+        a.range.is_empty() && b.range.is_empty() && a.range.start == b.range.start;
+    same_insertion_point || (a.range.start < b.range.end && b.range.start < a.range.end)
+}
+
+/// A finding that may carry a fix, whatever its shape.
+pub trait Fixable {
+    fn fix(&self) -> Option<&Fix>;
+    fn rule(&self) -> &'static str;
+}
+
+/// Lints, applies the allowed fixes, and lints again, until no allowed fix is left; gives up
+/// after [`MAX_ROUNDS`] rounds, naming the rules whose fixes kept coming.
+pub fn fix_until_stable<D: Fixable>(
+    source: &str,
+    mode: FixMode,
+    mut lint: impl FnMut(&str) -> Vec<D>,
+) -> Result<Fixed<D>, NotConverged> {
+    let mut text = source.to_string();
+    let mut applied = 0;
+    for _ in 0..MAX_ROUNDS {
+        let found = lint(&text);
+        let allowed = found
+            .iter()
+            .filter_map(Fixable::fix)
+            .filter(|fix| mode.allows(fix.applicability));
+        let (next, count) = apply_non_overlapping(&text, allowed);
+        if count == 0 || next == text {
+            return Ok(Fixed {
+                text,
+                applied,
+                remaining: found,
+            });
+        }
+        applied += count;
+        text = next;
+    }
+    let mut rules: Vec<&'static str> = lint(&text)
+        .iter()
+        .filter(|d| d.fix().is_some_and(|fix| mode.allows(fix.applicability)))
+        .map(Fixable::rule)
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    Err(NotConverged { rules })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(range: Range<usize>, replacement: &str) -> Fix {
+        Fix::safe("test", vec![Edit::replace(range, replacement)])
+    }
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_round() {
+        let fixes = [
+            fix(0..3, "x"),
+            fix(2..5, "y"),
+            fix(5..6, "z"),
+            fix(6..6, "+"),
+            fix(6..6, "-"),
+        ];
+        let (text, applied) = apply_non_overlapping("abcdefg", &fixes);
+        assert_eq!((text.as_str(), applied), ("xdez+g", 3));
+    }
+
+    #[derive(Debug)]
+    struct Finding(Option<Fix>);
+
+    impl Fixable for Finding {
+        fn fix(&self) -> Option<&Fix> {
+            self.0.as_ref()
+        }
+        fn rule(&self) -> &'static str {
+            "doubled"
+        }
+    }
+
+    /// Finds the first doubled letter and fixes it by dropping one.
+    fn doubled_letters(text: &str) -> Vec<Finding> {
+        let bytes = text.as_bytes();
+        (1..bytes.len())
+            .find(|&i| bytes[i] == bytes[i - 1])
+            .map(|i| Finding(Some(fix(i..i + 1, ""))))
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn rounds_run_until_nothing_is_left() {
+        let fixed = fix_until_stable("aaab", FixMode::SafeOnly, doubled_letters).unwrap();
+        assert_eq!((fixed.text.as_str(), fixed.applied), ("ab", 2));
+        assert!(fixed.remaining.is_empty());
+    }
+
+    #[test]
+    fn a_fix_that_never_settles_is_reported() {
+        let grows = |text: &str| vec![Finding(Some(fix(text.len()..text.len(), "x")))];
+        let error = fix_until_stable("a", FixMode::SafeOnly, grows).unwrap_err();
+        assert_eq!(error.rules, ["doubled"]);
+    }
+
+    #[test]
+    fn unsafe_fixes_need_consent() {
+        let unsafe_fix = |_: &str| vec![Finding(Some(Fix::unsafe_("u", vec![Edit::delete(0..1)])))];
+        let fixed = fix_until_stable("ab", FixMode::SafeOnly, unsafe_fix).unwrap();
+        assert_eq!(fixed.text, "ab");
+        assert_eq!(fixed.remaining.len(), 1);
+    }
+}

@@ -9,9 +9,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use galley::config::Config;
+use galley::fix::FixMode;
 use galley::report::{self, Format, Totals};
 use galley::rule::{find_rule, FixAbility, BUILTIN_RULES};
-use galley::workspace::{build_rules, common_folder, Workspace};
+use galley::workspace::{build_rules, common_folder, Fixing, Workspace};
 
 use crate::cli::{CheckArgs, Cli, Command};
 
@@ -58,14 +59,47 @@ fn check(args: CheckArgs) -> Result<u8> {
     .map_err(|error| error.to_string())?;
     let rules = build_rules(&config).map_err(|error| error.to_string())?;
     let workspace = Workspace::new(&config, &rules, &inputs).map_err(|error| error.to_string())?;
-    let outcome = workspace.check(&inputs, defaulted);
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        return Err("--unsafe-fixes works with --fix or --diff".into());
+    }
+    let fixing = (args.fix || args.diff).then_some(Fixing {
+        mode: if args.unsafe_fixes {
+            FixMode::All
+        } else {
+            FixMode::SafeOnly
+        },
+        write: args.fix,
+    });
+    let outcome = workspace.check(&inputs, defaulted, fixing);
 
     let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.diff {
+        report::write_diff(&mut out, &outcome)?;
+        out.flush()?;
+        eprintln!(
+            "{}",
+            report::fix_summary_line(&outcome, args.unsafe_fixes, false)
+        );
+        return Ok(if outcome.fixed.is_empty() {
+            0
+        } else {
+            FINDINGS
+        });
+    }
     let color = args.format == Format::Human
         && stdout.is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-    let mut out = io::BufWriter::new(stdout.lock());
     report::write(&mut out, args.format, &outcome, color)?;
+    if args.fix {
+        // Machine-readable output stays parseable: the fix summary goes to stderr there.
+        let summary = report::fix_summary_line(&outcome, args.unsafe_fixes, true);
+        if args.format == Format::Json {
+            eprintln!("{summary}");
+        } else {
+            writeln!(out, "{summary}")?;
+        }
+    }
     out.flush()?;
 
     let totals = Totals::of(&outcome.findings);

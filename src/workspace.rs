@@ -2,6 +2,7 @@
 //! summaries against the corpus-wide link index.
 
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,12 +11,17 @@ use rayon::prelude::*;
 
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::{Document, LineCol};
+use crate::document::{Document, LineCol, LineIndex};
+use crate::fix::{fix_until_stable, Fix, FixMode, Fixable, NotConverged, MAX_ROUNDS};
 use crate::links::{LinkIndex, PageSummary};
 use crate::rule::{Rule, RuleMeta, RuleSettings, BUILTIN_RULES};
 
-/// The id of findings about files that cannot be read as text; always an error.
+/// The id of findings about files that cannot be read as text (or written back); always an
+/// error.
 pub const IO_ERROR: &str = "io-error";
+
+/// The id of findings about files whose fixes did not settle; always an error.
+pub const FIX_NOT_CONVERGED: &str = "fix-not-converged";
 
 /// A diagnostic placed in its file, with lines and columns for every span it holds.
 #[derive(Debug, Clone)]
@@ -47,6 +53,16 @@ impl Finding {
             diagnostic,
             edit_positions,
         }
+    }
+}
+
+impl Fixable for Diagnostic {
+    fn fix(&self) -> Option<&Fix> {
+        self.fix.as_ref()
+    }
+
+    fn rule(&self) -> &'static str {
+        self.rule
     }
 }
 
@@ -158,7 +174,10 @@ struct FileTarget {
 pub struct CheckOutcome {
     /// Files linted (not those only read for the link index).
     pub files: usize,
+    /// What is left to report (after fixing, when fixes were asked for).
     pub findings: Vec<Finding>,
+    /// The files that fixes changed, by path.
+    pub fixed: Vec<FixedFile>,
 }
 
 pub struct Workspace<'a> {
@@ -298,7 +317,12 @@ impl<'a> Workspace<'a> {
         (targets, missing)
     }
 
-    pub fn check(&self, inputs: &[PathBuf], strip_dot: bool) -> CheckOutcome {
+    pub fn check(
+        &self,
+        inputs: &[PathBuf],
+        strip_dot: bool,
+        fixing: Option<Fixing>,
+    ) -> CheckOutcome {
         let (targets, mut findings) = self.targets(inputs, strip_dot);
         let outcomes: Vec<(Vec<Finding>, Option<PageSummary>)> = targets
             .par_iter()
@@ -319,79 +343,248 @@ impl<'a> Workspace<'a> {
             .par_iter()
             .filter(|(target, _)| target.lint)
             .flat_map_iter(|(target, page)| {
-                let mut found = Vec::new();
-                for active in self.rules {
-                    let mut diagnostics = Vec::new();
-                    active.rule.check_workspace(&index, page, &mut diagnostics);
-                    found.extend(diagnostics.into_iter().map(|mut diagnostic| {
-                        diagnostic.severity = active.severity;
-                        Finding::locate(&target.display, diagnostic, |offset| page.line_col(offset))
-                    }));
-                }
-                found
+                self.check_page(&index, page).into_iter().map(|diagnostic| {
+                    Finding::locate(&target.display, diagnostic, |offset| page.line_col(offset))
+                })
             })
             .collect();
-        findings.extend(outcomes.into_iter().flat_map(|(found, _)| found));
+        findings.extend(outcomes.iter().flat_map(|(found, _)| found.iter().cloned()));
         findings.extend(cross_file);
-        sort_findings(&mut findings);
-        CheckOutcome { files, findings }
+        let mut outcome = CheckOutcome {
+            files,
+            findings,
+            fixed: Vec::new(),
+        };
+        if let Some(fixing) = fixing {
+            self.fix(&targets, &index, fixing, &mut outcome);
+        }
+        sort_findings(&mut outcome.findings);
+        outcome
     }
 
-    /// Phase one for one file: read, parse once, run the per-file rules, summarise.
-    fn check_file(&self, target: &FileTarget) -> (Vec<Finding>, Option<PageSummary>) {
-        let io_error = |message: String| {
-            let diagnostic = error_level(Diagnostic::new(IO_ERROR, 0..0, message));
-            let finding = Finding::locate(&target.display, diagnostic, |_| LineCol {
-                line: 1,
-                column: 1,
-            });
-            (
-                if target.lint {
-                    vec![finding]
-                } else {
-                    Vec::new()
-                },
-                None,
-            )
-        };
-        let bytes = match std::fs::read(&target.path) {
-            Ok(bytes) => bytes,
-            Err(error) => return io_error(format!("cannot read the file: {error}")),
-        };
-        if bytes.contains(&0) {
-            return io_error("binary file (it contains NUL bytes), not Markdown".into());
+    /// The per-file rules on one document, at their configured levels.
+    fn check_document(&self, doc: &Document) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for active in self.rules {
+            let start = found.len();
+            active.rule.check(doc, &mut found);
+            found[start..]
+                .iter_mut()
+                .for_each(|d| d.severity = active.severity);
         }
-        let source = match String::from_utf8(bytes) {
-            Ok(source) => source,
-            Err(error) => {
-                let valid = error.utf8_error().valid_up_to();
-                let bytes = error.as_bytes();
-                let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-                return io_error(format!("not valid UTF-8: line {line}, byte offset {valid}"));
-            }
-        };
-        let doc = Document::parse(&source);
-        let mut findings = Vec::new();
-        if target.lint {
-            for active in self.rules {
-                let mut diagnostics = Vec::new();
-                active.rule.check(&doc, &mut diagnostics);
-                findings.extend(diagnostics.into_iter().map(|mut diagnostic| {
-                    diagnostic.severity = active.severity;
-                    Finding::locate(&target.display, diagnostic, |offset| doc.line_col(offset))
-                }));
-            }
+        found
+    }
+
+    /// The cross-file rules on one page's summary, at their configured levels.
+    fn check_page(&self, index: &LinkIndex, page: &PageSummary) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for active in self.rules {
+            let start = found.len();
+            active.rule.check_workspace(index, page, &mut found);
+            found[start..]
+                .iter_mut()
+                .for_each(|d| d.severity = active.severity);
         }
+        found
+    }
+
+    fn summarise(&self, doc: &Document, target: &FileTarget) -> PageSummary {
         let dir = absolute(target.path.parent().unwrap_or(Path::new(".")));
-        let summary = PageSummary::build(
-            &doc,
+        PageSummary::build(
+            doc,
             target.key.clone(),
             dir,
             &self.config.links.slug_field,
             target.lint,
-        );
-        (findings, Some(summary))
+        )
     }
+
+    /// Phase one for one file: read, parse once, run the per-file rules, summarise.
+    fn check_file(&self, target: &FileTarget) -> (Vec<Finding>, Option<PageSummary>) {
+        let source = match read_text(&target.path) {
+            Ok(source) => source,
+            Err(message) if target.lint => return (vec![io_error(&target.display, message)], None),
+            Err(_) => return (Vec::new(), None),
+        };
+        let doc = Document::parse(&source);
+        let findings = if target.lint {
+            self.check_document(&doc)
+                .into_iter()
+                .map(|diagnostic| {
+                    Finding::locate(&target.display, diagnostic, |offset| doc.line_col(offset))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        (findings, Some(self.summarise(&doc, target)))
+    }
+
+    /// Fixes every file with an allowed fix, in rounds, and replaces its findings with what
+    /// is left; writes the files unless only a diff was asked for.
+    fn fix(
+        &self,
+        targets: &[FileTarget],
+        index: &LinkIndex,
+        fixing: Fixing,
+        outcome: &mut CheckOutcome,
+    ) {
+        let fixable: HashSet<&str> = outcome
+            .findings
+            .iter()
+            .filter(|f| {
+                f.diagnostic
+                    .fix
+                    .as_ref()
+                    .is_some_and(|fix| fixing.mode.allows(fix.applicability))
+            })
+            .map(|f| &*f.path)
+            .collect();
+        let results: Vec<(&FileTarget, FileFixResult)> = targets
+            .par_iter()
+            .filter(|target| target.lint && fixable.contains(&*target.display))
+            .map(|target| (target, self.fix_file(target, index, fixing)))
+            .collect();
+        for (target, result) in results {
+            let replacement = match result {
+                FileFixResult::Fixed {
+                    original,
+                    fixed,
+                    findings,
+                    applied,
+                } => {
+                    outcome.fixed.push(FixedFile {
+                        path: target.display.clone(),
+                        original,
+                        fixed,
+                        applied,
+                    });
+                    findings
+                }
+                FileFixResult::Failed(finding) => {
+                    outcome.findings.push(finding);
+                    continue;
+                }
+            };
+            outcome.findings.retain(|f| f.path != target.display);
+            outcome.findings.extend(replacement);
+        }
+        outcome.fixed.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
+    fn fix_file(&self, target: &FileTarget, index: &LinkIndex, fixing: Fixing) -> FileFixResult {
+        let source = match read_text(&target.path) {
+            Ok(source) => source,
+            Err(message) => return FileFixResult::Failed(io_error(&target.display, message)),
+        };
+        let lint = |text: &str| {
+            let doc = Document::parse(text);
+            let mut found = self.check_document(&doc);
+            found.extend(self.check_page(index, &self.summarise(&doc, target)));
+            found
+        };
+        let fixed = match fix_until_stable(&source, fixing.mode, lint) {
+            Ok(fixed) => fixed,
+            Err(NotConverged { rules }) => {
+                let message = format!(
+                    "fixes of {} did not settle after {MAX_ROUNDS} rounds; the file was left as it was",
+                    rules.iter().map(|rule| format!("`{rule}`")).collect::<Vec<_>>().join(", ")
+                );
+                let diagnostic = error_level(Diagnostic::new(FIX_NOT_CONVERGED, 0..0, message));
+                return FileFixResult::Failed(Finding::locate(&target.display, diagnostic, |_| {
+                    FIRST_POSITION
+                }));
+            }
+        };
+        if fixing.write && fixed.text != source {
+            if let Err(error) = write_atomic(&target.path, &fixed.text) {
+                let message = format!("cannot write the fixed file: {error}");
+                return FileFixResult::Failed(io_error(&target.display, message));
+            }
+        }
+        let lines = LineIndex::new(&fixed.text);
+        let findings = fixed
+            .remaining
+            .into_iter()
+            .map(|d| {
+                Finding::locate(&target.display, d, |offset| {
+                    lines.line_col(&fixed.text, offset)
+                })
+            })
+            .collect();
+        FileFixResult::Fixed {
+            original: source,
+            fixed: fixed.text,
+            findings,
+            applied: fixed.applied,
+        }
+    }
+}
+
+/// What `--fix`, `--unsafe-fixes` and `--diff` ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct Fixing {
+    pub mode: FixMode,
+    /// Write the fixed files (`--fix`); otherwise only compute them (`--diff`).
+    pub write: bool,
+}
+
+/// A file whose text the fixes changed (or would change, with `--diff`).
+#[derive(Debug)]
+pub struct FixedFile {
+    pub path: Arc<str>,
+    pub original: String,
+    pub fixed: String,
+    pub applied: usize,
+}
+
+enum FileFixResult {
+    Fixed {
+        original: String,
+        fixed: String,
+        findings: Vec<Finding>,
+        applied: usize,
+    },
+    /// The file could not be read, fixed or written: it keeps its findings, plus this one.
+    Failed(Finding),
+}
+
+const FIRST_POSITION: LineCol = LineCol { line: 1, column: 1 };
+
+fn io_error(path: &Arc<str>, message: String) -> Finding {
+    let diagnostic = error_level(Diagnostic::new(IO_ERROR, 0..0, message));
+    Finding::locate(path, diagnostic, |_| FIRST_POSITION)
+}
+
+/// A file's text, or why it is not text galley can lint.
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|error| format!("cannot read the file: {error}"))?;
+    if bytes.contains(&0) {
+        return Err("binary file (it contains NUL bytes), not Markdown".into());
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let line = error.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        format!("not valid UTF-8: line {line}, byte offset {valid}")
+    })
+}
+
+/// Writes through a temporary file in the same folder and a rename, so that a crash never
+/// leaves half a file; keeps the file's permissions, and writes through symlinks.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let path = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&path)?.permissions();
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
+    temporary.write_all(text.as_bytes())?;
+    temporary.as_file().sync_all()?;
+    temporary.as_file().set_permissions(permissions)?;
+    temporary.persist(&path).map_err(|error| error.error)?;
+    Ok(())
 }
 
 fn error_level(mut diagnostic: Diagnostic) -> Diagnostic {

@@ -452,7 +452,7 @@ fn hostile_files_are_reported_and_the_run_goes_on() {
     fs::write(root.join("deep.md"), ">".repeat(20_000) + " x\n").unwrap();
     fs::write(
         root.join("nested.md"),
-        "- a\n".repeat(1) + &"  ".repeat(2_000) + "- b\n",
+        "- a\n".to_string() + &"  ".repeat(2_000) + "- b\n",
     )
     .unwrap();
     fs::write(root.join("long.md"), "word ,".repeat(50_000)).unwrap();

@@ -1,14 +1,16 @@
 //! Every rule's fixtures: `tests/fixtures/<rule>/flag/*` must be flagged by the rule and
-//! `pass/*` must not; each flagged file's report is an insta snapshot. The harness also holds
-//! each rule to its declared fix ability. A `galley.toml` in the rule's folder configures the
-//! run (a schema, a link root); other rules are switched off.
+//! `pass/*` must not. Each flagged file's report and its fixed text (with `--fix`, and with
+//! `--unsafe-fixes` where that differs) are an insta snapshot. The harness also holds each rule
+//! to its declared fix ability. A `galley.toml` in the rule's folder configures the run (a
+//! schema, a link root); other rules are switched off.
 
 use std::path::{Path, PathBuf};
 
 use galley::config::Config;
+use galley::fix::FixMode;
 use galley::report::{self, Format};
 use galley::rule::{find_rule, FixAbility, BUILTIN_RULES};
-use galley::workspace::{build_rules, CheckOutcome, Workspace};
+use galley::workspace::{build_rules, CheckOutcome, Fixing, Workspace};
 
 fn fixture_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -24,7 +26,7 @@ fn fixture_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn check_one(rule_dir: &Path, rule: &str, file: &Path) -> CheckOutcome {
+fn check_one(rule_dir: &Path, rule: &str, file: &Path, fixing: Option<Fixing>) -> CheckOutcome {
     let config_path = rule_dir.join("galley.toml");
     let config = if config_path.is_file() {
         Config::load(&config_path).expect("fixture config loads")
@@ -34,7 +36,17 @@ fn check_one(rule_dir: &Path, rule: &str, file: &Path) -> CheckOutcome {
     let mut rules = build_rules(&config).expect("fixture rules build");
     rules.retain(|active| active.meta.id == rule);
     let workspace = Workspace::new(&config, &rules, &[file.to_path_buf()]).expect("workspace");
-    workspace.check(&[file.to_path_buf()], false)
+    workspace.check(&[file.to_path_buf()], false, fixing)
+}
+
+/// The fixture's text after its fixes (none written), or the text as it is.
+fn fixed_text(rule_dir: &Path, rule: &str, file: &Path, mode: FixMode) -> String {
+    let fixing = Fixing { mode, write: false };
+    let outcome = check_one(rule_dir, rule, file, Some(fixing));
+    match outcome.fixed.first() {
+        Some(fixed) => fixed.fixed.clone(),
+        None => std::fs::read_to_string(file).unwrap(),
+    }
 }
 
 fn render(outcome: &CheckOutcome) -> String {
@@ -74,7 +86,7 @@ fn fixtures() {
         let rule_dir = Path::new("tests/fixtures").join(id);
         let meta = find_rule(id).unwrap().meta;
         for file in fixture_files(&rule_dir.join("flag")) {
-            let outcome = check_one(&rule_dir, id, &file);
+            let outcome = check_one(&rule_dir, id, &file, None);
             let found: Vec<_> = outcome
                 .findings
                 .iter()
@@ -113,11 +125,17 @@ fn fixtures() {
             }
             let name = format!("{id}__{}", file.file_name().unwrap().to_string_lossy());
             insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
-                insta::assert_snapshot!(name, render(&outcome));
+                let safe = fixed_text(&rule_dir, id, &file, FixMode::SafeOnly);
+                let all = fixed_text(&rule_dir, id, &file, FixMode::All);
+                let mut shown = format!("{}\n----- fixed with --fix -----\n{safe}", render(&outcome));
+                if all != safe {
+                    shown.push_str(&format!("\n----- fixed with --fix --unsafe-fixes -----\n{all}"));
+                }
+                insta::assert_snapshot!(name, shown);
             });
         }
         for file in fixture_files(&rule_dir.join("pass")) {
-            let outcome = check_one(&rule_dir, id, &file);
+            let outcome = check_one(&rule_dir, id, &file, None);
             for finding in outcome.findings.iter().filter(|f| f.diagnostic.rule == id) {
                 failures.push(format!(
                     "{}:{}:{}: must not be flagged, got: {}",

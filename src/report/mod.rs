@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use clap::ValueEnum;
 
 use crate::diagnostic::Severity;
+use crate::fix::Applicability;
 use crate::workspace::{CheckOutcome, Finding};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -58,6 +59,48 @@ pub fn summary_line(outcome: &CheckOutcome) -> String {
         plural(totals.warnings, "warning"),
         plural(outcome.files, "file"),
     )
+}
+
+/// `Fixed N problems in F files; M remaining (K more fixable with --unsafe-fixes)`, or
+/// `Would fix ...` when nothing was written.
+pub fn fix_summary_line(outcome: &CheckOutcome, unsafe_allowed: bool, written: bool) -> String {
+    let applied: usize = outcome.fixed.iter().map(|file| file.applied).sum();
+    let verb = if written { "Fixed" } else { "Would fix" };
+    let more_with_unsafe = outcome
+        .findings
+        .iter()
+        .filter(|f| {
+            f.diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|fix| fix.applicability == Applicability::Unsafe)
+        })
+        .count();
+    let hint = if unsafe_allowed || more_with_unsafe == 0 {
+        String::new()
+    } else {
+        format!(" ({more_with_unsafe} more fixable with --unsafe-fixes)")
+    };
+    format!(
+        "{verb} {} in {}; {} remaining{hint}",
+        plural(applied, "problem"),
+        plural(outcome.fixed.len(), "file"),
+        outcome.findings.len(),
+    )
+}
+
+/// A unified diff of every file the fixes change, for `--diff`.
+pub fn write_diff(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
+    for file in &outcome.fixed {
+        let diff = similar::TextDiff::from_lines(&file.original, &file.fixed);
+        let unified = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&file.path, &file.path)
+            .to_string();
+        out.write_all(unified.as_bytes())?;
+    }
+    Ok(())
 }
 
 pub fn write(

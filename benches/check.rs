@@ -1,0 +1,256 @@
+//! `cargo bench --bench check`: times `galley check` against the parse-only baseline
+//! (`examples/parse_only.rs`) on generated corpora and reports galley's peak memory. See
+//! BENCHMARKS.md.
+//!
+//! It builds nothing: `cargo build --release --examples` first (`cargo bench` builds the
+//! `galley` binary itself). A missing corpus is written by `gen_corpus` to
+//! `$GALLEY_BENCH_DIR/corpus-N` (default `/tmp/galley-bench`). Sizes come from the arguments
+//! (`cargo bench --bench check -- 10000`), else `$GALLEY_BENCH_SIZES` (`10000,100000`); rounds
+//! from `$GALLEY_BENCH_ROUNDS` (5).
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{self, Command, Stdio};
+use std::time::{Duration, Instant};
+use std::{env, io};
+
+const DEFAULT_SIZES: &[usize] = &[10_000, 100_000];
+const DEFAULT_ROUNDS: usize = 5;
+/// The targets galley is held to: at most this many times the parse-only wall time...
+const MAX_RATIO: f64 = 2.0;
+/// ...and under this peak memory at 100,000 files.
+const MAX_PEAK_MIB: f64 = 300.0;
+
+/// One run of a child: wall time, CPU time (user + system) and peak resident memory.
+struct Sample {
+    wall: Duration,
+    cpu: Duration,
+    peak_rss_kib: u64,
+}
+
+fn fail(message: String) -> ! {
+    eprintln!("bench: {message}");
+    process::exit(1);
+}
+
+/// Runs `program` with its output discarded and reaps it with `wait4`, which gives this
+/// child's own resource usage (`getrusage(RUSAGE_CHILDREN)` would mix in earlier children).
+fn measure(program: &Path, args: &[&OsStr], ok_codes: &[i32]) -> Sample {
+    let start = Instant::now();
+    #[expect(clippy::zombie_processes, reason = "reaped by `wait4` below")]
+    let child = Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| fail(format!("{}: {error}", program.display())));
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data, for which all zeroes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our child and not yet reaped (`Child` never waits unless asked); both
+    // pointers are valid for the duration of the call.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if reaped != pid {
+        fail(format!("wait4: {}", io::Error::last_os_error()));
+    }
+    let exited_ok = libc::WIFEXITED(status) && ok_codes.contains(&libc::WEXITSTATUS(status));
+    if !exited_ok {
+        fail(format!(
+            "{} {args:?} failed: wait status {status}",
+            program.display()
+        ));
+    }
+    let duration = |time: libc::timeval| {
+        Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
+    };
+    Sample {
+        wall,
+        cpu: duration(usage.ru_utime) + duration(usage.ru_stime),
+        // Linux reports it in KiB.
+        peak_rss_kib: usage.ru_maxrss as u64,
+    }
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn seconds(duration: Duration) -> f64 {
+    duration.as_secs_f64()
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// The last line a program prints, for showing what a warm-up run found.
+fn last_line(program: &Path, args: &[&OsStr]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| fail(format!("{}: {error}", program.display())));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout.lines().last().unwrap_or_default().to_string()
+}
+
+struct Summary {
+    wall: Duration,
+    cpu: Duration,
+    peak_rss_kib: u64,
+}
+
+fn summarize(samples: Vec<Sample>) -> Summary {
+    Summary {
+        wall: median(samples.iter().map(|s| s.wall).collect()),
+        cpu: median(samples.iter().map(|s| s.cpu).collect()),
+        peak_rss_kib: samples.iter().map(|s| s.peak_rss_kib).max().unwrap_or(0),
+    }
+}
+
+fn bench(files: usize, corpus: &Path, galley: &Path, parse_only: &Path, rounds: usize) {
+    let galley_args = [
+        OsStr::new("check"),
+        OsStr::new("--format"),
+        OsStr::new("concise"),
+        corpus.as_os_str(),
+    ];
+    let baseline_args = [corpus.as_os_str()];
+    // galley exits 1 when it finds errors, as it does in every generated corpus.
+    let galley_ok = [0, 1];
+
+    println!("\n== {files} files: {}", corpus.display());
+    // The warm-up fills the page cache, so every timed run reads from memory.
+    println!("parse-only: {}", last_line(parse_only, &baseline_args));
+    println!("galley:     {}", last_line(galley, &galley_args));
+
+    let mut galley_samples = Vec::new();
+    let mut baseline_samples = Vec::new();
+    for round in 1..=rounds {
+        // Alternate which goes first, so that neither always runs right after the other.
+        let (galley_sample, baseline_sample) = if round % 2 == 1 {
+            let g = measure(galley, &galley_args, &galley_ok);
+            (g, measure(parse_only, &baseline_args, &[0]))
+        } else {
+            let b = measure(parse_only, &baseline_args, &[0]);
+            (measure(galley, &galley_args, &galley_ok), b)
+        };
+        println!(
+            "round {round}: galley {:.3} s (cpu {:.3} s, {:.0} MiB)   parse-only {:.3} s (cpu {:.3} s, {:.0} MiB)",
+            seconds(galley_sample.wall),
+            seconds(galley_sample.cpu),
+            mib(galley_sample.peak_rss_kib),
+            seconds(baseline_sample.wall),
+            seconds(baseline_sample.cpu),
+            mib(baseline_sample.peak_rss_kib),
+        );
+        galley_samples.push(galley_sample);
+        baseline_samples.push(baseline_sample);
+    }
+
+    let galley = summarize(galley_samples);
+    let baseline = summarize(baseline_samples);
+    let ratio = seconds(galley.wall) / seconds(baseline.wall);
+    let verdict = |met: bool| if met { "met" } else { "MISSED" };
+    println!(
+        "median wall: galley {:.3} s, parse-only {:.3} s; ratio {ratio:.2} (target <= {MAX_RATIO}: {})",
+        seconds(galley.wall),
+        seconds(baseline.wall),
+        verdict(ratio <= MAX_RATIO),
+    );
+    println!(
+        "median cpu:  galley {:.3} s, parse-only {:.3} s; ratio {:.2}",
+        seconds(galley.cpu),
+        seconds(baseline.cpu),
+        seconds(galley.cpu) / seconds(baseline.cpu),
+    );
+    let peak = mib(galley.peak_rss_kib);
+    let memory_verdict = if files >= 100_000 {
+        format!(
+            " (target < {MAX_PEAK_MIB} MiB at 100,000 files: {})",
+            verdict(peak < MAX_PEAK_MIB)
+        )
+    } else {
+        String::new()
+    };
+    println!(
+        "peak RSS:    galley {peak:.1} MiB, parse-only {:.1} MiB{memory_verdict}",
+        mib(baseline.peak_rss_kib),
+    );
+}
+
+fn sizes() -> Vec<usize> {
+    // `cargo bench` passes `--bench`; any other argument is a corpus size.
+    let from_args: Vec<usize> = env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .map(|arg| {
+            arg.parse()
+                .unwrap_or_else(|_| fail(format!("not a size: {arg}")))
+        })
+        .collect();
+    if !from_args.is_empty() {
+        return from_args;
+    }
+    match env::var("GALLEY_BENCH_SIZES") {
+        Ok(list) => list
+            .split(',')
+            .map(|size| {
+                size.trim()
+                    .parse()
+                    .unwrap_or_else(|_| fail(format!("not a size: {size}")))
+            })
+            .collect(),
+        Err(_) => DEFAULT_SIZES.to_vec(),
+    }
+}
+
+fn require(binary: &Path) {
+    if !binary.is_file() {
+        fail(format!(
+            "{} is missing: run `cargo build --release --examples` first",
+            binary.display()
+        ));
+    }
+}
+
+fn main() {
+    let rounds = env::var("GALLEY_BENCH_ROUNDS").map_or(DEFAULT_ROUNDS, |rounds| {
+        rounds
+            .parse()
+            .unwrap_or_else(|_| fail(format!("not a count: {rounds}")))
+    });
+    let corpus_root = env::var_os("GALLEY_BENCH_DIR")
+        .map_or_else(|| PathBuf::from("/tmp/galley-bench"), PathBuf::from);
+    // The binaries of the release profile: the bench's own folder holds `galley`.
+    let galley = PathBuf::from(env!("CARGO_BIN_EXE_galley"));
+    let examples = galley.with_file_name("examples");
+    let parse_only = examples.join("parse_only");
+    let gen_corpus = examples.join("gen_corpus");
+    require(&galley);
+    require(&parse_only);
+
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "{cores} cores; {rounds} rounds after one warm-up; {}",
+        galley.display()
+    );
+    for files in sizes() {
+        let corpus = corpus_root.join(format!("corpus-{files}"));
+        // `gen_corpus` writes `galley.toml` last: without it, the corpus is missing or partial.
+        if !corpus.join("galley.toml").is_file() {
+            require(&gen_corpus);
+            println!("generating {}", corpus.display());
+            let status = Command::new(&gen_corpus)
+                .arg(files.to_string())
+                .arg(&corpus)
+                .status()
+                .unwrap_or_else(|error| fail(format!("{}: {error}", gen_corpus.display())));
+            if !status.success() {
+                fail(format!("gen_corpus failed: {status}"));
+            }
+        }
+        bench(files, &corpus, &galley, &parse_only, rounds);
+    }
+}
