@@ -241,24 +241,35 @@ impl<'a> LinkIndex<'a> {
     ) -> Self {
         let mut by_key = HashMap::new();
         let mut slugs = Vec::new();
+        let mut readmes = Vec::new();
+        let folder_of = |stem: &'a str, name: &str| -> Option<&'a str> {
+            if stem == name {
+                Some("")
+            } else {
+                stem.strip_suffix(name)?.strip_suffix('/')
+            }
+        };
         for page in pages {
             if let Some(key) = &page.key {
                 by_key.entry(key.clone()).or_insert(page);
                 if let Some((stem, _)) = key.rsplit_once('.') {
                     by_key.entry(stem.to_string()).or_insert(page);
-                    let folder = if stem == "index" {
-                        Some("")
-                    } else {
-                        stem.strip_suffix("/index")
-                    };
-                    if let Some(folder) = folder {
+                    if let Some(folder) = folder_of(stem, "index") {
                         by_key.entry(folder.to_string()).or_insert(page);
+                    }
+                    if let Some(folder) = folder_of(stem, "README") {
+                        readmes.push((folder.to_string(), page));
                     }
                 }
             }
             if let Some(slug) = &page.slug {
                 slugs.push((slug.clone(), page));
             }
+        }
+        // A folder's README is its page (as on GitHub) unless an index or a page of the
+        // folder's own name says otherwise.
+        for (folder, page) in readmes {
+            by_key.entry(folder).or_insert(page);
         }
         // A slug names the page it is declared on, even where a file path says otherwise.
         for (slug, page) in slugs {

@@ -20,7 +20,8 @@ declare_rule! {
     /// or `[links] root`). A relative link resolves the same way from the linking file's
     /// folder. `#anchor` is checked against the target's headings, GitHub style (`## Første
     /// steg` is `#første-steg`, repeats get `-1`, `-2`), explicit `{#id}` attributes and HTML
-    /// `id`s.
+    /// `id`s, without regard to case (as GitHub matches them). A folder's `README.<ext>`
+    /// serves as its page when it has no `index.<ext>`.
     ///
     /// ## Why
     /// A broken link is a dead end for the reader and a signal of neglect to search engines.
@@ -135,7 +136,11 @@ impl BrokenLink {
             Target::Page(target) => target,
         };
         let fragment = fragment.filter(|f| !f.is_empty())?;
-        if target.anchors.contains(&fragment) {
+        // Anchors match without regard to case, as GitHub matches them.
+        let wanted = fragment.to_lowercase();
+        if target.anchors.contains(&fragment)
+            || target.anchors.iter().any(|a| a.to_lowercase() == wanted)
+        {
             return None;
         }
         let name = target.key.as_deref().unwrap_or("the target page");

@@ -32,10 +32,13 @@ declare_rule! {
     /// cells, code, and a single dash-led line of dialogue between ordinary paragraphs.
     ///
     /// ## Fix
-    /// Rewrites the marker to the expected one (safe: the writer meant a list item).
+    /// Rewrites the marker to the expected one, and puts a blank line between a pseudo-bullet
+    /// and a line of text right above it, which renderers other than CommonMark's need before
+    /// a list. Safe: the writer meant a list item.
     ///
     /// ## Options
-    /// `style`: `"consistent"` (default: the first bullet marker used at each nesting level),
+    /// `style`: `"consistent"` (default: the first bullet marker used at each nesting level;
+    /// a level is told by the lists around it, so bullets under `1.` form their own level),
     /// `"dash"`, `"asterisk"` or `"plus"`. `pseudo_bullets`: set to `false` to stop flagging
     /// pseudo-bullets.
     pub static META = {
@@ -90,11 +93,29 @@ fn wrong_marker(span: Range<usize>, found: char, expected: char) -> Diagnostic {
     ))
 }
 
-fn pseudo_bullet(span: Range<usize>, found: char, expected: char) -> Diagnostic {
+fn pseudo_bullet(doc: &Document, bullet: &PseudoBullet, expected: char) -> Diagnostic {
+    let span = bullet.span.clone();
+    let edit = if bullet.after_text {
+        // Renderers other than CommonMark's need a blank line before a list that follows
+        // text: end the text's line, repeating the line's quote markers or indentation.
+        let line_start = doc.lines.line_start(doc.lines.line_of(span.start));
+        let prefix = &doc.source[line_start..span.start];
+        let line_ending = if doc.source[..line_start].ends_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        Edit::replace(
+            line_start..span.end,
+            format!("{}{line_ending}{prefix}{expected}", prefix.trim_end()),
+        )
+    } else {
+        Edit::replace(span.clone(), expected.to_string())
+    };
     Diagnostic::new(
         META.id,
-        span.clone(),
-        format!("pseudo-bullet `{found}` instead of a list item"),
+        span,
+        format!("pseudo-bullet `{}` instead of a list item", bullet.marker),
     )
     .with_label("this renders as a paragraph, not a list item")
     .with_help(format!(
@@ -102,7 +123,7 @@ fn pseudo_bullet(span: Range<usize>, found: char, expected: char) -> Diagnostic 
     ))
     .with_fix(Fix::safe(
         format!("make it a `{expected}` list item"),
-        vec![Edit::replace(span, expected.to_string())],
+        vec![edit],
     ))
 }
 
@@ -110,23 +131,31 @@ const PSEUDO_MARKERS: &[char] = &['–', '—', '•', '·', '▪', '◦', '‣'
 
 /// A block among its siblings in one container (the document, a quote, a list item).
 enum Block {
-    /// A paragraph with pseudo-bullet lines: (marker span, marker, on the first line).
-    Pseudo(Vec<(Range<usize>, char, bool)>, usize),
+    /// A paragraph with pseudo-bullet lines, inside lists of these kinds (bullet or not).
+    Pseudo(Vec<PseudoBullet>, Vec<bool>),
     List,
     Other,
 }
 
 /// The lines of one paragraph, or of a tight list item's own text, as they are read.
+struct PseudoBullet {
+    span: Range<usize>,
+    marker: char,
+    /// It opens the paragraph.
+    first_line: bool,
+    /// It follows a line of ordinary text in the same paragraph.
+    after_text: bool,
+}
+
 struct InlineText {
-    /// Pseudo-bullets: (marker span, marker, on the first line).
-    found: Vec<(Range<usize>, char, bool)>,
+    found: Vec<PseudoBullet>,
     /// The next event starts a new line.
     line_start: bool,
     in_tight_item: bool,
 }
 
 impl InlineText {
-    fn into_block(self, depth: usize) -> Option<Block> {
+    fn into_block(self, depth: Vec<bool>) -> Option<Block> {
         (!self.found.is_empty()).then_some(Block::Pseudo(self.found, depth))
     }
 }
@@ -141,7 +170,7 @@ impl Rule for ListMarkerStyle {
     fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
         let source = doc.source;
         // Real markers: (span, marker, list depth); blocks by container, in order.
-        let mut markers: Vec<(Range<usize>, char, usize)> = Vec::new();
+        let mut markers: Vec<(Range<usize>, char, Vec<bool>)> = Vec::new();
         let mut siblings: BTreeMap<usize, Vec<Block>> = BTreeMap::new();
         let mut containers = vec![0usize];
         let mut next_container = 1;
@@ -166,13 +195,22 @@ impl Rule for ListMarkerStyle {
             );
             // A tight item's own text ends where a block starts.
             if is_block_start && inline.as_ref().is_some_and(|text| text.in_tight_item) {
-                if let Some(block) = inline.take().and_then(|text| text.into_block(lists.len())) {
+                if let Some(block) = inline
+                    .take()
+                    .and_then(|text| text.into_block(lists.clone()))
+                {
                     siblings.entry(parent).or_default().push(block);
                 }
             }
             match event {
                 Event::Start(Tag::Paragraph) => {
-                    let first = pseudo_marker(source, range.start).map(|(span, c)| (span, c, true));
+                    let first =
+                        pseudo_marker(source, range.start).map(|(span, marker)| PseudoBullet {
+                            span,
+                            marker,
+                            first_line: true,
+                            after_text: false,
+                        });
                     inline = Some(InlineText {
                         found: first.into_iter().collect(),
                         line_start: false,
@@ -186,7 +224,7 @@ impl Rule for ListMarkerStyle {
                 }
                 Event::End(TagEnd::Paragraph) => {
                     if let Some(text) = inline.take() {
-                        let block = text.into_block(lists.len()).unwrap_or(Block::Other);
+                        let block = text.into_block(lists.clone()).unwrap_or(Block::Other);
                         siblings.entry(parent).or_default().push(block);
                     }
                 }
@@ -203,7 +241,7 @@ impl Rule for ListMarkerStyle {
                         let offset = text.len() - text.trim_start_matches([' ', '\t']).len();
                         let at = range.start + offset;
                         if let Some(marker @ ('-' | '*' | '+')) = source[at..].chars().next() {
-                            markers.push((at..at + 1, marker, lists.len()));
+                            markers.push((at..at + 1, marker, lists.clone()));
                         }
                     }
                     containers.push(next_container);
@@ -237,14 +275,27 @@ impl Rule for ListMarkerStyle {
             if let Some(text) = inline.as_mut() {
                 if text.line_start && !matches!(event, Event::SoftBreak | Event::HardBreak) {
                     text.line_start = false;
-                    if let Some((span, c)) = pseudo_marker(source, range.start) {
-                        text.found.push((span, c, false));
+                    if let Some((span, marker)) = pseudo_marker(source, range.start) {
+                        let line = doc.lines.line_of(span.start);
+                        let after_pseudo = text
+                            .found
+                            .last()
+                            .is_some_and(|last| doc.lines.line_of(last.span.start) + 1 == line);
+                        text.found.push(PseudoBullet {
+                            span,
+                            marker,
+                            first_line: false,
+                            // A tight item's first line is the item: a sublist may follow it.
+                            after_text: !after_pseudo && !text.in_tight_item,
+                        });
                     }
                 }
             }
         }
 
-        let mut expected_at: BTreeMap<usize, char> = BTreeMap::new();
+        // A level is the kinds of the lists around it (bullet or ordered), so a bullet list
+        // nested in a numbered one is not held to the style of one nested in a bullet list.
+        let mut expected_at: BTreeMap<Vec<bool>, char> = BTreeMap::new();
         let fixed = match self.style {
             Style::Consistent => None,
             Style::Dash => Some('-'),
@@ -252,7 +303,8 @@ impl Rule for ListMarkerStyle {
             Style::Plus => Some('+'),
         };
         for (span, marker, depth) in &markers {
-            let expected = fixed.unwrap_or_else(|| *expected_at.entry(*depth).or_insert(*marker));
+            let expected =
+                fixed.unwrap_or_else(|| *expected_at.entry(depth.clone()).or_insert(*marker));
             if *marker != expected {
                 out.push(wrong_marker(span.clone(), *marker, expected));
             }
@@ -267,21 +319,25 @@ impl Rule for ListMarkerStyle {
                 };
                 let listish = |other: Option<&Block>| match other {
                     Some(Block::List) => true,
-                    Some(Block::Pseudo(items, _)) => items.iter().any(|&(_, _, first)| first),
+                    Some(Block::Pseudo(items, _)) => items.iter().any(|item| item.first_line),
                     _ => false,
                 };
                 let stands_with_others = found.len() >= 2
-                    || (found[0].2
+                    || (found[0].first_line
                         && (listish(i.checked_sub(1).and_then(|p| blocks.get(p)))
                             || listish(blocks.get(i + 1))));
                 if !stands_with_others {
                     continue;
                 }
                 let expected = fixed
-                    .or_else(|| expected_at.get(&(depth + 1)).copied())
+                    .or_else(|| {
+                        let mut level = depth.clone();
+                        level.push(true);
+                        expected_at.get(&level).copied()
+                    })
                     .unwrap_or('-');
-                for (span, marker, _) in found {
-                    out.push(pseudo_bullet(span.clone(), *marker, expected));
+                for bullet in found {
+                    out.push(pseudo_bullet(doc, bullet, expected));
                 }
             }
         }

@@ -141,6 +141,19 @@ fn is_closing(c: char) -> bool {
     )
 }
 
+fn is_line_end(c: char) -> bool {
+    c == '\n' || c == '\r'
+}
+
+/// What punctuation may directly follow: a letter, a digit, or a closing mark.
+fn ends_a_word(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(
+            c,
+            ')' | ']' | '}' | '"' | '\'' | '»' | '”' | '’' | '*' | '_' | '`' | '%'
+        )
+}
+
 fn is_opening(c: char) -> bool {
     matches!(c, '(' | '[' | '{' | '"' | '\'' | '«' | '“' | '‘' | '„')
 }
@@ -196,10 +209,18 @@ impl StrayPunctuation {
                 j += 1;
             }
             let end = chars.get(j).map_or(text.len(), |&(at, _)| at);
-            let next = chars.get(j).map(|&(_, c)| c);
-            // Doubled marks follow a word, a closing mark or an inline element, not a space.
+            // Where the run stops, the source goes on: `ascii::` + a code span is one token.
+            let next = match chars.get(j) {
+                Some(&(_, c)) => Some(c),
+                None => doc.source[run.range.end..]
+                    .chars()
+                    .next()
+                    .filter(|c| !is_line_end(*c)),
+            };
+            // Doubled marks follow a word, a closing mark or an inline element, not a space
+            // or a symbol (`<!,`).
             let after_word = match i.checked_sub(1) {
-                Some(before) => !chars[before].1.is_whitespace(),
+                Some(before) => ends_a_word(chars[before].1),
                 None => run.after_inline,
             };
             let escaped = start == 0 && escaped_start;
