@@ -28,6 +28,26 @@ pub enum Command {
         /// The rule's id, e.g. `broken-link`.
         rule: String,
     },
+    /// Run the examples of a rule pack: `default`, or a folder of rule files.
+    TestRules {
+        /// `default` (the built-in pack) or a folder such as `styles/house`.
+        pack: String,
+    },
+    /// Write a starter galley.toml and a frontmatter schema inferred from the files here.
+    Init {
+        /// The folder to set up.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print a shell completion script, e.g. `galley completions bash > /etc/bash_completion.d/galley`.
+    Completions {
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page in roff, e.g. `galley man | man -l -`; `galley man check` for a subcommand's.
+    Man {
+        /// A subcommand whose page to print instead.
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -52,4 +72,21 @@ pub struct CheckArgs {
     /// Write nothing; print a unified diff of what `--fix` would change (exit 1 if any).
     #[arg(long)]
     pub diff: bool,
+    /// Write the report to FILE; the summary line still goes to the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Report only on files added or modified since REF (a git commit, branch or tag), and on
+    /// links elsewhere to pages the change deleted, renamed or modified.
+    #[arg(long, value_name = "REF", conflicts_with_all = ["fix", "diff"])]
+    pub changed_since: Option<String>,
+    /// Report and fail only on findings not recorded in FILE (see `--write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings in FILE instead of reporting them, pruning entries that no longer
+    /// occur; exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "changed_since", "diff"])]
+    pub write_baseline: Option<PathBuf>,
+    /// No progress bar and no notes on stderr; with `--output-file`, no summary line either.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

@@ -1,94 +1,88 @@
-//! `galley.toml`: found next to the content, parsed with spans, unknown keys rejected.
+//! `galley.toml`: found next to the content, parsed with spans, unknown keys rejected, shared
+//! house configs merged in with `extends`. Every value that can still be wrong later (a schema
+//! path, a glob, a rule's options) keeps the place it was written, for the error message.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::document::LineIndex;
+use crate::pack::{default_pack, load_pack_folder, PackRule};
 
 pub const CONFIG_FILE: &str = "galley.toml";
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FilesConfig {
-    /// Extensions of content files, found while walking folders.
-    #[serde(default = "default_extensions")]
-    pub extensions: Vec<String>,
-    /// Globs, relative to the config's folder, of files never walked.
-    #[serde(default)]
-    pub exclude: Vec<Spanned<String>>,
+/// A configured value and where it was written (`galley.toml:3:10`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed<T> {
+    pub value: T,
+    pub place: String,
 }
 
-fn default_extensions() -> Vec<String> {
-    vec!["md".into(), "markdown".into()]
+#[derive(Debug, Clone)]
+pub struct FilesConfig {
+    /// Extensions of content files, found while walking folders.
+    pub extensions: Vec<String>,
+    /// Globs, relative to the config's folder, of files never walked.
+    pub exclude: Vec<Placed<String>>,
 }
 
 impl Default for FilesConfig {
     fn default() -> Self {
         FilesConfig {
-            extensions: default_extensions(),
+            extensions: vec!["md".into(), "markdown".into()],
             exclude: Vec::new(),
         }
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrontmatterConfig {
-    /// A JSON Schema (JSON or YAML), relative to the config file.
-    pub schema: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct LinksConfig {
-    #[serde(default = "default_slug_field")]
     pub slug_field: String,
-    /// The content root that absolute links start from, relative to the config file.
-    pub root: Option<String>,
-}
-
-fn default_slug_field() -> String {
-    "slug".into()
+    /// The content root that absolute links start from.
+    pub root: Option<PathBuf>,
 }
 
 impl Default for LinksConfig {
     fn default() -> Self {
         LinksConfig {
-            slug_field: default_slug_field(),
+            slug_field: "slug".into(),
             root: None,
         }
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigFile {
-    #[serde(default)]
-    files: FilesConfig,
-    #[serde(default)]
-    frontmatter: FrontmatterConfig,
-    #[serde(default)]
-    links: LinksConfig,
-    #[serde(default)]
-    rules: BTreeMap<String, Spanned<toml::Table>>,
+/// Rule levels and options, by rule id: the `[rules.<id>]` tables.
+pub type RuleTables = BTreeMap<String, Placed<toml::Table>>;
+
+/// `[[overrides]]`: rule settings for the files matching some globs.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub files: Vec<Placed<String>>,
+    pub rules: RuleTables,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// The file it was read from; `None` for the defaults.
     pub path: Option<PathBuf>,
-    /// The folder that relative paths in the config start from.
+    /// The folder that globs in the config start from.
     pub dir: PathBuf,
-    source: String,
     pub files: FilesConfig,
-    pub frontmatter: FrontmatterConfig,
+    /// A JSON Schema (JSON or YAML) for the frontmatter, resolved against its config file.
+    pub schema: Option<Placed<PathBuf>>,
     pub links: LinksConfig,
-    pub rules: BTreeMap<String, Spanned<toml::Table>>,
+    /// Folders of YAML rules, resolved against their config file.
+    pub packs: Vec<Placed<PathBuf>>,
+    pub rules: RuleTables,
+    /// Later entries win.
+    pub overrides: Vec<Override>,
+    /// The default pack and `packs`, compiled on first use and then shared by every rule set.
+    compiled_packs: OnceLock<Result<Vec<Arc<PackRule>>, String>>,
 }
 
 /// A configuration problem, already worded with its file and place.
@@ -101,7 +95,73 @@ impl fmt::Display for ConfigError {
     }
 }
 
+/// One file as written; `None` where it says nothing, so that `extends` can fill in.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    extends: Option<Spanned<String>>,
+    files: Option<FilesSection>,
+    frontmatter: Option<FrontmatterSection>,
+    links: Option<LinksSection>,
+    /// `packs = [...]` and the `[rules.<id>]` tables.
+    rules: Option<BTreeMap<String, Spanned<toml::Value>>>,
+    overrides: Option<Vec<OverrideSection>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilesSection {
+    extensions: Option<Vec<String>>,
+    exclude: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontmatterSection {
+    schema: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinksSection {
+    slug_field: Option<String>,
+    root: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideSection {
+    files: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<String, Spanned<toml::Table>>,
+}
+
+/// How deep `extends` may chain before galley calls it a cycle.
+const MAX_EXTENDS: usize = 16;
+
 impl Config {
+    /// Every pack rule of the run: the default pack, then the configured packs, compiled once.
+    pub fn pack_rules(&self) -> Result<&[Arc<PackRule>], String> {
+        let compiled = self.compiled_packs.get_or_init(|| {
+            let mut rules = default_pack()?;
+            for pack in &self.packs {
+                let more = load_pack_folder(&pack.value, &pack.value.display().to_string())
+                    .map_err(|error| format!("{error}\n(the pack named at {})", pack.place))?;
+                for rule in more {
+                    if rules.iter().any(|other| other.meta.id == rule.meta.id) {
+                        return Err(format!(
+                            "{}: rule `{}` is also in another pack",
+                            pack.place, rule.meta.id
+                        ));
+                    }
+                    rules.push(rule);
+                }
+            }
+            Ok(rules.into_iter().map(Arc::new).collect())
+        });
+        compiled.as_deref().map_err(Clone::clone)
+    }
+
     /// Finds the nearest `galley.toml` at or above `start`, else at or above the current folder.
     pub fn discover(start: &Path) -> Result<Config, ConfigError> {
         let cwd = std::env::current_dir().unwrap_or_default();
@@ -116,7 +176,7 @@ impl Config {
         }
     }
 
-    /// The defaults, with relative paths starting from `dir`.
+    /// The defaults, with globs starting from `dir`.
     pub fn defaults_at(dir: &Path) -> Config {
         Config {
             dir: dir.to_path_buf(),
@@ -125,6 +185,20 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        config.merge_file(path, 0)?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        config.dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Reads one file (after the file it extends) over what is configured so far.
+    fn merge_file(&mut self, path: &Path, depth: usize) -> Result<(), ConfigError> {
         let source = std::fs::read_to_string(path).map_err(|error| {
             ConfigError(format!(
                 "{}: cannot read the config: {error}",
@@ -132,38 +206,128 @@ impl Config {
             ))
         })?;
         let file: ConfigFile = toml::from_str(&source).map_err(|error| {
-            let place = error
-                .span()
-                .map(|span| place(path, &source, span))
-                .unwrap_or_else(|| path.display().to_string());
+            let place = error.span().map_or_else(
+                || path.display().to_string(),
+                |span| place(path, &source, span),
+            );
             ConfigError(format!("{place}: {}", error.message()))
         })?;
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Ok(Config {
-            path: Some(path.to_path_buf()),
-            dir: if dir.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                dir
-            },
-            source,
-            files: file.files,
-            frontmatter: file.frontmatter,
-            links: file.links,
-            rules: file.rules,
-        })
-    }
-
-    /// `galley.toml:3:1`, for messages about a place in the config.
-    pub fn place(&self, span: Range<usize>) -> String {
-        match &self.path {
-            Some(path) => place(path, &self.source, span),
-            None => CONFIG_FILE.to_string(),
+        let at = |span: Range<usize>| place(path, &source, span);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if let Some(base) = &file.extends {
+            if depth >= MAX_EXTENDS {
+                return Err(ConfigError(format!(
+                    "{}: `extends` goes {MAX_EXTENDS} files deep: is there a cycle?",
+                    at(base.span())
+                )));
+            }
+            let base_path = dir.join(base.get_ref());
+            if !base_path.is_file() {
+                return Err(ConfigError(format!(
+                    "{}: `extends`: no such file {}",
+                    at(base.span()),
+                    base_path.display()
+                )));
+            }
+            self.merge_file(&base_path, depth + 1)?;
         }
+        if let Some(files) = file.files {
+            if let Some(extensions) = files.extensions {
+                self.files.extensions = extensions;
+            }
+            if let Some(exclude) = files.exclude {
+                self.files.exclude = exclude.into_iter().map(|glob| placed(glob, &at)).collect();
+            }
+        }
+        if let Some(schema) = file.frontmatter.and_then(|section| section.schema) {
+            let place = at(schema.span());
+            self.schema = Some(Placed {
+                value: dir.join(schema.into_inner()),
+                place,
+            });
+        }
+        if let Some(links) = file.links {
+            if let Some(slug_field) = links.slug_field {
+                self.links.slug_field = slug_field;
+            }
+            if let Some(root) = links.root {
+                self.links.root = Some(dir.join(root));
+            }
+        }
+        for (key, value) in file.rules.unwrap_or_default() {
+            let place = at(value.span());
+            match (key.as_str(), value.into_inner()) {
+                ("packs", toml::Value::Array(packs)) => {
+                    for pack in packs {
+                        let toml::Value::String(pack) = pack else {
+                            return Err(ConfigError(format!(
+                                "{place}: `packs` is a list of folder paths"
+                            )));
+                        };
+                        self.packs.push(Placed {
+                            value: dir.join(pack),
+                            place: place.clone(),
+                        });
+                    }
+                }
+                ("packs", _) => {
+                    return Err(ConfigError(format!(
+                        "{place}: `packs` is a list of folder paths"
+                    )))
+                }
+                (_, toml::Value::Table(table)) => {
+                    merge_rule_table(&mut self.rules, key, table, place)
+                }
+                (_, _) => {
+                    return Err(ConfigError(format!(
+                        "{place}: [rules.{key}] must be a table of the rule's settings"
+                    )))
+                }
+            }
+        }
+        for section in file.overrides.unwrap_or_default() {
+            let mut rules = RuleTables::new();
+            for (id, table) in section.rules {
+                let place = at(table.span());
+                merge_rule_table(&mut rules, id, table.into_inner(), place);
+            }
+            self.overrides.push(Override {
+                files: section
+                    .files
+                    .into_iter()
+                    .map(|glob| placed(glob, &at))
+                    .collect(),
+                rules,
+            });
+        }
+        Ok(())
     }
+}
 
-    pub fn error(&self, span: Range<usize>, message: impl fmt::Display) -> ConfigError {
-        ConfigError(format!("{}: {message}", self.place(span)))
+fn placed<T>(value: Spanned<T>, at: &impl Fn(Range<usize>) -> String) -> Placed<T> {
+    let place = at(value.span());
+    Placed {
+        value: value.into_inner(),
+        place,
+    }
+}
+
+/// Later settings of a rule win key by key: a house config's options survive a local `level`.
+pub fn merge_rule_table(rules: &mut RuleTables, id: String, table: toml::Table, place: String) {
+    match rules.get_mut(&id) {
+        Some(existing) => {
+            existing.value.extend(table);
+            existing.place = place;
+        }
+        None => {
+            rules.insert(
+                id,
+                Placed {
+                    value: table,
+                    place,
+                },
+            );
+        }
     }
 }
 
@@ -176,25 +340,85 @@ fn place(path: &Path, source: &str, span: Range<usize>) -> String {
 mod tests {
     use super::*;
 
-    fn load(text: &str) -> Result<Config, ConfigError> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(CONFIG_FILE);
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
-        Config::load(&path)
+        path
     }
 
     #[test]
     fn unknown_keys_are_reported_with_their_place() {
-        let error = load("[files]\nextensions = [\"md\"]\nexclud = []\n").unwrap_err();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            CONFIG_FILE,
+            "[files]\nextensions = [\"md\"]\nexclud = []\n",
+        );
+        let error = Config::load(&path).unwrap_err();
         assert!(error.0.contains("galley.toml:3:1"), "{error}");
         assert!(error.0.contains("unknown field `exclud`"), "{error}");
     }
 
     #[test]
     fn defaults_apply() {
-        let config = load("[links]\nroot = \"content\"\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), CONFIG_FILE, "[links]\nroot = \"content\"\n");
+        let config = Config::load(&path).unwrap();
         assert_eq!(config.files.extensions, ["md", "markdown"]);
         assert_eq!(config.links.slug_field, "slug");
-        assert_eq!(config.links.root.as_deref(), Some("content"));
+        assert_eq!(config.links.root, Some(dir.path().join("content")));
+    }
+
+    #[test]
+    fn extends_merges_the_base_under_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "house/base.toml",
+            "[frontmatter]\nschema = \"article.yaml\"\n[rules]\npacks = [\"style\"]\n[rules.list-marker-style]\nstyle = \"dash\"\nlevel = \"error\"\n",
+        );
+        let path = write(
+            dir.path(),
+            CONFIG_FILE,
+            "extends = \"house/base.toml\"\n[rules.list-marker-style]\nlevel = \"warning\"\n",
+        );
+        let config = Config::load(&path).unwrap();
+        assert_eq!(
+            config.schema.unwrap().value,
+            dir.path().join("house/article.yaml")
+        );
+        assert_eq!(config.packs[0].value, dir.path().join("house/style"));
+        let table = &config.rules["list-marker-style"].value;
+        assert_eq!(table["style"].as_str(), Some("dash"));
+        assert_eq!(table["level"].as_str(), Some("warning"));
+    }
+
+    #[test]
+    fn an_extends_cycle_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", "extends = \"galley.toml\"\n");
+        let path = write(dir.path(), CONFIG_FILE, "extends = \"a.toml\"\n");
+        let error = Config::load(&path).unwrap_err();
+        assert!(error.0.contains("cycle"), "{error}");
+    }
+
+    #[test]
+    fn overrides_keep_their_globs_and_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            CONFIG_FILE,
+            "[[overrides]]\nfiles = [\"legacy/**\"]\n[overrides.rules.broken-link]\nlevel = \"off\"\n",
+        );
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.overrides[0].files[0].value, "legacy/**");
+        assert!(config.overrides[0].files[0]
+            .place
+            .ends_with("galley.toml:2:10"));
+        assert_eq!(
+            config.overrides[0].rules["broken-link"].value["level"].as_str(),
+            Some("off")
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use std::cell::Cell;
 use std::ops::Range;
+use std::path::PathBuf;
 
 use pulldown_cmark::{Event, Options, Parser};
 
@@ -98,6 +99,8 @@ pub struct ReferenceDefinition {
 
 pub struct Document<'a> {
     pub source: &'a str,
+    /// The file's path, for rules about its name; `None` for text from elsewhere.
+    pub path: Option<PathBuf>,
     /// The last position computed, to count on from it: findings come in order, and counting
     /// every column from the line start is quadratic on long lines.
     last_position: Cell<(usize, LineCol)>,
@@ -146,6 +149,7 @@ impl<'a> Document<'a> {
         reference_definitions.sort_by_key(|def| def.span.start);
         Document {
             source,
+            path: None,
             last_position: Cell::new((0, LineCol::default())),
             lines,
             frontmatter,

@@ -159,7 +159,9 @@ impl<'a> Positions<'a> {
     }
 }
 
-fn parse_yaml(source: &str, yaml: Range<usize>) -> Result<FrontmatterData, FrontmatterProblem> {
+/// Parses the YAML at `source[yaml]` into JSON, keeping the byte span of every node; the top
+/// level must be a mapping (or empty).
+pub fn parse_yaml(source: &str, yaml: Range<usize>) -> Result<FrontmatterData, FrontmatterProblem> {
     let text = &source[yaml.clone()];
     let positions = Positions::new(text, yaml.start);
     let documents = MarkedYaml::load_from_str(text).map_err(|error| {

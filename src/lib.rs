@@ -4,14 +4,20 @@
 //! parallel, keeps a small [`links::PageSummary`] per file, then checks links across the
 //! corpus. The binary (`src/main.rs`) is a thin layer over [`workspace`] and [`report`].
 
+pub mod baseline;
+pub mod changed;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod fix;
 pub mod frontmatter;
+pub mod init;
+pub mod identity;
 pub mod links;
+pub mod pack;
 pub mod prose;
 pub mod report;
 pub mod rule;
 pub mod rules;
+pub mod suppression;
 pub mod workspace;

@@ -1,20 +1,26 @@
 //! galley: a fast content linter and validator for Markdown knowledge bases.
 
 mod cli;
+mod cli_docs;
+mod progress;
+mod rule_commands;
 
+use std::fs::File;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use galley::baseline::{self, Baseline};
+use galley::changed::ChangedFiles;
 use galley::config::Config;
 use galley::fix::FixMode;
 use galley::report::{self, Format, Totals};
-use galley::rule::{find_rule, FixAbility, BUILTIN_RULES};
 use galley::workspace::{build_rules, common_folder, Fixing, Workspace};
 
 use crate::cli::{CheckArgs, Cli, Command};
+use crate::progress::Progress;
 
 const FINDINGS: u8 = 1;
 const FAILURE: u8 = 2;
@@ -23,8 +29,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(args),
-        Command::Rules => print_rules(),
-        Command::Explain { rule } => explain(&rule),
+        Command::Rules => rule_commands::print_rules(),
+        Command::Explain { rule } => rule_commands::explain(&rule),
+        Command::TestRules { pack } => rule_commands::test_rules(&pack),
+        Command::Init { dir } => rule_commands::init(&dir),
+        Command::Completions { shell } => cli_docs::print_completions(shell)
+            .map(|()| 0)
+            .map_err(Into::into),
+        Command::Man { subcommand } => cli_docs::print_man_page(subcommand.as_deref()).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -58,7 +70,8 @@ fn check(args: CheckArgs) -> Result<u8> {
     }
     .map_err(|error| error.to_string())?;
     let rules = build_rules(&config).map_err(|error| error.to_string())?;
-    let workspace = Workspace::new(&config, &rules, &inputs).map_err(|error| error.to_string())?;
+    let mut workspace =
+        Workspace::new(&config, &rules, &inputs).map_err(|error| error.to_string())?;
     if args.unsafe_fixes && !(args.fix || args.diff) {
         return Err("--unsafe-fixes works with --fix or --diff".into());
     }
@@ -70,10 +83,37 @@ fn check(args: CheckArgs) -> Result<u8> {
         },
         write: args.fix,
     });
-    let outcome = workspace.check(&inputs, defaulted, fixing);
+    let changed = args
+        .changed_since
+        .as_deref()
+        .map(|reference| ChangedFiles::since(reference, &workspace))
+        .transpose()?;
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+
+    let progress = Progress::start(args.quiet);
+    workspace.progress = progress.bar();
+    let mut outcome = workspace.check(&inputs, defaulted, fixing);
+    progress.finish();
+
+    if let Some(changed) = &changed {
+        changed.retain(&mut outcome);
+    }
+    if let Some(file) = &args.write_baseline {
+        let written = baseline::write(file, &outcome.findings)?;
+        if !args.quiet {
+            eprintln!("{written}");
+        }
+        return Ok(0);
+    }
+    if let Some(baseline) = &baseline {
+        let comparison = baseline.apply(&mut outcome.findings);
+        if !args.quiet {
+            eprint!("{comparison}");
+        }
+    }
 
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = output(args.output_file.as_deref())?;
     if args.diff {
         report::write_diff(&mut out, &outcome)?;
         out.flush()?;
@@ -88,19 +128,23 @@ fn check(args: CheckArgs) -> Result<u8> {
         });
     }
     let color = args.format == Format::Human
+        && args.output_file.is_none()
         && stdout.is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     report::write(&mut out, args.format, &outcome, color)?;
     if args.fix {
         // Machine-readable output stays parseable: the fix summary goes to stderr there.
         let summary = report::fix_summary_line(&outcome, args.unsafe_fixes, true);
-        if args.format == Format::Json {
+        if args.format.is_structured() {
             eprintln!("{summary}");
         } else {
             writeln!(out, "{summary}")?;
         }
     }
     out.flush()?;
+    if args.output_file.is_some() && !args.quiet {
+        println!("{}", report::summary_line(&outcome));
+    }
 
     let totals = Totals::of(&outcome.findings);
     let too_many_warnings = args.max_warnings.is_some_and(|max| totals.warnings > max);
@@ -111,43 +155,14 @@ fn check(args: CheckArgs) -> Result<u8> {
     })
 }
 
-fn print_rules() -> Result<u8> {
-    let mut out = io::stdout().lock();
-    writeln!(
-        out,
-        "{:<20} {:<9} {:<9} {:<9} summary",
-        "rule", "source", "level", "fix"
-    )?;
-    for entry in BUILTIN_RULES {
-        let meta = entry.meta;
-        let fix = match meta.fix {
-            FixAbility::Always => "always",
-            FixAbility::Sometimes => "sometimes",
-            FixAbility::Never => "no",
-        };
-        writeln!(
-            out,
-            "{:<20} {:<9} {:<9} {:<9} {}",
-            meta.id,
-            "built-in",
-            meta.default_severity.as_str(),
-            fix,
-            meta.summary
-        )?;
-    }
-    Ok(0)
-}
-
-fn explain(id: &str) -> Result<u8> {
-    let entry = find_rule(id).ok_or_else(|| format!("unknown rule `{id}` (see `galley rules`)"))?;
-    let meta = entry.meta;
-    let mut out = io::stdout().lock();
-    writeln!(out, "# {}\n", meta.id)?;
-    writeln!(out, "{}\n", meta.summary)?;
-    writeln!(out, "Default level: {}\n", meta.default_severity.as_str())?;
-    // Doc comments keep the space after `///`; drop it.
-    for line in meta.docs.lines() {
-        writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
-    }
-    Ok(0)
+/// Standard output, or the `--output-file`.
+fn output(file: Option<&Path>) -> Result<Box<dyn Write>> {
+    Ok(match file {
+        Some(path) => {
+            let file = File::create(path)
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            Box::new(io::BufWriter::new(file))
+        }
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    })
 }

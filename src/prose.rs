@@ -2,8 +2,10 @@
 //! destinations, with what stands right before each run.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
+use regex::Regex;
 
 use crate::document::Document;
 
@@ -54,6 +56,34 @@ pub fn text_runs(doc: &Document) -> Vec<TextRun> {
     runs
 }
 
+/// Bare URLs and e-mail addresses written in prose: not words, whatever the text around them.
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b[a-z][a-z0-9+.\-]*://[^\s<>]*|\bwww\.[^\s<>]*|[^\s<>@]+@[^\s<>@]+\.[a-z]{2,}",
+    )
+    .expect("valid regex")
+});
+
+/// The prose of a document as byte ranges: its text runs, with bare URLs and e-mail
+/// addresses cut out.
+pub fn prose_ranges(doc: &Document) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for run in text_runs(doc) {
+        let text = &doc.source[run.range.clone()];
+        let mut start = 0;
+        for url in URL.find_iter(text) {
+            if url.start() > start {
+                ranges.push(run.range.start + start..run.range.start + url.start());
+            }
+            start = url.end();
+        }
+        if start < text.len() {
+            ranges.push(run.range.start + start..run.range.end);
+        }
+    }
+    ranges
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +100,14 @@ mod tests {
     fn code_html_and_autolinks_are_not_prose() {
         let source = "A `b` c <https://x.no> d\n\n```\ncode\n```\n\n<div>\nhtml\n</div>\n";
         assert_eq!(runs(source), ["A ", " c ", " d"]);
+    }
+
+    #[test]
+    fn prose_ranges_leave_out_bare_urls_and_addresses() {
+        let source = "Se https://example.com/idag og skriv til post@firma.no i dag.\n";
+        let doc = Document::parse(source);
+        let pieces: Vec<&str> = prose_ranges(&doc).into_iter().map(|r| &source[r]).collect();
+        assert_eq!(pieces, ["Se ", " og skriv til ", " i dag."]);
     }
 
     #[test]

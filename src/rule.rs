@@ -65,8 +65,8 @@ pub trait Rule: Send + Sync {
 pub struct RuleSettings<'a> {
     pub id: &'static str,
     pub options: toml::Table,
-    /// Where `[rules.<id>]` stands in the config, if it is there.
-    pub span: Option<std::ops::Range<usize>>,
+    /// Where the rule's settings were written, for error messages.
+    pub place: String,
     pub config: &'a Config,
 }
 
@@ -77,11 +77,7 @@ impl RuleSettings<'_> {
         toml::Value::Table(self.options.clone())
             .try_into()
             .map_err(|error: toml::de::Error| {
-                let place = self
-                    .span
-                    .clone()
-                    .map_or_else(|| self.config.place(0..0), |span| self.config.place(span));
-                format!("{place}: [rules.{}]: {}", self.id, error.message())
+                format!("{}: [rules.{}]: {}", self.place, self.id, error.message())
             })
     }
 }
@@ -119,9 +115,37 @@ pub static BUILTIN_RULES: &[RuleEntry] = {
             meta: &list_marker_style::META,
             build: list_marker_style::build,
         },
+        RuleEntry {
+            meta: &unused_suppression::META,
+            build: unused_suppression::build,
+        },
     ]
 };
 
+/// A shared rule (a pack rule, compiled once and used by every rule set) is a rule.
+impl<R: Rule + ?Sized> Rule for std::sync::Arc<R> {
+    fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
+        (**self).check(doc, out)
+    }
+
+    fn check_workspace(&self, index: &LinkIndex, page: &PageSummary, out: &mut Vec<Diagnostic>) {
+        (**self).check_workspace(index, page, out)
+    }
+}
+
 pub fn find_rule(id: &str) -> Option<&'static RuleEntry> {
     BUILTIN_RULES.iter().find(|entry| entry.meta.id == id)
+}
+
+/// Every rule known under a configuration, with where it comes from: `built-in`, or
+/// `pack:<name>` for the default pack and the configured packs.
+pub fn catalog(config: &Config) -> Result<Vec<(&'static RuleMeta, String)>, String> {
+    let mut rules: Vec<(&'static RuleMeta, String)> = BUILTIN_RULES
+        .iter()
+        .map(|entry| (entry.meta, "built-in".to_string()))
+        .collect();
+    for pack_rule in config.pack_rules()? {
+        rules.push((pack_rule.meta, format!("pack:{}", pack_rule.pack)));
+    }
+    Ok(rules)
 }

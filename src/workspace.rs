@@ -1,20 +1,22 @@
 //! The run: find the content files, lint them in parallel, summarise each, then check the
 //! summaries against the corpus-wide link index.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{merge_rule_table, Config, ConfigError, Placed, RuleTables, CONFIG_FILE};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, LineCol, LineIndex};
 use crate::fix::{fix_until_stable, Fix, FixMode, Fixable, NotConverged, MAX_ROUNDS};
 use crate::links::{LinkIndex, PageSummary};
-use crate::rule::{Rule, RuleMeta, RuleSettings, BUILTIN_RULES};
+use crate::suppression::{self, Suppression, UNUSED_SUPPRESSION};
+use crate::rule::{find_rule, Rule, RuleMeta, RuleSettings, BUILTIN_RULES};
 
 /// The id of findings about files that cannot be read as text (or written back); always an
 /// error.
@@ -72,49 +74,71 @@ pub struct ActiveRule {
     pub severity: Severity,
 }
 
-/// Builds every enabled rule with its configured level and options.
+/// Builds every enabled rule, built-in and pack, with its configured level and options.
 pub fn build_rules(config: &Config) -> Result<Vec<ActiveRule>, ConfigError> {
-    for (id, table) in &config.rules {
-        if !BUILTIN_RULES.iter().any(|entry| entry.meta.id == id) {
-            return Err(config.error(
-                table.span(),
-                format!("unknown rule `{id}` (see `galley rules`)"),
-            ));
+    build_rule_set(config, &config.rules)
+}
+
+/// The rule level a `[rules.<id>]` table gives (`None`: off), and the rest of its options.
+fn level_and_options(
+    meta: &RuleMeta,
+    table: Option<&Placed<toml::Table>>,
+) -> Result<(Option<Severity>, toml::Table, String), ConfigError> {
+    let mut options = table.map(|t| t.value.clone()).unwrap_or_default();
+    let place = table.map_or_else(|| CONFIG_FILE.to_string(), |t| t.place.clone());
+    let severity = match options.remove("level") {
+        None => Some(meta.default_severity),
+        Some(toml::Value::String(level)) if level == "error" => Some(Severity::Error),
+        Some(toml::Value::String(level)) if level == "warning" => Some(Severity::Warning),
+        Some(toml::Value::String(level)) if level == "off" => None,
+        Some(other) => {
+            return Err(ConfigError(format!(
+                "{place}: [rules.{}]: level must be \"error\", \"warning\" or \"off\", not {other}",
+                meta.id
+            )))
+        }
+    };
+    Ok((severity, options, place))
+}
+
+/// Builds the rules as `tables` configure them (the base settings, or those of an override).
+pub fn build_rule_set(config: &Config, tables: &RuleTables) -> Result<Vec<ActiveRule>, ConfigError> {
+    let packs = config.pack_rules().map_err(ConfigError)?;
+    for (id, table) in tables {
+        let known = find_rule(id).is_some() || packs.iter().any(|rule| rule.meta.id == id);
+        if !known {
+            return Err(ConfigError(format!("{}: unknown rule `{id}` (see `galley rules`)", table.place)));
         }
     }
     let mut active = Vec::new();
     for entry in BUILTIN_RULES {
-        let configured = config.rules.get(entry.meta.id);
-        let mut options = configured
-            .map(|table| table.get_ref().clone())
-            .unwrap_or_default();
-        let span = configured.map(|table| table.span());
-        let severity = match options.remove("level") {
-            None => Some(entry.meta.default_severity),
-            Some(toml::Value::String(level)) if level == "error" => Some(Severity::Error),
-            Some(toml::Value::String(level)) if level == "warning" => Some(Severity::Warning),
-            Some(toml::Value::String(level)) if level == "off" => None,
-            Some(other) => {
-                return Err(config.error(
-                    span.unwrap_or_default(),
-                    format!(
-                        "[rules.{}]: level must be \"error\", \"warning\" or \"off\", not {other}",
-                        entry.meta.id
-                    ),
-                ))
-            }
-        };
+        let (severity, options, place) = level_and_options(entry.meta, tables.get(entry.meta.id))?;
         let Some(severity) = severity else { continue };
         let settings = RuleSettings {
             id: entry.meta.id,
             options,
-            span,
+            place,
             config,
         };
         let rule = (entry.build)(&settings).map_err(ConfigError)?;
         active.push(ActiveRule {
             meta: entry.meta,
             rule,
+            severity,
+        });
+    }
+    for pack_rule in packs {
+        let (severity, options, place) = level_and_options(pack_rule.meta, tables.get(pack_rule.meta.id))?;
+        if let Some(key) = options.keys().next() {
+            return Err(ConfigError(format!(
+                "{place}: [rules.{}]: unknown option `{key}` (pack rules take only `level`)",
+                pack_rule.meta.id
+            )));
+        }
+        let Some(severity) = severity else { continue };
+        active.push(ActiveRule {
+            meta: pack_rule.meta,
+            rule: Box::new(pack_rule.clone()),
             severity,
         });
     }
@@ -172,19 +196,68 @@ struct FileTarget {
 }
 
 pub struct CheckOutcome {
-    /// Files linted (not those only read for the link index).
-    pub files: usize,
+    /// The files linted, by path as shown (not those only read for the link index).
+    pub files: Vec<Arc<str>>,
     /// What is left to report (after fixing, when fixes were asked for).
     pub findings: Vec<Finding>,
     /// The files that fixes changed, by path.
     pub fixed: Vec<FixedFile>,
+    /// Every rule that could run, by id, for reports that describe them (SARIF).
+    pub rules: Vec<&'static RuleMeta>,
 }
 
 pub struct Workspace<'a> {
     pub config: &'a Config,
+    /// The rules for files no override matches.
     pub rules: &'a [ActiveRule],
     pub root: PathBuf,
     exclude: GlobSet,
+    /// The `files` of each `[[overrides]]` entry, in order.
+    overrides: Vec<GlobSet>,
+    /// Rule sets by the overrides that match a file, built when first needed.
+    override_rules: Mutex<HashMap<Vec<usize>, Arc<Vec<ActiveRule>>>>,
+    /// Counts the files read; hidden unless the binary shows it.
+    pub progress: ProgressBar,
+}
+
+fn glob_set(globs: &[Placed<String>], what: &str) -> Result<GlobSet, ConfigError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in globs {
+        let glob = Glob::new(&pattern.value)
+            .map_err(|error| ConfigError(format!("{}: bad {what} glob: {error}", pattern.place)))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|error| ConfigError(format!("bad {what} globs: {error}")))
+}
+
+/// The base rule settings with those of the given overrides laid over them, in order.
+fn merged_tables(config: &Config, overrides: &[usize]) -> RuleTables {
+    let mut tables = config.rules.clone();
+    for &i in overrides {
+        for (id, table) in &config.overrides[i].rules {
+            merge_rule_table(&mut tables, id.clone(), table.value.clone(), table.place.clone());
+        }
+    }
+    tables
+}
+
+/// The rules that apply to one file.
+enum RuleSet<'a> {
+    Base(&'a [ActiveRule]),
+    Override(Arc<Vec<ActiveRule>>),
+}
+
+impl std::ops::Deref for RuleSet<'_> {
+    type Target = [ActiveRule];
+
+    fn deref(&self) -> &[ActiveRule] {
+        match self {
+            RuleSet::Base(rules) => rules,
+            RuleSet::Override(rules) => rules,
+        }
+    }
 }
 
 fn key_of(root: &Path, absolute_path: &Path) -> Option<String> {
@@ -207,21 +280,23 @@ impl<'a> Workspace<'a> {
             (None, Some(_)) => absolute(&config.dir),
             (None, None) => common_folder(inputs),
         };
-        let mut builder = GlobSetBuilder::new();
-        for pattern in &config.files.exclude {
-            let glob = Glob::new(pattern.get_ref()).map_err(|error| {
-                config.error(pattern.span(), format!("bad exclude glob: {error}"))
-            })?;
-            builder.add(glob);
+        let exclude = glob_set(&config.files.exclude, "exclude")?;
+        let mut overrides = Vec::new();
+        let mut override_rules = HashMap::new();
+        for (i, entry) in config.overrides.iter().enumerate() {
+            overrides.push(glob_set(&entry.files, "overrides.files")?);
+            // Each override is checked at once, so a bad one stops the run before any file.
+            let rules = build_rule_set(config, &merged_tables(config, &[i]))?;
+            override_rules.insert(vec![i], Arc::new(rules));
         }
-        let exclude = builder
-            .build()
-            .map_err(|error| ConfigError(format!("bad exclude globs: {error}")))?;
         Ok(Workspace {
             config,
             rules,
             root,
             exclude,
+            overrides,
+            override_rules: Mutex::new(override_rules),
+            progress: ProgressBar::hidden(),
         })
     }
 
@@ -317,6 +392,23 @@ impl<'a> Workspace<'a> {
         (targets, missing)
     }
 
+    /// The base rules and every override's, each once, by id.
+    fn rule_metas(&self) -> Vec<&'static RuleMeta> {
+        let sets = self
+            .override_rules
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut metas: Vec<&'static RuleMeta> = self
+            .rules
+            .iter()
+            .chain(sets.values().flat_map(|set| set.iter()))
+            .map(|active| active.meta)
+            .collect();
+        metas.sort_by_key(|meta| meta.id);
+        metas.dedup_by_key(|meta| meta.id);
+        metas
+    }
+
     pub fn check(
         &self,
         inputs: &[PathBuf],
@@ -324,15 +416,21 @@ impl<'a> Workspace<'a> {
         fixing: Option<Fixing>,
     ) -> CheckOutcome {
         let (targets, mut findings) = self.targets(inputs, strip_dot);
-        let outcomes: Vec<(Vec<Finding>, Option<PageSummary>)> = targets
+        self.progress.set_length(targets.len() as u64);
+        let outcomes: Vec<FileOutcome> = targets
             .par_iter()
             .map(|target| self.check_file(target))
+            .inspect(|_| self.progress.inc(1))
             .collect();
-        let files = targets.iter().filter(|target| target.lint).count();
+        let files = targets
+            .iter()
+            .filter(|target| target.lint)
+            .map(|target| target.display.clone())
+            .collect();
         let pages: Vec<(&FileTarget, &PageSummary)> = targets
             .iter()
             .zip(&outcomes)
-            .filter_map(|(target, (_, summary))| summary.as_ref().map(|s| (target, s)))
+            .filter_map(|(target, outcome)| outcome.summary.as_ref().map(|s| (target, s)))
             .collect();
         let index = LinkIndex::new(
             &self.root,
@@ -343,17 +441,24 @@ impl<'a> Workspace<'a> {
             .par_iter()
             .filter(|(target, _)| target.lint)
             .flat_map_iter(|(target, page)| {
-                self.check_page(&index, page).into_iter().map(|diagnostic| {
+                let rules = self.rules_for(&target.path);
+                self.check_page(&index, page, &rules).into_iter().map(|diagnostic| {
                     Finding::locate(&target.display, diagnostic, |offset| page.line_col(offset))
                 })
             })
             .collect();
-        findings.extend(outcomes.iter().flat_map(|(found, _)| found.iter().cloned()));
+        findings.extend(outcomes.iter().flat_map(|outcome| outcome.findings.iter().cloned()));
         findings.extend(cross_file);
+        for (target, outcome) in targets.iter().zip(&outcomes) {
+            if !outcome.suppressions.is_empty() {
+                self.apply_suppressions(&mut findings, target, &outcome.suppressions);
+            }
+        }
         let mut outcome = CheckOutcome {
             files,
             findings,
             fixed: Vec::new(),
+            rules: self.rule_metas(),
         };
         if let Some(fixing) = fixing {
             self.fix(&targets, &index, fixing, &mut outcome);
@@ -362,10 +467,55 @@ impl<'a> Workspace<'a> {
         outcome
     }
 
+    /// The rules for one file: the base rules, or those of the overrides matching it.
+    fn rules_for(&self, path: &Path) -> RuleSet<'_> {
+        let relative = absolute(path);
+        let relative = relative.strip_prefix(absolute(&self.config.dir)).unwrap_or(&relative);
+        let matching: Vec<usize> = (0..self.overrides.len())
+            .filter(|&i| self.overrides[i].is_match(relative))
+            .collect();
+        if matching.is_empty() {
+            return RuleSet::Base(self.rules);
+        }
+        let mut sets = self.override_rules.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(set) = sets.get(&matching) {
+            return RuleSet::Override(set.clone());
+        }
+        // Every override was built alone at start-up; a combination that fails to build
+        // (options that clash) falls back to the last matching override alone.
+        let set = build_rule_set(self.config, &merged_tables(self.config, &matching))
+            .map(Arc::new)
+            .unwrap_or_else(|_| sets[&vec![matching[matching.len() - 1]]].clone());
+        sets.insert(matching, set.clone());
+        RuleSet::Override(set)
+    }
+
+    /// Drops a file's suppressed findings and reports its unused suppressions.
+    fn apply_suppressions(&self, findings: &mut Vec<Finding>, target: &FileTarget, suppressions: &[Suppression]) {
+        let (mut own, others): (Vec<Finding>, Vec<Finding>) =
+            findings.drain(..).partition(|finding| finding.path == target.display);
+        let unused = suppression::apply(&mut own, |finding| &finding.diagnostic, suppressions);
+        if let Some(severity) = self.unused_suppression_level(&self.rules_for(&target.path)) {
+            for suppression in unused {
+                let diagnostic = suppression.unused(severity);
+                own.push(Finding::locate(&target.display, diagnostic, |offset| suppression.line_col(offset)));
+            }
+        }
+        *findings = others;
+        findings.extend(own);
+    }
+
+    fn unused_suppression_level(&self, rules: &[ActiveRule]) -> Option<Severity> {
+        rules
+            .iter()
+            .find(|active| active.meta.id == UNUSED_SUPPRESSION)
+            .map(|active| active.severity)
+    }
+
     /// The per-file rules on one document, at their configured levels.
-    fn check_document(&self, doc: &Document) -> Vec<Diagnostic> {
+    fn check_document(&self, doc: &Document, rules: &[ActiveRule]) -> Vec<Diagnostic> {
         let mut found = Vec::new();
-        for active in self.rules {
+        for active in rules {
             let start = found.len();
             active.rule.check(doc, &mut found);
             found[start..]
@@ -376,9 +526,9 @@ impl<'a> Workspace<'a> {
     }
 
     /// The cross-file rules on one page's summary, at their configured levels.
-    fn check_page(&self, index: &LinkIndex, page: &PageSummary) -> Vec<Diagnostic> {
+    fn check_page(&self, index: &LinkIndex, page: &PageSummary, rules: &[ActiveRule]) -> Vec<Diagnostic> {
         let mut found = Vec::new();
-        for active in self.rules {
+        for active in rules {
             let start = found.len();
             active.rule.check_workspace(index, page, &mut found);
             found[start..]
@@ -400,24 +550,26 @@ impl<'a> Workspace<'a> {
     }
 
     /// Phase one for one file: read, parse once, run the per-file rules, summarise.
-    fn check_file(&self, target: &FileTarget) -> (Vec<Finding>, Option<PageSummary>) {
+    fn check_file(&self, target: &FileTarget) -> FileOutcome {
         let source = match read_text(&target.path) {
             Ok(source) => source,
-            Err(message) if target.lint => return (vec![io_error(&target.display, message)], None),
-            Err(_) => return (Vec::new(), None),
+            Err(message) => {
+                let findings = if target.lint { vec![io_error(&target.display, message)] } else { Vec::new() };
+                return FileOutcome { findings, summary: None, suppressions: Vec::new() };
+            }
         };
-        let doc = Document::parse(&source);
-        let findings = if target.lint {
-            self.check_document(&doc)
-                .into_iter()
-                .map(|diagnostic| {
-                    Finding::locate(&target.display, diagnostic, |offset| doc.line_col(offset))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        (findings, Some(self.summarise(&doc, target)))
+        let mut doc = Document::parse(&source);
+        doc.path = Some(target.path.clone());
+        let summary = Some(self.summarise(&doc, target));
+        if !target.lint {
+            return FileOutcome { findings: Vec::new(), summary, suppressions: Vec::new() };
+        }
+        let findings = self
+            .check_document(&doc, &self.rules_for(&target.path))
+            .into_iter()
+            .map(|diagnostic| Finding::locate(&target.display, diagnostic, |offset| doc.line_col(offset)))
+            .collect();
+        FileOutcome { findings, summary, suppressions: suppression::parse(&doc) }
     }
 
     /// Fixes every file with an allowed fix, in rounds, and replaces its findings with what
@@ -477,10 +629,16 @@ impl<'a> Workspace<'a> {
             Ok(source) => source,
             Err(message) => return FileFixResult::Failed(io_error(&target.display, message)),
         };
+        let rules = self.rules_for(&target.path);
+        let unused_level = self.unused_suppression_level(&rules);
         let lint = |text: &str| {
-            let doc = Document::parse(text);
-            let mut found = self.check_document(&doc);
-            found.extend(self.check_page(index, &self.summarise(&doc, target)));
+            let mut doc = Document::parse(text);
+            doc.path = Some(target.path.clone());
+            let mut found = self.check_document(&doc, &rules);
+            found.extend(self.check_page(index, &self.summarise(&doc, target), &rules));
+            let suppressions = suppression::parse(&doc);
+            let unused = suppression::apply(&mut found, |d| d, &suppressions);
+            found.extend(unused_level.into_iter().flat_map(|level| unused.iter().map(move |s| s.unused(level))));
             found
         };
         let fixed = match fix_until_stable(&source, fixing.mode, lint) {
@@ -527,6 +685,14 @@ pub struct Fixing {
     pub mode: FixMode,
     /// Write the fixed files (`--fix`); otherwise only compute them (`--diff`).
     pub write: bool,
+}
+
+/// What phase one leaves of one file.
+struct FileOutcome {
+    findings: Vec<Finding>,
+    /// `None` when the file could not be read.
+    summary: Option<PageSummary>,
+    suppressions: Vec<Suppression>,
 }
 
 /// A file whose text the fixes changed (or would change, with `--diff`).

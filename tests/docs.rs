@@ -42,3 +42,23 @@ fn every_rule_documents_what_why_example_and_fix() {
         );
     }
 }
+
+#[test]
+fn the_readme_rule_file_examples_load_and_pass_their_own_examples() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut written = 0;
+    for block in readme.split("```yaml\n").skip(1) {
+        let body = block.split("```").next().unwrap();
+        let name = body.lines().next().unwrap().trim_start_matches("# ").rsplit('/').next().unwrap();
+        std::fs::write(dir.path().join(name), body).unwrap();
+        written += 1;
+    }
+    assert_eq!(written, 2, "the README shows two complete rule files");
+    let rules: Vec<std::sync::Arc<_>> = galley::pack::load_pack_folder(dir.path(), "readme")
+        .unwrap()
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect();
+    assert_eq!(galley::pack::test_examples(&rules), Vec::<String>::new());
+}

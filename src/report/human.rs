@@ -12,7 +12,6 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Severity;
 use crate::document::LineIndex;
-use crate::fix::Applicability;
 use crate::workspace::{CheckOutcome, Finding};
 
 struct IndexedSource {
@@ -87,20 +86,8 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let d = &self.finding.diagnostic;
-        let fix = d.fix.as_ref().map(|fix| {
-            let kind = match fix.applicability {
-                Applicability::Safe => "safe fix",
-                Applicability::Unsafe => "unsafe fix",
-            };
-            format!("{kind}: {}", fix.message)
-        });
-        match (&d.help, fix) {
-            (Some(help), Some(fix)) => Some(Box::new(format!("{help}\n{fix}"))),
-            (Some(help), None) => Some(Box::new(help.clone())),
-            (None, Some(fix)) => Some(Box::new(fix)),
-            (None, None) => None,
-        }
+        super::help_lines(&self.finding.diagnostic)
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

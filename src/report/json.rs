@@ -84,7 +84,7 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
     let report = Report {
         version: 1,
         summary: Summary {
-            files: outcome.files,
+            files: outcome.files.len(),
             errors: totals.errors,
             warnings: totals.warnings,
         },

@@ -1,14 +1,19 @@
-//! Printing findings: human (miette), concise (one line each) and JSON.
+//! Printing findings: human (miette), concise (one line each), JSON, and the formats CI
+//! systems read: SARIF, GitHub workflow commands, GitLab Code Quality and JUnit XML.
 
 mod concise;
+mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 use std::io::{self, Write};
 
 use clap::ValueEnum;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
 use crate::workspace::{CheckOutcome, Finding};
 
@@ -20,6 +25,25 @@ pub enum Format {
     Concise,
     /// One JSON object (see the README for its fields).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the changed lines of a pull request.
+    Github,
+    /// GitLab Code Quality JSON, for merge request widgets.
+    Gitlab,
+    /// JUnit XML: a test case per file, a failure per finding.
+    Junit,
+}
+
+impl Format {
+    /// Whether the output is one document that any extra line would corrupt, so that notes
+    /// and summaries must go elsewhere.
+    pub fn is_structured(self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::Sarif | Format::Gitlab | Format::Junit
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,6 +65,23 @@ impl Totals {
     }
 }
 
+/// What is shown under a finding's message: its help, then its fix (`safe fix: keep `,``),
+/// one a line.
+fn help_lines(diagnostic: &Diagnostic) -> Option<String> {
+    let fix = diagnostic.fix.as_ref().map(|fix| {
+        let kind = match fix.applicability {
+            Applicability::Safe => "safe fix",
+            Applicability::Unsafe => "unsafe fix",
+        };
+        format!("{kind}: {}", fix.message)
+    });
+    match (&diagnostic.help, fix) {
+        (Some(help), Some(fix)) => Some(format!("{help}\n{fix}")),
+        (Some(help), None) => Some(help.clone()),
+        (None, fix) => fix,
+    }
+}
+
 fn plural(count: usize, word: &str) -> String {
     if count == 1 {
         format!("{count} {word}")
@@ -57,7 +98,7 @@ pub fn summary_line(outcome: &CheckOutcome) -> String {
         plural(outcome.findings.len(), "problem"),
         plural(totals.errors, "error"),
         plural(totals.warnings, "warning"),
-        plural(outcome.files, "file"),
+        plural(outcome.files.len(), "file"),
     )
 }
 
@@ -113,5 +154,9 @@ pub fn write(
         Format::Human => human::write(out, outcome, color),
         Format::Concise => concise::write(out, outcome),
         Format::Json => json::write(out, outcome),
+        Format::Sarif => sarif::write(out, outcome),
+        Format::Github => github::write(out, outcome),
+        Format::Gitlab => gitlab::write(out, outcome),
+        Format::Junit => junit::write(out, outcome),
     }
 }

@@ -51,14 +51,12 @@ pub struct FrontmatterSchema {
 pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
     settings.options::<crate::rules::NoOptions>()?;
     let config = settings.config;
-    let Some(schema_path) = &config.frontmatter.schema else {
+    let Some(schema) = &config.schema else {
         return Ok(Box::new(FrontmatterSchema { schema: None }));
     };
-    let place = config.place(schema_path.span());
-    let path = config.dir.join(schema_path.get_ref());
-    let schema = load_schema(&path).map_err(|error| format!("{place}: schema {error}"))?;
+    let loaded = load_schema(&schema.value).map_err(|error| format!("{}: schema {error}", schema.place))?;
     Ok(Box::new(FrontmatterSchema {
-        schema: Some(schema),
+        schema: Some(loaded),
     }))
 }
 

@@ -41,7 +41,7 @@ pub struct FrontmatterSyntax {
 pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
     settings.options::<crate::rules::NoOptions>()?;
     Ok(Box::new(FrontmatterSyntax {
-        require_block: settings.config.frontmatter.schema.is_some(),
+        require_block: settings.config.schema.is_some(),
     }))
 }
 

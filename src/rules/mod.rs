@@ -6,6 +6,7 @@ pub mod frontmatter_schema;
 pub mod frontmatter_syntax;
 pub mod list_marker_style;
 pub mod stray_punctuation;
+pub mod unused_suppression;
 
 /// The options of a rule that has none: any key under `[rules.<id>]` is a mistake.
 #[derive(Debug, Default, serde::Deserialize)]

@@ -1,0 +1,219 @@
+//! `--changed-since REF`: the files a change touched, asked of the `git` command, and the
+//! findings that belong to the change.
+//!
+//! Findings are kept in the files added or modified since REF: committed, staged, unstaged or
+//! untracked. A change also breaks links in files it did not touch, by deleting or renaming a
+//! page, or by changing its slug or headings. So a `broken-link` finding in any other file is
+//! kept too when its link, resolved the same way, reaches a page the change modified or
+//! deleted, as that page was at REF.
+
+use std::collections::HashSet;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::document::Document;
+use crate::identity::flagged_texts;
+use crate::links::{split_destination, LinkIndex, PageSummary, Target};
+use crate::rules::broken_link;
+use crate::workspace::{absolute, CheckOutcome, Workspace};
+
+pub struct ChangedFiles {
+    /// Files added or modified since REF, as canonical paths.
+    changed: HashSet<PathBuf>,
+    /// The pages the change modified or deleted, as they were at REF.
+    pages_before: Vec<PageSummary>,
+    /// The content root, canonical, and the extensions its pages have.
+    root: PathBuf,
+    extensions: Vec<String>,
+}
+
+/// Runs `git` in `dir` and returns its standard output.
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|error| format!("--changed-since: cannot run git: {error}"))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
+    }
+}
+
+/// `git cat-file --batch`: the contents of many `REF:path` objects from one process; `None`
+/// for a path that is not a file at REF.
+fn contents_at(top: &Path, reference: &str, paths: &[String]) -> Result<Vec<Option<Vec<u8>>>, String> {
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(top)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|error| format!("--changed-since: cannot run git: {error}"))?;
+    let requests: String = paths
+        .iter()
+        .map(|path| format!("{reference}:{path}\n"))
+        .collect();
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // Written from a thread: git answers while it reads, and a full pipe would block both.
+    let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+    let mut output = Vec::new();
+    child
+        .stdout
+        .take()
+        .expect("piped stdout")
+        .read_to_end(&mut output)
+        .map_err(|error| format!("--changed-since: reading from git: {error}"))?;
+    let _ = writer.join();
+    child
+        .wait()
+        .map_err(|error| format!("--changed-since: git: {error}"))?;
+    // Each answer: `<oid> blob <size>\n<content>\n`, or `<request> missing\n`.
+    let mut contents = Vec::with_capacity(paths.len());
+    let mut rest = &output[..];
+    for _ in paths {
+        let header_end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or("--changed-since: git cat-file answered too little")?;
+        let header = String::from_utf8_lossy(&rest[..header_end]).into_owned();
+        rest = &rest[header_end + 1..];
+        let mut fields = header.rsplitn(3, ' ');
+        let size = fields.next().and_then(|size| size.parse::<usize>().ok());
+        match (size, fields.next()) {
+            (Some(size), Some(kind)) if size < rest.len() => {
+                contents.push((kind == "blob").then(|| rest[..size].to_vec()));
+                rest = &rest[size + 1..];
+            }
+            _ => contents.push(None),
+        }
+    }
+    Ok(contents)
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| absolute(path))
+}
+
+impl ChangedFiles {
+    /// Asks git what changed since `reference` in the repository holding the content root.
+    pub fn since(reference: &str, workspace: &Workspace) -> Result<Self, String> {
+        let dir = if workspace.root.is_dir() {
+            workspace.root.clone()
+        } else {
+            absolute(Path::new("."))
+        };
+        let top = git(&dir, &["rev-parse", "--show-toplevel"]).map_err(|_| {
+            format!(
+                "--changed-since needs a git repository, and {} is not in one",
+                dir.display()
+            )
+        })?;
+        let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end());
+        git(
+            &top,
+            &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")],
+        )
+        .map_err(|_| format!("--changed-since: `{reference}` is not a commit in {}", top.display()))?;
+        let failed = |error: String| format!("--changed-since: git: {error}");
+        // Against the working tree: committed, staged and unstaged changes alike.
+        let diff = git(&top, &["diff", "--name-status", "--no-renames", "-z", reference, "--"])
+            .map_err(failed)?;
+        let untracked = git(&top, &["ls-files", "--others", "--exclude-standard", "-z"])
+            .map_err(failed)?;
+
+        let mut changed = HashSet::new();
+        let mut before = Vec::new();
+        let diff = String::from_utf8_lossy(&diff);
+        let mut fields = diff.split('\0');
+        while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
+            if !status.starts_with('D') {
+                changed.insert(top.join(path));
+            }
+            if !status.starts_with('A') {
+                before.push(path.to_string());
+            }
+        }
+        let untracked = String::from_utf8_lossy(&untracked);
+        changed.extend(
+            untracked
+                .split('\0')
+                .filter(|path| !path.is_empty())
+                .map(|path| top.join(path)),
+        );
+
+        let root = canonical(&workspace.root);
+        let extensions = workspace.config.files.extensions.clone();
+        before.retain(|path| {
+            Path::new(path)
+                .extension()
+                .and_then(|ext| ext.to_str())
+                .is_some_and(|ext| extensions.iter().any(|wanted| wanted == ext))
+        });
+        let slug_field = &workspace.config.links.slug_field;
+        let pages_before = contents_at(&top, reference, &before)?
+            .into_iter()
+            .zip(&before)
+            .filter_map(|(content, path)| {
+                let source = String::from_utf8(content?).ok()?;
+                let file = top.join(path);
+                let key = key_under(&root, &file)?;
+                let dir = file.parent()?.to_path_buf();
+                let doc = Document::parse(&source);
+                Some(PageSummary::build(&doc, Some(key), dir, slug_field, false))
+            })
+            .collect();
+        Ok(ChangedFiles {
+            changed,
+            pages_before,
+            root,
+            extensions,
+        })
+    }
+
+    fn is_changed(&self, path: &str) -> bool {
+        self.changed.contains(&canonical(Path::new(path)))
+    }
+
+    /// Keeps the findings and files that belong to the change.
+    pub fn retain(&self, outcome: &mut CheckOutcome) {
+        let index_before = LinkIndex::new(&self.root, &self.extensions, self.pages_before.iter());
+        let texts = flagged_texts(&outcome.findings);
+        let mut texts = texts.iter();
+        outcome.findings.retain(|finding| {
+            let text = texts.next().expect("one text per finding");
+            self.is_changed(&finding.path)
+                || (finding.diagnostic.rule == broken_link::META.id
+                    && self.reached_a_changed_page(&index_before, &finding.path, text))
+        });
+        outcome.files.retain(|path| self.is_changed(path));
+    }
+
+    /// Whether the link `destination`, written in `path`, resolves against the pages the change
+    /// modified or deleted, as they were.
+    fn reached_a_changed_page(&self, index_before: &LinkIndex, path: &str, destination: &str) -> bool {
+        let file = canonical(Path::new(path));
+        let mut from = PageSummary::default();
+        from.key = key_under(&self.root, &file);
+        from.dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let (target, _fragment) = split_destination(destination);
+        let target = target.trim_end_matches('/');
+        // A link to the same page (`#anchor`) cannot be broken by another file's change.
+        !target.is_empty() && matches!(index_before.resolve(&from, target), Target::Page(_))
+    }
+}
+
+/// A file's key under the content root (`a/b.md`), as the link index knows pages.
+fn key_under(root: &Path, file: &Path) -> Option<String> {
+    let relative = file.strip_prefix(root).ok()?;
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}

@@ -1,0 +1,103 @@
+//! `galley rules`, `galley explain`, `galley test-rules` and `galley init`: what the binary
+//! knows about rules, under the configuration of the current folder.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use galley::config::Config;
+use galley::pack::{load_pack_folder, test_examples, DEFAULT_PACK_NAME};
+use galley::rule::{catalog, FixAbility};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn current_config() -> Result<Config> {
+    let cwd = std::env::current_dir()?;
+    Ok(Config::discover(&cwd).map_err(|error| error.to_string())?)
+}
+
+pub fn print_rules() -> Result<u8> {
+    let config = current_config()?;
+    let rules = catalog(&config)?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{:<24} {:<14} {:<8} {:<10} summary",
+        "rule", "source", "level", "fix"
+    )?;
+    for (meta, source) in rules {
+        let fix = match meta.fix {
+            FixAbility::Always => "always",
+            FixAbility::Sometimes => "sometimes",
+            FixAbility::Never => "no",
+        };
+        let level = meta.default_severity.as_str();
+        writeln!(
+            out,
+            "{:<24} {source:<14} {level:<8} {fix:<10} {}",
+            meta.id, meta.summary
+        )?;
+    }
+    Ok(0)
+}
+
+pub fn explain(id: &str) -> Result<u8> {
+    let config = current_config()?;
+    let (meta, source) = catalog(&config)?
+        .into_iter()
+        .find(|(meta, _)| meta.id == id)
+        .ok_or_else(|| format!("unknown rule `{id}` (see `galley rules`)"))?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "# {}\n", meta.id)?;
+    writeln!(out, "{}\n", meta.summary)?;
+    writeln!(
+        out,
+        "Default level: {}. Source: {source}.\n",
+        meta.default_severity.as_str()
+    )?;
+    // Doc comments keep the space after `///`; drop it.
+    for line in meta.docs.lines() {
+        writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
+    }
+    Ok(0)
+}
+
+/// Runs a pack's examples: exit 0 when all hold, 1 when some fail, 2 when it does not load.
+pub fn test_rules(pack: &str) -> Result<u8> {
+    let rules = if pack == DEFAULT_PACK_NAME {
+        galley::pack::default_pack()?
+    } else {
+        load_pack_folder(Path::new(pack), pack)?
+    };
+    let rules: Vec<Arc<_>> = rules.into_iter().map(Arc::new).collect();
+    let examples: usize = rules
+        .iter()
+        .map(|r| r.flag_examples.len() + r.pass_examples.len())
+        .sum();
+    let failures = test_examples(&rules);
+    let mut out = io::stdout().lock();
+    for failure in &failures {
+        writeln!(out, "FAILED {failure}")?;
+    }
+    writeln!(
+        out,
+        "{} rules, {examples} examples: {} passed, {} failed",
+        rules.len(),
+        examples - failures.len().min(examples),
+        failures.len()
+    )?;
+    Ok(if failures.is_empty() { 0 } else { 1 })
+}
+
+pub fn init(dir: &Path) -> Result<u8> {
+    let extensions = galley::config::FilesConfig::default().extensions;
+    let written = galley::init::init(dir, &extensions)?;
+    println!(
+        "wrote {} and {} ({} keys, from the frontmatter of {} files)",
+        written.config.display(),
+        written.schema.display(),
+        written.keys,
+        written.files_read
+    );
+    Ok(0)
+}

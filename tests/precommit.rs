@@ -1,0 +1,166 @@
+//! The pre-commit hooks end to end: `pre-commit try-repo` builds galley from this repository
+//! (`language: rust`) and runs its hooks in a temporary content repository. A clean file
+//! passes, even when it links to a page that was not passed; a broken one fails with galley's
+//! message; `galley-fix` fixes a file.
+//!
+//! pre-commit comes from the virtual environment `.ci/run` installs (`GALLEY_CI_VENV`); without
+//! it (a plain `cargo test`) the test says so and skips.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pre_commit() -> Option<PathBuf> {
+    let Some(venv) = std::env::var_os("GALLEY_CI_VENV") else {
+        eprintln!("skipped: GALLEY_CI_VENV is not set (.ci/run sets it up with pre-commit)");
+        return None;
+    };
+    let executable = Path::new(&venv).join("bin/pre-commit");
+    assert!(
+        executable.is_file(),
+        "GALLEY_CI_VENV is set but has no pre-commit: {}",
+        executable.display()
+    );
+    Some(executable)
+}
+
+fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "galley tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@galley.invalid")
+        .env("GIT_COMMITTER_NAME", "galley tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@galley.invalid")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// This repository as it is on disk, committed in a temporary repository: try-repo builds
+/// from a commit, and the working tree may hold changes not yet committed (CI's clone has
+/// none, so there it is the commit under test).
+fn snapshot_of_this_repository(into: &Path) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listed = git(
+        source,
+        &["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+    );
+    for path in String::from_utf8(listed).unwrap().split('\0') {
+        let from = source.join(path);
+        if path.is_empty() || !from.is_file() {
+            continue;
+        }
+        let to = into.join(path);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(from, to).unwrap();
+    }
+    git(into, &["init", "--quiet"]);
+    git(into, &["add", "."]);
+    git(into, &["commit", "--quiet", "-m", "galley under test"]);
+}
+
+fn content_repository(into: &Path) {
+    let pages = [
+        ("galley.toml", ""),
+        ("ok.md", "# Aksje\n\nSe [fond](/fond).\n"),
+        ("fond.md", "# Fond\n\nSe [aksje](/aksje),, og [mangler](/mangler).\n"),
+        ("broken.md", "# Brudd\n\nSe [siden](/mangler).\n"),
+        ("fixable.md", "# Fiks\n\nEn,, to.\n"),
+    ];
+    for (path, text) in pages {
+        fs::write(into.join(path), text).unwrap();
+    }
+    git(into, &["init", "--quiet"]);
+    git(into, &["add", "."]);
+}
+
+struct TryRepo<'a> {
+    pre_commit: &'a Path,
+    galley: &'a Path,
+    content: &'a Path,
+    home: &'a Path,
+}
+
+impl TryRepo<'_> {
+    fn run(&self, hook: &str, files: &[&str]) -> Output {
+        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit");
+        Command::new(self.pre_commit)
+            .current_dir(self.content)
+            .arg("try-repo")
+            .arg(self.galley)
+            .args([hook, "--color", "never", "--files"])
+            .args(files)
+            .env("PRE_COMMIT_HOME", self.home)
+            // try-repo installs the hook afresh each time: a shared target folder makes the
+            // second build incremental, and no optimisation makes the first one quick.
+            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap()
+    }
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn hooks_check_and_fix_through_pre_commit() {
+    let Some(pre_commit) = pre_commit() else {
+        return;
+    };
+    let galley = tempfile::tempdir().unwrap();
+    snapshot_of_this_repository(galley.path());
+    let content = tempfile::tempdir().unwrap();
+    content_repository(content.path());
+    let home = tempfile::tempdir().unwrap();
+    let try_repo = TryRepo {
+        pre_commit: &pre_commit,
+        galley: galley.path(),
+        content: content.path(),
+        home: home.path(),
+    };
+
+    // ok.md links to fond.md, which is not passed (and holds defects of its own): the link
+    // resolves against the whole content root, and only ok.md is reported on.
+    let clean = try_repo.run("galley", &["ok.md"]);
+    assert!(clean.status.success(), "{}", text(&clean));
+    assert!(text(&clean).contains("Passed"), "{}", text(&clean));
+
+    let broken = try_repo.run("galley", &["broken.md"]);
+    assert_eq!(broken.status.code(), Some(1), "{}", text(&broken));
+    let report = text(&broken);
+    assert!(
+        report.contains("broken link `/mangler`: no such page or file"),
+        "{report}"
+    );
+    assert!(!report.contains("fond.md"), "only the passed file: {report}");
+
+    // pre-commit fails a hook that changes files, and the fix is left in the working tree.
+    let fixed = try_repo.run("galley-fix", &["fixable.md"]);
+    assert_eq!(fixed.status.code(), Some(1), "{}", text(&fixed));
+    assert!(
+        text(&fixed).contains("files were modified by this hook"),
+        "{}",
+        text(&fixed)
+    );
+    assert_eq!(
+        fs::read_to_string(content.path().join("fixable.md")).unwrap(),
+        "# Fiks\n\nEn, to.\n"
+    );
+    let clean_now = try_repo.run("galley", &["fixable.md"]);
+    assert!(clean_now.status.success(), "{}", text(&clean_now));
+}
