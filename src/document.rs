@@ -1,7 +1,7 @@
 //! One parsed file: the source, its frontmatter, the body's Markdown events with byte offsets
 //! into the whole file, and a line index. Every rule reads this; nothing re-parses.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -112,6 +112,14 @@ pub struct Document<'a> {
     /// The body's events; every range is a byte range of `source`.
     pub events: Vec<(Event<'a>, Range<usize>)>,
     pub reference_definitions: Vec<ReferenceDefinition>,
+    /// The prose view, computed on first use and shared by every rule that reads prose.
+    prose: OnceCell<ProseView>,
+}
+
+/// Text outside code and HTML: the runs, and the ranges of them that are not bare URLs.
+pub struct ProseView {
+    pub runs: Vec<crate::prose::TextRun>,
+    pub ranges: Vec<Range<usize>>,
 }
 
 pub fn markdown_options() -> Options {
@@ -156,7 +164,16 @@ impl<'a> Document<'a> {
             body_start,
             events,
             reference_definitions,
+            prose: OnceCell::new(),
         }
+    }
+
+    pub fn prose(&self) -> &ProseView {
+        self.prose.get_or_init(|| {
+            let runs = crate::prose::text_runs(self);
+            let ranges = crate::prose::without_urls(self.source, &runs);
+            ProseView { runs, ranges }
+        })
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {

@@ -17,7 +17,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, LineIndex};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::frontmatter::{parse_yaml, FrontmatterData, FrontmatterProblem};
-use crate::prose::prose_ranges;
 use crate::rule::{FixAbility, Rule, RuleMeta};
 
 /// The default pack: every `rules/*.yaml` of this repository, built into the binary.
@@ -729,7 +728,7 @@ impl PackRule {
     /// The byte ranges of the file this rule reads.
     fn scope_ranges(&self, doc: &Document) -> Vec<Range<usize>> {
         match &self.scope {
-            Scope::Prose => prose_ranges(doc),
+            Scope::Prose => doc.prose().ranges.clone(),
             Scope::Raw => std::iter::once(0..doc.source.len()).collect(),
             Scope::Heading => inner_ranges(doc, |tag| matches!(tag, Tag::Heading { .. })),
             Scope::LinkText => inner_ranges(doc, |tag| matches!(tag, Tag::Link { .. })),

@@ -64,12 +64,11 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// The prose of a document as byte ranges: its text runs, with bare URLs and e-mail
-/// addresses cut out.
-pub fn prose_ranges(doc: &Document) -> Vec<Range<usize>> {
+/// The runs' text as byte ranges, with bare URLs and e-mail addresses cut out.
+pub fn without_urls(source: &str, runs: &[TextRun]) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
-    for run in text_runs(doc) {
-        let text = &doc.source[run.range.clone()];
+    for run in runs {
+        let text = &source[run.range.clone()];
         let mut start = 0;
         for url in URL.find_iter(text) {
             if url.start() > start {
@@ -106,7 +105,7 @@ mod tests {
     fn prose_ranges_leave_out_bare_urls_and_addresses() {
         let source = "Se https://example.com/idag og skriv til post@firma.no i dag.\n";
         let doc = Document::parse(source);
-        let pieces: Vec<&str> = prose_ranges(&doc).into_iter().map(|r| &source[r]).collect();
+        let pieces: Vec<&str> = doc.prose().ranges.iter().map(|r| &source[r.clone()]).collect();
         assert_eq!(pieces, ["Se ", " og skriv til ", " i dag."]);
     }
 

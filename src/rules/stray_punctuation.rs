@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::fix::{Edit, Fix};
-use crate::prose::{text_runs, TextRun};
+use crate::prose::TextRun;
 use crate::rule::{declare_rule, Rule, RuleSettings};
 
 declare_rule! {
@@ -339,8 +339,8 @@ fn intended_mark(marks: &str, after: &str) -> char {
 
 impl Rule for StrayPunctuation {
     fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
-        for run in text_runs(doc) {
-            self.check_run(doc, &run, out);
+        for run in &doc.prose().runs {
+            self.check_run(doc, run, out);
         }
     }
 }

@@ -1,0 +1,79 @@
+//! galley's diagnostics as LSP diagnostics: UTF-16 ranges, the rule id as `code`, a link to
+//! the rule's docs, and the linked page as related information for a broken anchor.
+
+use std::path::Path;
+
+use lsp_types::{
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Uri,
+};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::links::{split_destination, LinkIndex, PageSummary, Target};
+use crate::rules::broken_link;
+use crate::server::positions::{path_to_uri, Lines};
+
+/// The package's repository (Cargo.toml's `repository`); rule docs links need it.
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where a rule's docs are: the README's rule table, at the rule's id. `None` while the
+/// package names no repository.
+pub fn rule_docs(rule: &str) -> Option<Uri> {
+    if REPOSITORY.is_empty() {
+        return None;
+    }
+    format!("{REPOSITORY}/blob/main/README.md#{rule}")
+        .parse()
+        .ok()
+}
+
+pub fn to_lsp(
+    diagnostic: &Diagnostic,
+    lines: &Lines,
+    related_information: Option<Vec<DiagnosticRelatedInformation>>,
+) -> lsp_types::Diagnostic {
+    let message = match &diagnostic.help {
+        Some(help) => format!("{}\nhelp: {help}", diagnostic.message),
+        None => diagnostic.message.clone(),
+    };
+    lsp_types::Diagnostic {
+        range: lines.range(&diagnostic.span),
+        severity: Some(match diagnostic.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(diagnostic.rule.to_string())),
+        code_description: rule_docs(diagnostic.rule).map(|href| CodeDescription { href }),
+        source: Some("galley".to_string()),
+        message,
+        related_information,
+        tags: None,
+        data: None,
+    }
+}
+
+/// For a link to a missing anchor, the page it links to: where the heading should be.
+pub fn linked_page(
+    diagnostic: &Diagnostic,
+    page: &PageSummary,
+    index: &LinkIndex,
+    root: &Path,
+) -> Option<Vec<DiagnosticRelatedInformation>> {
+    if diagnostic.rule != broken_link::META.id {
+        return None;
+    }
+    let link = page
+        .links
+        .iter()
+        .find(|link| link.dest_span == diagnostic.span)?;
+    let (path, _) = split_destination(&link.dest);
+    let Target::Page(target) = index.resolve(page, path.trim_end_matches('/')) else {
+        return None;
+    };
+    let key = target.key.as_deref()?;
+    let uri = path_to_uri(&root.join(key))?;
+    Some(vec![DiagnosticRelatedInformation {
+        location: Location::new(uri, lsp_types::Range::default()),
+        message: format!("the linked page `{key}`"),
+    }])
+}
