@@ -109,6 +109,15 @@ fn summarize(samples: Vec<Sample>) -> Summary {
     }
 }
 
+/// The 1-, 5- and 15-minute load averages: on a shared machine, a sign of runs slowed by
+/// other work.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or_else(
+        |_| "unknown".to_string(),
+        |text| text.split(' ').take(3).collect::<Vec<_>>().join(" "),
+    )
+}
+
 fn bench(files: usize, corpus: &Path, galley: &Path, parse_only: &Path, rounds: usize) {
     let galley_args = [
         OsStr::new("check"),
@@ -121,6 +130,7 @@ fn bench(files: usize, corpus: &Path, galley: &Path, parse_only: &Path, rounds: 
     let galley_ok = [0, 1];
 
     println!("\n== {files} files: {}", corpus.display());
+    println!("load average before: {}", load_average());
     // The warm-up fills the page cache, so every timed run reads from memory.
     println!("parse-only: {}", last_line(parse_only, &baseline_args));
     println!("galley:     {}", last_line(galley, &galley_args));
@@ -149,6 +159,7 @@ fn bench(files: usize, corpus: &Path, galley: &Path, parse_only: &Path, rounds: 
         baseline_samples.push(baseline_sample);
     }
 
+    println!("load average after:  {}", load_average());
     let galley = summarize(galley_samples);
     let baseline = summarize(baseline_samples);
     let ratio = seconds(galley.wall) / seconds(baseline.wall);

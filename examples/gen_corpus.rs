@@ -528,8 +528,13 @@ impl PageWriter<'_> {
         let description = format!(
             "{title} forklart for små og mellomstore bedrifter, med eksempler og nøkkeltall."
         );
+        // A flow list on the key's line, or a block list below it.
         let keywords = if self.rng.percent(50) {
-            format!("[{}, {}]", self.page.term, AREAS[self.number % AREAS.len()])
+            format!(
+                " [{}, {}]",
+                self.page.term,
+                AREAS[self.number % AREAS.len()]
+            )
         } else {
             format!(
                 "\n  - {}\n  - {}",
@@ -541,7 +546,7 @@ impl PageWriter<'_> {
             "---".to_string(),
             format!("title: {title}"),
             format!("description: {description}"),
-            format!("keywords: {keywords}"),
+            format!("keywords:{keywords}"),
         ];
         if let Some(slug) = &self.page.slug {
             lines.push(format!("slug: {slug}"));

@@ -61,12 +61,39 @@ fn entries(file: &Path, findings: &[Finding]) -> Vec<Entry> {
         .collect()
 }
 
-fn count(entries: &[Entry]) -> HashMap<&Entry, usize> {
-    let mut counts = HashMap::new();
-    for entry in entries {
-        *counts.entry(entry).or_insert(0) += 1;
+/// Entries counted, so that each matches one finding at most.
+struct Tally<'a>(HashMap<&'a Entry, usize>);
+
+impl<'a> Tally<'a> {
+    fn of(entries: &'a [Entry]) -> Self {
+        let mut counts = HashMap::new();
+        for entry in entries {
+            *counts.entry(entry).or_insert(0) += 1;
+        }
+        Tally(counts)
     }
-    counts
+
+    /// Whether `entry` is still there to match; it is then used up.
+    fn take(&mut self, entry: &Entry) -> bool {
+        match self.0.get_mut(entry) {
+            Some(left) if *left > 0 => {
+                *left -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The entries nothing matched, sorted.
+    fn unmatched(self) -> Vec<Entry> {
+        let mut left: Vec<Entry> = self
+            .0
+            .into_iter()
+            .flat_map(|(entry, left)| std::iter::repeat_n(entry.clone(), left))
+            .collect();
+        left.sort();
+        left
+    }
 }
 
 pub struct Baseline {
@@ -113,30 +140,15 @@ impl Baseline {
     /// Removes the findings the baseline holds, and tells which of its entries no longer
     /// occur.
     pub fn apply(&self, findings: &mut Vec<Finding>) -> Comparison {
-        let mut left = count(&self.entries);
+        let mut baseline = Tally::of(&self.entries);
         let current = entries(&self.file, findings);
-        let mut known = 0;
         let mut current = current.iter();
-        findings.retain(|_| {
-            let entry = current.next().expect("one entry per finding");
-            match left.get_mut(entry) {
-                Some(remaining) if *remaining > 0 => {
-                    *remaining -= 1;
-                    known += 1;
-                    false
-                }
-                _ => true,
-            }
-        });
-        let mut fixed: Vec<Entry> = left
-            .into_iter()
-            .flat_map(|(entry, remaining)| std::iter::repeat_n(entry.clone(), remaining))
-            .collect();
-        fixed.sort();
+        let before = findings.len();
+        findings.retain(|_| !baseline.take(current.next().expect("one entry per finding")));
         Comparison {
             file: self.file.clone(),
-            known,
-            fixed,
+            known: before - findings.len(),
+            fixed: baseline.unmatched(),
         }
     }
 }
@@ -145,23 +157,11 @@ impl Baseline {
 pub fn write(file: &Path, findings: &[Finding]) -> Result<Written, String> {
     let mut recorded = entries(file, findings);
     recorded.sort();
-    let pruned = match Baseline::load(file) {
-        Ok(earlier) => {
-            let mut now = count(&recorded);
-            earlier
-                .entries
-                .iter()
-                .filter(|entry| match now.get_mut(entry) {
-                    Some(remaining) if *remaining > 0 => {
-                        *remaining -= 1;
-                        false
-                    }
-                    _ => true,
-                })
-                .count()
-        }
-        Err(_) => 0,
-    };
+    let mut now = Tally::of(&recorded);
+    let pruned = Baseline::load(file).map_or(0, |earlier| {
+        let fixed = earlier.entries.iter().filter(|entry| !now.take(entry));
+        fixed.count()
+    });
     let baseline = BaselineFile {
         version: VERSION,
         findings: recorded,
@@ -190,7 +190,11 @@ impl fmt::Display for Comparison {
                 f,
                 "galley: {} no longer {} (fixed; `--write-baseline` prunes them):",
                 plural(self.fixed.len(), "baseline entry"),
-                if self.fixed.len() == 1 { "occurs" } else { "occur" }
+                if self.fixed.len() == 1 {
+                    "occurs"
+                } else {
+                    "occur"
+                }
             )?;
             for entry in &self.fixed {
                 writeln!(f, "  {}: {} `{}`", entry.path, entry.rule, entry.text)?;
@@ -231,7 +235,10 @@ mod tests {
     fn paths_are_relative_to_the_baseline_folder() {
         let base = Path::new("/repo");
         assert_eq!(relative_path(base, Path::new("/repo/a/b.md")), "a/b.md");
-        assert_eq!(relative_path(base, Path::new("/other/c.md")), "../other/c.md");
+        assert_eq!(
+            relative_path(base, Path::new("/other/c.md")),
+            "../other/c.md"
+        );
     }
 
     #[test]

@@ -7,16 +7,17 @@
 //! kept too when its link, resolved the same way, reaches a page the change modified or
 //! deleted, as that page was at REF.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
 use crate::document::Document;
 use crate::identity::flagged_texts;
 use crate::links::{split_destination, LinkIndex, PageSummary, Target};
 use crate::rules::broken_link;
-use crate::workspace::{absolute, CheckOutcome, Workspace};
+use crate::workspace::{absolute, sort_findings, CheckOutcome, Finding, Workspace};
 
 pub struct ChangedFiles {
     /// Files added or modified since REF, as canonical paths.
@@ -28,8 +29,8 @@ pub struct ChangedFiles {
     extensions: Vec<String>,
 }
 
-/// Runs `git` in `dir` and returns its standard output.
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+/// Runs `git` in `dir`: its standard output when it succeeds, else what it said.
+fn git(dir: &Path, args: &[&str]) -> Result<Result<Vec<u8>, String>, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -37,16 +38,25 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
         .stdin(Stdio::null())
         .output()
         .map_err(|error| format!("--changed-since: cannot run git: {error}"))?;
-    if output.status.success() {
+    Ok(if output.status.success() {
         Ok(output.stdout)
     } else {
         Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
-    }
+    })
+}
+
+/// `git` where failing is not expected: what it said is the error.
+fn git_output(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    git(dir, args)?.map_err(|said| format!("--changed-since: git {}: {said}", args[0]))
 }
 
 /// `git cat-file --batch`: the contents of many `REF:path` objects from one process; `None`
 /// for a path that is not a file at REF.
-fn contents_at(top: &Path, reference: &str, paths: &[String]) -> Result<Vec<Option<Vec<u8>>>, String> {
+fn contents_at(
+    top: &Path,
+    reference: &str,
+    paths: &[String],
+) -> Result<Vec<Option<Vec<u8>>>, String> {
     let mut child = Command::new("git")
         .arg("-C")
         .arg(top)
@@ -100,6 +110,58 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| absolute(path))
 }
 
+/// The repository's top folder, checking that `reference` names a commit in it.
+fn repository(dir: &Path, reference: &str) -> Result<PathBuf, String> {
+    let top = git(dir, &["rev-parse", "--show-toplevel"])?.map_err(|_| {
+        format!(
+            "--changed-since needs a git repository, and {} is not in one",
+            dir.display()
+        )
+    })?;
+    let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end());
+    let commit = format!("{reference}^{{commit}}");
+    git(&top, &["rev-parse", "--verify", "--quiet", &commit])?.map_err(|_| {
+        format!(
+            "--changed-since: `{reference}` is not a commit in {}",
+            top.display()
+        )
+    })?;
+    Ok(top)
+}
+
+/// The files added or modified since `reference` (committed, staged, unstaged or untracked),
+/// and the paths that existed at `reference` and were modified or deleted since.
+fn changes(top: &Path, reference: &str) -> Result<(HashSet<PathBuf>, Vec<String>), String> {
+    let diff = git_output(
+        top,
+        &[
+            "diff",
+            "--name-status",
+            "--no-renames",
+            "-z",
+            reference,
+            "--",
+        ],
+    )?;
+    let untracked = git_output(top, &["ls-files", "--others", "--exclude-standard", "-z"])?;
+    let mut changed = HashSet::new();
+    let mut before = Vec::new();
+    let diff = String::from_utf8_lossy(&diff);
+    let mut fields = diff.split('\0');
+    while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
+        if !status.starts_with('D') {
+            changed.insert(top.join(path));
+        }
+        if !status.starts_with('A') {
+            before.push(path.to_string());
+        }
+    }
+    let untracked = String::from_utf8_lossy(&untracked);
+    let untracked = untracked.split('\0').filter(|path| !path.is_empty());
+    changed.extend(untracked.map(|path| top.join(path)));
+    Ok((changed, before))
+}
+
 impl ChangedFiles {
     /// Asks git what changed since `reference` in the repository holding the content root.
     pub fn since(reference: &str, workspace: &Workspace) -> Result<Self, String> {
@@ -108,45 +170,8 @@ impl ChangedFiles {
         } else {
             absolute(Path::new("."))
         };
-        let top = git(&dir, &["rev-parse", "--show-toplevel"]).map_err(|_| {
-            format!(
-                "--changed-since needs a git repository, and {} is not in one",
-                dir.display()
-            )
-        })?;
-        let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end());
-        git(
-            &top,
-            &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")],
-        )
-        .map_err(|_| format!("--changed-since: `{reference}` is not a commit in {}", top.display()))?;
-        let failed = |error: String| format!("--changed-since: git: {error}");
-        // Against the working tree: committed, staged and unstaged changes alike.
-        let diff = git(&top, &["diff", "--name-status", "--no-renames", "-z", reference, "--"])
-            .map_err(failed)?;
-        let untracked = git(&top, &["ls-files", "--others", "--exclude-standard", "-z"])
-            .map_err(failed)?;
-
-        let mut changed = HashSet::new();
-        let mut before = Vec::new();
-        let diff = String::from_utf8_lossy(&diff);
-        let mut fields = diff.split('\0');
-        while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
-            if !status.starts_with('D') {
-                changed.insert(top.join(path));
-            }
-            if !status.starts_with('A') {
-                before.push(path.to_string());
-            }
-        }
-        let untracked = String::from_utf8_lossy(&untracked);
-        changed.extend(
-            untracked
-                .split('\0')
-                .filter(|path| !path.is_empty())
-                .map(|path| top.join(path)),
-        );
-
+        let top = repository(&dir, reference)?;
+        let (changed, mut before) = changes(&top, reference)?;
         let root = canonical(&workspace.root);
         let extensions = workspace.config.files.extensions.clone();
         before.retain(|path| {
@@ -182,21 +207,45 @@ impl ChangedFiles {
 
     /// Keeps the findings and files that belong to the change.
     pub fn retain(&self, outcome: &mut CheckOutcome) {
+        let mut changed_paths: HashMap<Arc<str>, bool> = HashMap::new();
+        let mut is_changed = |path: &Arc<str>| {
+            *changed_paths
+                .entry(path.clone())
+                .or_insert_with(|| self.is_changed(path))
+        };
+        let (mut kept, elsewhere): (Vec<Finding>, Vec<Finding>) =
+            std::mem::take(&mut outcome.findings)
+                .into_iter()
+                .partition(|finding| is_changed(&finding.path));
+        // Elsewhere only broken links can be the change's doing: judged by their destination.
+        let links: Vec<Finding> = elsewhere
+            .into_iter()
+            .filter(|finding| finding.diagnostic.rule == broken_link::META.id)
+            .collect();
+        let destinations = flagged_texts(&links);
         let index_before = LinkIndex::new(&self.root, &self.extensions, self.pages_before.iter());
-        let texts = flagged_texts(&outcome.findings);
-        let mut texts = texts.iter();
-        outcome.findings.retain(|finding| {
-            let text = texts.next().expect("one text per finding");
-            self.is_changed(&finding.path)
-                || (finding.diagnostic.rule == broken_link::META.id
-                    && self.reached_a_changed_page(&index_before, &finding.path, text))
-        });
-        outcome.files.retain(|path| self.is_changed(path));
+        kept.extend(
+            links
+                .into_iter()
+                .zip(destinations)
+                .filter(|(link, destination)| {
+                    self.reached_a_changed_page(&index_before, &link.path, destination)
+                })
+                .map(|(link, _)| link),
+        );
+        sort_findings(&mut kept);
+        outcome.findings = kept;
+        outcome.files.retain(|path| is_changed(path));
     }
 
     /// Whether the link `destination`, written in `path`, resolves against the pages the change
     /// modified or deleted, as they were.
-    fn reached_a_changed_page(&self, index_before: &LinkIndex, path: &str, destination: &str) -> bool {
+    fn reached_a_changed_page(
+        &self,
+        index_before: &LinkIndex,
+        path: &str,
+        destination: &str,
+    ) -> bool {
         let file = canonical(Path::new(path));
         let mut from = PageSummary::default();
         from.key = key_under(&self.root, &file);

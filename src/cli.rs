@@ -39,11 +39,11 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Print a shell completion script, e.g. `galley completions bash > /etc/bash_completion.d/galley`.
-    Completions {
-        shell: clap_complete::Shell,
-    },
-    /// Print the man page in roff, e.g. `galley man | man -l -`; `galley man check` for a subcommand's.
+    /// Print a shell completion script (`galley completions bash > ~/.bash_completion`).
+    Completions { shell: clap_complete::Shell },
+    /// Run the language server on stdin and stdout, for editors (see the README).
+    Server,
+    /// Print the man page in roff (`galley man | man -l -`; `galley man check` for `check`).
     Man {
         /// A subcommand whose page to print instead.
         subcommand: Option<String>,
@@ -86,6 +86,10 @@ pub struct CheckArgs {
     /// occur; exit 0.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "changed_since", "diff"])]
     pub write_baseline: Option<PathBuf>,
+    /// Lint the text on stdin as if it were the file at PATH (config and links from there);
+    /// with `--fix`, print the fixed text, and the report on stderr.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "changed_since"])]
+    pub stdin_filename: Option<PathBuf>,
     /// No progress bar and no notes on stderr; with `--output-file`, no summary line either.
     #[arg(long, short)]
     pub quiet: bool,

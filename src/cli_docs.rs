@@ -29,6 +29,8 @@ pub fn print_man_page(subcommand: Option<&str>) -> Result<(), Box<dyn std::error
             .clone(),
     };
     let mut out = io::stdout().lock();
-    clap_mangen::Man::new(page).source(source).render(&mut out)?;
+    clap_mangen::Man::new(page)
+        .source(source)
+        .render(&mut out)?;
     Ok(out.flush()?)
 }

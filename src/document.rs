@@ -27,7 +27,7 @@ pub struct LineCol {
 impl LineIndex {
     pub fn new(source: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(source).map(|i| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
         let bom_len = if source.starts_with('\u{feff}') { 3 } else { 0 };
         LineIndex {
             line_starts,
@@ -73,14 +73,6 @@ impl LineIndex {
             column,
         }
     }
-}
-
-fn memchr_newlines(source: &str) -> impl Iterator<Item = usize> + '_ {
-    source
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i)
 }
 
 pub fn floor_char_boundary(source: &str, mut offset: usize) -> usize {

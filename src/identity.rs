@@ -4,14 +4,15 @@
 
 use std::collections::HashMap;
 
+use crate::report::portable_path;
 use crate::workspace::Finding;
 
 /// The text each finding flags, read back from its file (each file once); empty where the
 /// span is empty or the file cannot be read as text.
-pub fn flagged_texts(findings: &[Finding]) -> Vec<String> {
+pub fn flagged_texts<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
     let mut sources: HashMap<&str, Option<String>> = HashMap::new();
     findings
-        .iter()
+        .into_iter()
         .map(|finding| {
             let source = sources
                 .entry(&finding.path)
@@ -37,11 +38,8 @@ pub fn fingerprints(findings: &[Finding]) -> Vec<String> {
             let occurrence = seen
                 .entry((&finding.path, finding.diagnostic.rule, text))
                 .or_insert(0);
-            let path = finding.path.replace('\\', "/");
-            let key = format!(
-                "{}\0{path}\0{text}\0{occurrence}",
-                finding.diagnostic.rule
-            );
+            let path = portable_path(&finding.path);
+            let key = format!("{}\0{path}\0{text}\0{occurrence}", finding.diagnostic.rule);
             *occurrence += 1;
             format!("{:032x}", fnv1a_128(key.as_bytes()))
         })

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
+use std::sync::Mutex;
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
@@ -35,6 +36,9 @@ pub struct PageSummary {
     /// The file's folder on disk, for links that leave the content root.
     pub dir: PathBuf,
     pub slug: Option<String>,
+    /// The frontmatter's `title` and `description`, for editors' hover and completion.
+    pub title: Option<String>,
+    pub description: Option<String>,
     pub anchors: HashSet<String>,
     /// Internal links only; external schemes are dropped at once.
     pub links: Vec<LinkRecord>,
@@ -77,16 +81,14 @@ impl PageSummary {
         slug_field: &str,
         collect_links: bool,
     ) -> Self {
-        let slug = doc
-            .frontmatter
-            .as_ref()
-            .and_then(|fm| fm.data())
-            .and_then(|data| data.str_value(slug_field))
-            .map(|slug| slug.trim_matches('/').to_string());
+        let data = doc.frontmatter.as_ref().and_then(|fm| fm.data());
+        let text = |field: &str| data.and_then(|data| data.str_value(field));
         let mut summary = PageSummary {
             key,
             dir,
-            slug,
+            slug: text(slug_field).map(|slug| slug.trim_matches('/').to_string()),
+            title: text("title").map(str::to_string),
+            description: text("description").map(str::to_string),
             ..Default::default()
         };
         let mut heading: Option<(Option<String>, String)> = None;
@@ -225,12 +227,10 @@ pub struct LinkIndex<'a> {
     root: PathBuf,
     extensions: Vec<String>,
     by_key: HashMap<String, &'a PageSummary>,
-    /// Keys worth suggesting for a broken link, with a mask of their characters.
-    candidates: Vec<(String, u64)>,
-}
-
-pub fn char_mask(text: &str) -> u64 {
-    text.chars().fold(0, |mask, c| mask | 1 << (c as u32 % 64))
+    /// Keys worth suggesting for a broken link, by length.
+    candidates: Vec<Candidate>,
+    /// Suggestions already worked out: the same missing page is often linked many times.
+    suggestions: Mutex<HashMap<String, Option<String>>>,
 }
 
 impl<'a> LinkIndex<'a> {
@@ -275,7 +275,7 @@ impl<'a> LinkIndex<'a> {
         for (slug, page) in slugs {
             by_key.insert(slug, page);
         }
-        let mut candidates: Vec<(String, u64)> = by_key
+        let mut candidates: Vec<Candidate> = by_key
             .keys()
             .filter(|key| {
                 !key.is_empty()
@@ -283,14 +283,15 @@ impl<'a> LinkIndex<'a> {
                         .iter()
                         .any(|ext| key.ends_with(&format!(".{ext}")))
             })
-            .map(|key| (key.clone(), char_mask(key)))
+            .map(|key| Candidate::new(key))
             .collect();
-        candidates.sort();
+        candidates.sort_by(|a, b| (a.len, &a.text).cmp(&(b.len, &b.text)));
         LinkIndex {
             root: root.to_path_buf(),
             extensions: extensions.to_vec(),
             by_key,
             candidates,
+            suggestions: Mutex::new(HashMap::new()),
         }
     }
 
@@ -335,11 +336,21 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// The one page key clearly closest to `key`, if there is one.
-    pub fn closest_page(&self, key: &str) -> Option<&str> {
-        closest(
-            key,
-            self.candidates.iter().map(|(k, mask)| (k.as_str(), *mask)),
-        )
+    pub fn closest_page(&self, key: &str) -> Option<String> {
+        let cached = self.suggestions.lock().map(|cache| cache.get(key).cloned());
+        if let Ok(Some(found)) = cached {
+            return found;
+        }
+        let wanted = Candidate::new(key);
+        let k = max_distance(wanted.len);
+        // Only keys whose length is within reach can be within reach.
+        let from = self.candidates.partition_point(|c| c.len + k < wanted.len);
+        let to = self.candidates.partition_point(|c| c.len <= wanted.len + k);
+        let found = closest(&wanted, self.candidates[from..to].iter()).map(str::to_string);
+        if let Ok(mut cache) = self.suggestions.lock() {
+            cache.insert(key.to_string(), found.clone());
+        }
+        found
     }
 }
 
@@ -360,40 +371,90 @@ pub fn normalize(base: Option<&str>, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// A name that a broken link may have meant, with what makes comparing it cheap.
+#[derive(Debug)]
+pub struct Candidate {
+    pub text: String,
+    chars: Vec<char>,
+    len: usize,
+    /// Which characters occur (modulo 128, so every ASCII character has its own bit): a
+    /// cheap lower bound on the edit distance.
+    mask: u128,
+}
+
+impl Candidate {
+    pub fn new(text: &str) -> Self {
+        let chars: Vec<char> = text.chars().collect();
+        Candidate {
+            text: text.to_string(),
+            len: chars.len(),
+            mask: chars
+                .iter()
+                .fold(0, |mask, &c| mask | 1 << (c as u32 % 128)),
+            chars,
+        }
+    }
+}
+
+/// How many edits a suggestion may be away from a name of `len` characters.
+fn max_distance(len: usize) -> usize {
+    (len / 4).clamp(1, 3)
+}
+
+/// The edit distance between `a` and `b` if it is at most `limit`; stops as soon as every
+/// path through the table exceeds the limit.
+fn distance_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        let mut row_min = current[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            row_min = row_min.min(current[j + 1]);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    Some(previous[b.len()]).filter(|&distance| distance <= limit)
+}
+
 /// The candidate with the smallest edit distance to `target`, when it is close enough and no
 /// other candidate is as close.
 pub fn closest<'c>(
-    target: &str,
-    candidates: impl Iterator<Item = (&'c str, u64)>,
+    target: &Candidate,
+    candidates: impl Iterator<Item = &'c Candidate>,
 ) -> Option<&'c str> {
-    let target_len = target.chars().count();
-    let max_distance = (target_len / 4).clamp(1, 3);
-    let target_mask = char_mask(target);
+    let limit = max_distance(target.len);
     let mut best: Option<(usize, &str)> = None;
     let mut tie = false;
-    for (candidate, mask) in candidates {
+    for candidate in candidates {
         // Each edit changes at most two bits of the character mask: a cheap filter first.
-        if (mask ^ target_mask).count_ones() as usize > 2 * max_distance {
+        if (candidate.mask ^ target.mask).count_ones() as usize > 2 * limit {
             continue;
         }
-        let len = candidate.chars().count();
-        if len.abs_diff(target_len) > max_distance {
+        let Some(distance) = distance_within(&target.chars, &candidate.chars, limit) else {
             continue;
-        }
-        let distance = strsim::levenshtein(target, candidate);
-        if distance == 0 || distance > max_distance {
+        };
+        if distance == 0 {
             continue;
         }
         match best {
             Some((best_distance, _)) if distance > best_distance => {}
             Some((best_distance, _)) if distance == best_distance => tie = true,
             _ => {
-                best = Some((distance, candidate));
+                best = Some((distance, candidate.text.as_str()));
                 tie = false;
             }
         }
     }
-    best.filter(|_| !tie).map(|(_, candidate)| candidate)
+    best.filter(|_| !tie).map(|(_, text)| text)
 }
 
 /// Splits a destination into its percent-decoded path and fragment, dropping any query.
@@ -459,16 +520,41 @@ mod tests {
 
     #[test]
     fn closest_needs_a_clear_winner() {
-        let keys = [
-            ("jointventure", char_mask("jointventure")),
-            ("fusjon", char_mask("fusjon")),
-        ];
+        let keys = [Candidate::new("jointventure"), Candidate::new("fusjon")];
         assert_eq!(
-            closest("jointventur", keys.into_iter()),
+            closest(&Candidate::new("jointventur"), keys.iter()),
             Some("jointventure")
         );
-        assert_eq!(closest("aksje", keys.into_iter()), None);
-        let twins = [("ab1", char_mask("ab1")), ("ab2", char_mask("ab2"))];
-        assert_eq!(closest("ab", twins.into_iter()), None);
+        assert_eq!(closest(&Candidate::new("aksje"), keys.iter()), None);
+        let twins = [Candidate::new("ab1"), Candidate::new("ab2")];
+        assert_eq!(closest(&Candidate::new("ab"), twins.iter()), None);
+    }
+
+    #[test]
+    fn bounded_distance_agrees_with_the_full_one() {
+        let words = [
+            "",
+            "a",
+            "kitten",
+            "sitting",
+            "første",
+            "forste",
+            "jointventure",
+            "jvent",
+        ];
+        for a in words {
+            for b in words {
+                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let full = strsim::levenshtein(a, b);
+                for limit in 0..4 {
+                    let expected = (full <= limit).then_some(full);
+                    assert_eq!(
+                        distance_within(&ca, &cb, limit),
+                        expected,
+                        "{a} {b} {limit}"
+                    );
+                }
+            }
+        }
     }
 }

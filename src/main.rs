@@ -36,6 +36,9 @@ fn main() -> ExitCode {
         Command::Completions { shell } => cli_docs::print_completions(shell)
             .map(|()| 0)
             .map_err(Into::into),
+        Command::Server => galley::server::run()
+            .map(|()| 0)
+            .map_err(|error| -> Box<dyn std::error::Error> { error }),
         Command::Man { subcommand } => cli_docs::print_man_page(subcommand.as_deref()).map(|()| 0),
     };
     match result {
@@ -59,10 +62,10 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn check(args: CheckArgs) -> Result<u8> {
     let defaulted = args.paths.is_empty();
-    let inputs = if defaulted {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
+    let inputs = match &args.stdin_filename {
+        Some(path) => vec![path.clone()],
+        None if defaulted => vec![PathBuf::from(".")],
+        None => args.paths,
     };
     let config = match &args.config {
         Some(path) => Config::load(path),
@@ -92,7 +95,14 @@ fn check(args: CheckArgs) -> Result<u8> {
 
     let progress = Progress::start(args.quiet);
     workspace.progress = progress.bar();
-    let mut outcome = workspace.check(&inputs, defaulted, fixing);
+    let stdin_text = match &args.stdin_filename {
+        Some(_) => Some(io::read_to_string(io::stdin())?),
+        None => None,
+    };
+    let mut outcome = match (&args.stdin_filename, &stdin_text) {
+        (Some(path), Some(text)) => workspace.check_text(path, text, fixing.map(|f| f.mode)),
+        _ => workspace.check(&inputs, defaulted, fixing),
+    };
     progress.finish();
 
     if let Some(changed) = &changed {
@@ -113,7 +123,16 @@ fn check(args: CheckArgs) -> Result<u8> {
     }
 
     let stdout = io::stdout();
-    let mut out = output(args.output_file.as_deref())?;
+    // `--stdin-filename` with `--fix` prints the fixed text, like a formatter; the report goes
+    // to stderr.
+    let mut out = match stdin_text.as_deref().filter(|_| args.fix) {
+        Some(text) => {
+            let fixed = outcome.fixed.first().map_or(text, |file| &file.fixed);
+            stdout.lock().write_all(fixed.as_bytes())?;
+            Box::new(io::stderr())
+        }
+        None => output(args.output_file.as_deref())?,
+    };
     if args.diff {
         report::write_diff(&mut out, &outcome)?;
         out.flush()?;

@@ -433,7 +433,9 @@ fn words_matcher(file: &RuleFile, ignore_case: bool) -> Result<Matcher, String> 
                 .join(r"\s+")
         })
         .collect();
-    let pattern = format!(r"\b(?:{})\b", alternatives.join("|"));
+    // Word boundaries are checked by hand (see `whole_word`): a Unicode `\b` in the regex
+    // would keep it off the fast automaton that finds the terms.
+    let pattern = format!("(?:{})", alternatives.join("|"));
     let regex = compile(file, &pattern, "/words", ignore_case)?;
     Ok(Matcher::Words {
         regex,
@@ -823,6 +825,13 @@ fn unquote(source: &str, span: Range<usize>) -> Range<usize> {
     }
 }
 
+/// Whether `text[range]` stands as whole words: no letter or digit right before or after it.
+fn whole_word(text: &str, range: Range<usize>) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    !text[..range.start].chars().next_back().is_some_and(is_word)
+        && !text[range.end..].chars().next().is_some_and(is_word)
+}
+
 /// The text of the first level-1 heading.
 fn first_heading(doc: &Document) -> Option<String> {
     let mut text: Option<String> = None;
@@ -857,7 +866,11 @@ impl Rule for PackRule {
                 for range in self.scope_ranges(doc) {
                     let text = &doc.source[range.clone()];
                     for pattern in patterns {
-                        for captures in pattern.captures_iter(text) {
+                        // Find first (fast), then work out the groups for the rare match.
+                        for found in pattern.find_iter(text) {
+                            let Some(captures) = pattern.captures_at(text, found.start()) else {
+                                continue;
+                            };
                             let whole = captures.get(0).expect("a match has group 0");
                             if whole.is_empty() || unless.iter().any(|u| u.is_match(whole.as_str()))
                             {
@@ -887,7 +900,10 @@ impl Rule for PackRule {
             } => {
                 for range in self.scope_ranges(doc) {
                     let text = &doc.source[range.clone()];
-                    for found in regex.find_iter(text) {
+                    for found in regex
+                        .find_iter(text)
+                        .filter(|m| whole_word(text, m.range()))
+                    {
                         let key = found
                             .as_str()
                             .split_whitespace()

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use indicatif::ProgressBar;
@@ -15,8 +15,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, LineCol, LineIndex};
 use crate::fix::{fix_until_stable, Fix, FixMode, Fixable, NotConverged, MAX_ROUNDS};
 use crate::links::{LinkIndex, PageSummary};
-use crate::suppression::{self, Suppression, UNUSED_SUPPRESSION};
 use crate::rule::{find_rule, Rule, RuleMeta, RuleSettings, BUILTIN_RULES};
+use crate::suppression::{self, Suppression, UNUSED_SUPPRESSION};
 
 /// The id of findings about files that cannot be read as text (or written back); always an
 /// error.
@@ -102,12 +102,18 @@ fn level_and_options(
 }
 
 /// Builds the rules as `tables` configure them (the base settings, or those of an override).
-pub fn build_rule_set(config: &Config, tables: &RuleTables) -> Result<Vec<ActiveRule>, ConfigError> {
+pub fn build_rule_set(
+    config: &Config,
+    tables: &RuleTables,
+) -> Result<Vec<ActiveRule>, ConfigError> {
     let packs = config.pack_rules().map_err(ConfigError)?;
     for (id, table) in tables {
         let known = find_rule(id).is_some() || packs.iter().any(|rule| rule.meta.id == id);
         if !known {
-            return Err(ConfigError(format!("{}: unknown rule `{id}` (see `galley rules`)", table.place)));
+            return Err(ConfigError(format!(
+                "{}: unknown rule `{id}` (see `galley rules`)",
+                table.place
+            )));
         }
     }
     let mut active = Vec::new();
@@ -128,7 +134,8 @@ pub fn build_rule_set(config: &Config, tables: &RuleTables) -> Result<Vec<Active
         });
     }
     for pack_rule in packs {
-        let (severity, options, place) = level_and_options(pack_rule.meta, tables.get(pack_rule.meta.id))?;
+        let (severity, options, place) =
+            level_and_options(pack_rule.meta, tables.get(pack_rule.meta.id))?;
         if let Some(key) = options.keys().next() {
             return Err(ConfigError(format!(
                 "{place}: [rules.{}]: unknown option `{key}` (pack rules take only `level`)",
@@ -147,7 +154,15 @@ pub fn build_rule_set(config: &Config, tables: &RuleTables) -> Result<Vec<Active
 
 /// Lexically absolute and normalised (`a/../b` is `b`), without touching the file system.
 pub fn absolute(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // The current folder is asked once: this runs for every file of a corpus.
+    static CURRENT_DIR: OnceLock<PathBuf> = OnceLock::new();
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        CURRENT_DIR
+            .get_or_init(|| std::env::current_dir().unwrap_or_default())
+            .join(path)
+    };
     let mut normal = PathBuf::new();
     for component in absolute.components() {
         match component {
@@ -212,6 +227,8 @@ pub struct Workspace<'a> {
     pub rules: &'a [ActiveRule],
     pub root: PathBuf,
     exclude: GlobSet,
+    /// The config's folder, absolute: globs are matched relative to it.
+    config_dir: PathBuf,
     /// The `files` of each `[[overrides]]` entry, in order.
     overrides: Vec<GlobSet>,
     /// Rule sets by the overrides that match a file, built when first needed.
@@ -237,7 +254,12 @@ fn merged_tables(config: &Config, overrides: &[usize]) -> RuleTables {
     let mut tables = config.rules.clone();
     for &i in overrides {
         for (id, table) in &config.overrides[i].rules {
-            merge_rule_table(&mut tables, id.clone(), table.value.clone(), table.place.clone());
+            merge_rule_table(
+                &mut tables,
+                id.clone(),
+                table.value.clone(),
+                table.place.clone(),
+            );
         }
     }
     tables
@@ -294,13 +316,14 @@ impl<'a> Workspace<'a> {
             rules,
             root,
             exclude,
+            config_dir: absolute(&config.dir),
             overrides,
             override_rules: Mutex::new(override_rules),
             progress: ProgressBar::hidden(),
         })
     }
 
-    fn is_content(&self, path: &Path) -> bool {
+    pub fn is_content(&self, path: &Path) -> bool {
         let extension_matches = path
             .extension()
             .and_then(|ext| ext.to_str())
@@ -311,9 +334,9 @@ impl<'a> Workspace<'a> {
                     .iter()
                     .any(|wanted| wanted == ext)
             });
-        let config_dir = absolute(&self.config.dir);
+        let config_dir = &self.config_dir;
         let excluded = absolute(path)
-            .strip_prefix(&config_dir)
+            .strip_prefix(config_dir)
             .is_ok_and(|relative| self.exclude.is_match(relative));
         extension_matches && !excluded
     }
@@ -442,12 +465,18 @@ impl<'a> Workspace<'a> {
             .filter(|(target, _)| target.lint)
             .flat_map_iter(|(target, page)| {
                 let rules = self.rules_for(&target.path);
-                self.check_page(&index, page, &rules).into_iter().map(|diagnostic| {
-                    Finding::locate(&target.display, diagnostic, |offset| page.line_col(offset))
-                })
+                self.check_page(&index, page, &rules)
+                    .into_iter()
+                    .map(|diagnostic| {
+                        Finding::locate(&target.display, diagnostic, |offset| page.line_col(offset))
+                    })
             })
             .collect();
-        findings.extend(outcomes.iter().flat_map(|outcome| outcome.findings.iter().cloned()));
+        findings.extend(
+            outcomes
+                .iter()
+                .flat_map(|outcome| outcome.findings.iter().cloned()),
+        );
         findings.extend(cross_file);
         for (target, outcome) in targets.iter().zip(&outcomes) {
             if !outcome.suppressions.is_empty() {
@@ -469,15 +498,21 @@ impl<'a> Workspace<'a> {
 
     /// The rules for one file: the base rules, or those of the overrides matching it.
     fn rules_for(&self, path: &Path) -> RuleSet<'_> {
+        if self.overrides.is_empty() {
+            return RuleSet::Base(self.rules);
+        }
         let relative = absolute(path);
-        let relative = relative.strip_prefix(absolute(&self.config.dir)).unwrap_or(&relative);
+        let relative = relative.strip_prefix(&self.config_dir).unwrap_or(&relative);
         let matching: Vec<usize> = (0..self.overrides.len())
             .filter(|&i| self.overrides[i].is_match(relative))
             .collect();
         if matching.is_empty() {
             return RuleSet::Base(self.rules);
         }
-        let mut sets = self.override_rules.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut sets = self
+            .override_rules
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(set) = sets.get(&matching) {
             return RuleSet::Override(set.clone());
         }
@@ -491,14 +526,22 @@ impl<'a> Workspace<'a> {
     }
 
     /// Drops a file's suppressed findings and reports its unused suppressions.
-    fn apply_suppressions(&self, findings: &mut Vec<Finding>, target: &FileTarget, suppressions: &[Suppression]) {
-        let (mut own, others): (Vec<Finding>, Vec<Finding>) =
-            findings.drain(..).partition(|finding| finding.path == target.display);
+    fn apply_suppressions(
+        &self,
+        findings: &mut Vec<Finding>,
+        target: &FileTarget,
+        suppressions: &[Suppression],
+    ) {
+        let (mut own, others): (Vec<Finding>, Vec<Finding>) = findings
+            .drain(..)
+            .partition(|finding| finding.path == target.display);
         let unused = suppression::apply(&mut own, |finding| &finding.diagnostic, suppressions);
         if let Some(severity) = self.unused_suppression_level(&self.rules_for(&target.path)) {
             for suppression in unused {
                 let diagnostic = suppression.unused(severity);
-                own.push(Finding::locate(&target.display, diagnostic, |offset| suppression.line_col(offset)));
+                own.push(Finding::locate(&target.display, diagnostic, |offset| {
+                    suppression.line_col(offset)
+                }));
             }
         }
         *findings = others;
@@ -526,7 +569,12 @@ impl<'a> Workspace<'a> {
     }
 
     /// The cross-file rules on one page's summary, at their configured levels.
-    fn check_page(&self, index: &LinkIndex, page: &PageSummary, rules: &[ActiveRule]) -> Vec<Diagnostic> {
+    fn check_page(
+        &self,
+        index: &LinkIndex,
+        page: &PageSummary,
+        rules: &[ActiveRule],
+    ) -> Vec<Diagnostic> {
         let mut found = Vec::new();
         for active in rules {
             let start = found.len();
@@ -554,22 +602,40 @@ impl<'a> Workspace<'a> {
         let source = match read_text(&target.path) {
             Ok(source) => source,
             Err(message) => {
-                let findings = if target.lint { vec![io_error(&target.display, message)] } else { Vec::new() };
-                return FileOutcome { findings, summary: None, suppressions: Vec::new() };
+                let findings = if target.lint {
+                    vec![io_error(&target.display, message)]
+                } else {
+                    Vec::new()
+                };
+                return FileOutcome {
+                    findings,
+                    summary: None,
+                    suppressions: Vec::new(),
+                };
             }
         };
         let mut doc = Document::parse(&source);
         doc.path = Some(target.path.clone());
         let summary = Some(self.summarise(&doc, target));
         if !target.lint {
-            return FileOutcome { findings: Vec::new(), summary, suppressions: Vec::new() };
+            return FileOutcome {
+                findings: Vec::new(),
+                summary,
+                suppressions: Vec::new(),
+            };
         }
         let findings = self
             .check_document(&doc, &self.rules_for(&target.path))
             .into_iter()
-            .map(|diagnostic| Finding::locate(&target.display, diagnostic, |offset| doc.line_col(offset)))
+            .map(|diagnostic| {
+                Finding::locate(&target.display, diagnostic, |offset| doc.line_col(offset))
+            })
             .collect();
-        FileOutcome { findings, summary, suppressions: suppression::parse(&doc) }
+        FileOutcome {
+            findings,
+            summary,
+            suppressions: suppression::parse(&doc),
+        }
     }
 
     /// Fixes every file with an allowed fix, in rounds, and replaces its findings with what
@@ -629,29 +695,11 @@ impl<'a> Workspace<'a> {
             Ok(source) => source,
             Err(message) => return FileFixResult::Failed(io_error(&target.display, message)),
         };
-        let rules = self.rules_for(&target.path);
-        let unused_level = self.unused_suppression_level(&rules);
-        let lint = |text: &str| {
-            let mut doc = Document::parse(text);
-            doc.path = Some(target.path.clone());
-            let mut found = self.check_document(&doc, &rules);
-            found.extend(self.check_page(index, &self.summarise(&doc, target), &rules));
-            let suppressions = suppression::parse(&doc);
-            let unused = suppression::apply(&mut found, |d| d, &suppressions);
-            found.extend(unused_level.into_iter().flat_map(|level| unused.iter().map(move |s| s.unused(level))));
-            found
-        };
+        let lint = |text: &str| self.lint_target(target, text, Some(index)).0;
         let fixed = match fix_until_stable(&source, fixing.mode, lint) {
             Ok(fixed) => fixed,
             Err(NotConverged { rules }) => {
-                let message = format!(
-                    "fixes of {} did not settle after {MAX_ROUNDS} rounds; the file was left as it was",
-                    rules.iter().map(|rule| format!("`{rule}`")).collect::<Vec<_>>().join(", ")
-                );
-                let diagnostic = error_level(Diagnostic::new(FIX_NOT_CONVERGED, 0..0, message));
-                return FileFixResult::Failed(Finding::locate(&target.display, diagnostic, |_| {
-                    FIRST_POSITION
-                }));
+                return FileFixResult::Failed(not_converged(&target.display, &rules));
             }
         };
         if fixing.write && fixed.text != source {
@@ -677,6 +725,137 @@ impl<'a> Workspace<'a> {
             applied: fixed.applied,
         }
     }
+}
+
+/// Linting text that is not (or not yet) on disk: an editor's buffer, or stdin.
+impl Workspace<'_> {
+    /// Lints `text` as if it were the file at `path`: the per-file rules, the cross-file ones
+    /// when an index is given, then the file's suppressions. Also returns the page's summary,
+    /// links included.
+    pub fn lint_text(
+        &self,
+        path: &Path,
+        text: &str,
+        index: Option<&LinkIndex>,
+    ) -> (Vec<Diagnostic>, PageSummary) {
+        self.lint_target(&self.text_target(path), text, index)
+    }
+
+    /// Every content file under the content root, summarised without its links: the pages an
+    /// editor's link index starts from.
+    pub fn summarise_root(&self) -> Vec<(PathBuf, PageSummary)> {
+        self.walk(&self.root)
+            .into_par_iter()
+            .filter_map(|path| Some((absolute(&path), self.summarise_file(&path)?)))
+            .collect()
+    }
+
+    /// The summary of the file at `path` as it is on disk, without its links; `None` when it
+    /// cannot be read.
+    pub fn summarise_file(&self, path: &Path) -> Option<PageSummary> {
+        let source = read_text(path).ok()?;
+        let target = FileTarget {
+            lint: false,
+            ..self.text_target(path)
+        };
+        Some(self.summarise(&Document::parse(&source), &target))
+    }
+
+    /// `check --stdin-filename`: lints `text` as the file at `path`, against the content root
+    /// as it is on disk (with `text` in that file's place). With `fixing`, the fixes are
+    /// applied in rounds and the fixed text is in `fixed`; nothing is written.
+    pub fn check_text(&self, path: &Path, text: &str, fixing: Option<FixMode>) -> CheckOutcome {
+        let target = self.text_target(path);
+        let own_path = absolute(path);
+        let (_, own) = self.lint_target(&target, text, None);
+        let others: Vec<PageSummary> = (self.summarise_root().into_iter())
+            .filter(|(path, _)| *path != own_path)
+            .map(|(_, page)| page)
+            .collect();
+        let pages = others.iter().chain([&own]);
+        let index = LinkIndex::new(&self.root, &self.config.files.extensions, pages);
+        let lint = |text: &str| self.lint_target(&target, text, Some(&index)).0;
+        let locate = |text: &str, found: Vec<Diagnostic>| -> Vec<Finding> {
+            let lines = LineIndex::new(text);
+            found
+                .into_iter()
+                .map(|d| Finding::locate(&target.display, d, |at| lines.line_col(text, at)))
+                .collect()
+        };
+        let mut outcome = CheckOutcome {
+            files: vec![target.display.clone()],
+            findings: Vec::new(),
+            fixed: Vec::new(),
+            rules: self.rule_metas(),
+        };
+        match fixing.map(|mode| fix_until_stable(text, mode, &lint)) {
+            None => outcome.findings = locate(text, lint(text)),
+            Some(Ok(fixed)) => {
+                outcome.findings = locate(&fixed.text, fixed.remaining);
+                if fixed.text != text {
+                    outcome.fixed.push(FixedFile {
+                        path: target.display.clone(),
+                        original: text.to_string(),
+                        fixed: fixed.text,
+                        applied: fixed.applied,
+                    });
+                }
+            }
+            Some(Err(NotConverged { rules })) => {
+                outcome.findings = locate(text, lint(text));
+                outcome
+                    .findings
+                    .push(not_converged(&target.display, &rules));
+            }
+        }
+        sort_findings(&mut outcome.findings);
+        outcome
+    }
+
+    fn text_target(&self, path: &Path) -> FileTarget {
+        FileTarget {
+            path: path.to_path_buf(),
+            display: Arc::from(path.to_string_lossy()),
+            key: key_of(&self.root, &absolute(path)),
+            lint: true,
+        }
+    }
+
+    /// One file's whole lint, on `text` in place of what is on disk.
+    fn lint_target(
+        &self,
+        target: &FileTarget,
+        text: &str,
+        index: Option<&LinkIndex>,
+    ) -> (Vec<Diagnostic>, PageSummary) {
+        let rules = self.rules_for(&target.path);
+        let mut doc = Document::parse(text);
+        doc.path = Some(target.path.clone());
+        let summary = self.summarise(&doc, target);
+        let mut found = self.check_document(&doc, &rules);
+        if let Some(index) = index {
+            found.extend(self.check_page(index, &summary, &rules));
+        }
+        let suppressions = suppression::parse(&doc);
+        let unused = suppression::apply(&mut found, |d| d, &suppressions);
+        if let Some(level) = self.unused_suppression_level(&rules) {
+            found.extend(unused.iter().map(|s| s.unused(level)));
+        }
+        (found, summary)
+    }
+}
+
+fn not_converged(path: &Arc<str>, rules: &[&str]) -> Finding {
+    let message = format!(
+        "fixes of {} did not settle after {MAX_ROUNDS} rounds; the file was left as it was",
+        rules
+            .iter()
+            .map(|rule| format!("`{rule}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let diagnostic = error_level(Diagnostic::new(FIX_NOT_CONVERGED, 0..0, message));
+    Finding::locate(path, diagnostic, |_| FIRST_POSITION)
 }
 
 /// What `--fix`, `--unsafe-fixes` and `--diff` ask for.
@@ -725,7 +904,7 @@ fn io_error(path: &Arc<str>, message: String) -> Finding {
 /// A file's text, or why it is not text galley can lint.
 fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|error| format!("cannot read the file: {error}"))?;
-    if bytes.contains(&0) {
+    if memchr::memchr(0, &bytes).is_some() {
         return Err("binary file (it contains NUL bytes), not Markdown".into());
     }
     String::from_utf8(bytes).map_err(|error| {

@@ -44,7 +44,14 @@ fn check(dir: &Path, args: &[&str]) -> Run {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| format!("{}:{} {}", d["path"].as_str().unwrap(), d["line"], d["rule"].as_str().unwrap()))
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["rule"].as_str().unwrap()
+            )
+        })
         .collect();
     Run {
         code: output.status.code().unwrap(),
@@ -85,7 +92,10 @@ fn round_trip_fails_only_on_new_findings() {
     assert!(run.stderr.contains("2 known problems"), "{}", run.stderr);
 
     // Edit the file above both findings: they move down, and are still known.
-    let moved = PAGE.replace("# Aksje\n", "# Aksje\n\nEn ny innledning.\n\nOg et avsnitt til.\n");
+    let moved = PAGE.replace(
+        "# Aksje\n",
+        "# Aksje\n\nEn ny innledning.\n\nOg et avsnitt til.\n",
+    );
     fs::write(dir.path().join("aksje.md"), &moved).unwrap();
     let run = check(dir.path(), &["--baseline", BASELINE]);
     assert_eq!((run.code, run.findings.len()), (0, 0), "{:?}", run.findings);
@@ -167,7 +177,10 @@ fn a_missing_or_broken_baseline_is_a_usage_error() {
 #[test]
 fn the_seeds_baseline_is_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let run = check(root, &["seeds", "--baseline", "seeds/.galley-baseline.json"]);
+    let run = check(
+        root,
+        &["seeds", "--baseline", "seeds/.galley-baseline.json"],
+    );
     assert_eq!(run.findings, Vec::<String>::new());
     assert!(!run.stderr.contains("no longer"), "{}", run.stderr);
     assert_eq!(run.code, 0);

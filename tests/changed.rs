@@ -178,5 +178,8 @@ fn an_unknown_ref_exits_2() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("`no-such-branch` is not a commit"), "{stderr}");
+    assert!(
+        stderr.contains("`no-such-branch` is not a commit"),
+        "{stderr}"
+    );
 }

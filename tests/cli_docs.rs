@@ -41,7 +41,13 @@ fn man_pages_cover_galley_and_its_subcommands() {
     let (code, page) = galley(&["man", "check"]);
     assert_eq!(code, 0);
     assert!(page.contains(".TH galley-check 1"), "{page}");
-    for flag in ["changed\\-since", "output\\-file", "baseline", "quiet", "sarif"] {
+    for flag in [
+        "changed\\-since",
+        "output\\-file",
+        "baseline",
+        "quiet",
+        "sarif",
+    ] {
         assert!(page.contains(flag), "galley-check(1) lacks {flag}");
     }
 }

@@ -50,7 +50,12 @@ fn the_readme_rule_file_examples_load_and_pass_their_own_examples() {
     let mut written = 0;
     for block in readme.split("```yaml\n").skip(1) {
         let body = block.split("```").next().unwrap();
-        let name = body.lines().next().unwrap().trim_start_matches("# ").rsplit('/').next().unwrap();
+        // A rule file starts with its path (`# styles/house/x.yaml`); CI recipes do not.
+        let first = body.lines().next().unwrap();
+        if !(first.starts_with("# ") && first.ends_with(".yaml")) {
+            continue;
+        }
+        let name = first.trim_start_matches("# ").rsplit('/').next().unwrap();
         std::fs::write(dir.path().join(name), body).unwrap();
         written += 1;
     }

@@ -96,9 +96,12 @@ fn drop_patterns(schema: &mut Value, pattern: &str) {
             if map.get("pattern").and_then(Value::as_str) == Some(pattern) {
                 map.remove("pattern");
             }
-            map.values_mut().for_each(|value| drop_patterns(value, pattern));
+            map.values_mut()
+                .for_each(|value| drop_patterns(value, pattern));
         }
-        Value::Array(items) => items.iter_mut().for_each(|value| drop_patterns(value, pattern)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|value| drop_patterns(value, pattern)),
         _ => {}
     }
 }
@@ -218,7 +221,10 @@ fn junit_has_a_case_per_file_and_a_failure_per_finding() {
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
     let json: Value = serde_json::from_str(&seeds_report("json")).unwrap();
-    assert_eq!(cases.len() as u64, json["summary"]["files"].as_u64().unwrap());
+    assert_eq!(
+        cases.len() as u64,
+        json["summary"]["files"].as_u64().unwrap()
+    );
     let failures = xml
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -232,21 +238,39 @@ fn junit_has_a_case_per_file_and_a_failure_per_finding() {
         .iter()
         .filter(|case| case.children().any(|n| n.has_tag_name("failure")))
         .count();
-    assert_eq!(suite.attribute("failures"), Some(&*failed_cases.to_string()));
+    assert_eq!(
+        suite.attribute("failures"),
+        Some(&*failed_cases.to_string())
+    );
 }
 
 #[test]
 fn output_file_holds_the_report_and_the_terminal_the_summary() {
     let dir = corpus(&[("a.md", "# A\n\nSee [b](/b).\n")]);
     galley(dir.path())
-        .args(["check", ".", "--format", "sarif", "--output-file", "out.sarif"])
+        .args([
+            "check",
+            ".",
+            "--format",
+            "sarif",
+            "--output-file",
+            "out.sarif",
+        ])
         .assert()
         .code(1)
         .stdout("1 problem (1 error, 0 warnings) in 1 file\n");
     let written = fs::read_to_string(dir.path().join("out.sarif")).unwrap();
     assert_valid_sarif(&written);
     galley(dir.path())
-        .args(["check", ".", "--format", "junit", "--output-file", "out.xml", "--quiet"])
+        .args([
+            "check",
+            ".",
+            "--format",
+            "junit",
+            "--output-file",
+            "out.xml",
+            "--quiet",
+        ])
         .assert()
         .code(1)
         .stdout("")
@@ -265,7 +289,10 @@ fn an_output_file_that_cannot_be_written_is_a_usage_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("cannot write missing/folder/out.txt"), "{stderr}");
+    assert!(
+        stderr.contains("cannot write missing/folder/out.txt"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -51,7 +51,13 @@ fn snapshot_of_this_repository(into: &Path) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"));
     let listed = git(
         source,
-        &["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        &[
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ],
     );
     for path in String::from_utf8(listed).unwrap().split('\0') {
         let from = source.join(path);
@@ -71,7 +77,10 @@ fn content_repository(into: &Path) {
     let pages = [
         ("galley.toml", ""),
         ("ok.md", "# Aksje\n\nSe [fond](/fond).\n"),
-        ("fond.md", "# Fond\n\nSe [aksje](/aksje),, og [mangler](/mangler).\n"),
+        (
+            "fond.md",
+            "# Fond\n\nSe [aksje](/aksje),, og [mangler](/mangler).\n",
+        ),
         ("broken.md", "# Brudd\n\nSe [siden](/mangler).\n"),
         ("fixable.md", "# Fiks\n\nEn,, to.\n"),
     ];
@@ -147,7 +156,10 @@ fn hooks_check_and_fix_through_pre_commit() {
         report.contains("broken link `/mangler`: no such page or file"),
         "{report}"
     );
-    assert!(!report.contains("fond.md"), "only the passed file: {report}");
+    assert!(
+        !report.contains("fond.md"),
+        "only the passed file: {report}"
+    );
 
     // pre-commit fails a hook that changes files, and the fix is left in the working tree.
     let fixed = try_repo.run("galley-fix", &["fixable.md"]);

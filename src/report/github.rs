@@ -33,7 +33,7 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&finding.path),
+            escape_property(&super::portable_path(&finding.path)),
             finding.start.line,
             finding.start.column,
             finding.end.line,

@@ -26,7 +26,7 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
                     Severity::Warning => "minor",
                 },
                 "location": {
-                    "path": finding.path.replace('\\', "/"),
+                    "path": super::portable_path(&finding.path),
                     "lines": { "begin": finding.start.line, "end": finding.end.line },
                 },
             })

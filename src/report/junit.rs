@@ -70,10 +70,7 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
         .map(|path| (path.clone(), Vec::new()))
         .collect();
     for finding in &outcome.findings {
-        cases
-            .entry(finding.path.clone())
-            .or_default()
-            .push(finding);
+        cases.entry(finding.path.clone()).or_default().push(finding);
     }
     let failed = cases.values().filter(|found| !found.is_empty()).count();
     let counts = format!(

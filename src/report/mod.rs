@@ -27,7 +27,7 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
-    /// GitHub Actions workflow commands: annotations on the changed lines of a pull request.
+    /// GitHub Actions workflow commands, which the runner turns into annotations.
     Github,
     /// GitLab Code Quality JSON, for merge request widgets.
     Gitlab,
@@ -80,6 +80,13 @@ fn help_lines(diagnostic: &Diagnostic) -> Option<String> {
         (Some(help), None) => Some(help.clone()),
         (None, fix) => fix,
     }
+}
+
+/// A path as CI systems match it against the repository: `/` separators, no leading `./`.
+pub(crate) fn portable_path(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    path.strip_prefix("./")
+        .map_or_else(|| path.clone(), str::to_string)
 }
 
 fn plural(count: usize, word: &str) -> String {

@@ -14,12 +14,14 @@ use crate::workspace::{CheckOutcome, Finding, FIX_NOT_CONVERGED, IO_ERROR};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Characters a URI path may not hold as they are; non-ASCII is always encoded.
+/// Characters a URI path may not hold as they are (`:` would read as a scheme in a relative
+/// path's first segment); non-ASCII is always encoded.
 const NOT_IN_URI_PATHS: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')
     .add(b'%')
+    .add(b':')
     .add(b'<')
     .add(b'>')
     .add(b'?')
@@ -35,7 +37,7 @@ const NOT_IN_URI_PATHS: &AsciiSet = &CONTROLS
 /// A file path as a URI reference: relative paths stay relative (GitHub resolves them from
 /// the repository root), absolute ones become `file://` URIs.
 fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
+    let path = super::portable_path(path);
     let encoded = utf8_percent_encode(&path, NOT_IN_URI_PATHS).to_string();
     if path.starts_with('/') {
         format!("file://{encoded}")
@@ -190,5 +192,7 @@ mod tests {
         assert_eq!(uri("a b/ø#1.md"), "a%20b/%C3%B8%231.md");
         assert_eq!(uri("/tmp/x.md"), "file:///tmp/x.md");
         assert_eq!(uri(r"docs\a.md"), "docs/a.md");
+        assert_eq!(uri("./docs/a.md"), "docs/a.md");
+        assert_eq!(uri("del:1.md"), "del%3A1.md");
     }
 }

@@ -4,7 +4,8 @@ use crate::fix::{Edit, Fix};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 use crate::links::{
-    closest, normalize, split_destination, LinkIndex, LinkKind, LinkRecord, PageSummary, Target,
+    closest, normalize, split_destination, Candidate, LinkIndex, LinkKind, LinkRecord, PageSummary,
+    Target,
 };
 use crate::rule::{declare_rule, Rule, RuleSettings};
 
@@ -144,14 +145,8 @@ impl BrokenLink {
             return None;
         }
         let name = target.key.as_deref().unwrap_or("the target page");
-        let suggestion = closest(
-            &fragment,
-            target
-                .anchors
-                .iter()
-                .map(|a| (a.as_str(), crate::links::char_mask(a))),
-        )
-        .map(|anchor| {
+        let anchors: Vec<Candidate> = target.anchors.iter().map(|a| Candidate::new(a)).collect();
+        let suggestion = closest(&Candidate::new(&fragment), anchors.iter()).map(|anchor| {
             let raw_path = link.dest.split_once('#').map_or("", |(p, _)| p);
             format!("{raw_path}#{anchor}")
         });
@@ -177,6 +172,7 @@ impl BrokenLink {
             .find_map(|ext| wanted.strip_suffix(&format!(".{ext}")))
             .unwrap_or(&wanted);
         let found = index.closest_page(wanted)?;
+        let found = found.as_str();
         let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
         Some(format!(
             "/{}{fragment}",

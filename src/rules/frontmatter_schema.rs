@@ -54,7 +54,8 @@ pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
     let Some(schema) = &config.schema else {
         return Ok(Box::new(FrontmatterSchema { schema: None }));
     };
-    let loaded = load_schema(&schema.value).map_err(|error| format!("{}: schema {error}", schema.place))?;
+    let loaded =
+        load_schema(&schema.value).map_err(|error| format!("{}: schema {error}", schema.place))?;
     Ok(Box::new(FrontmatterSchema {
         schema: Some(loaded),
     }))

@@ -141,6 +141,15 @@ fn is_closing(c: char) -> bool {
     )
 }
 
+/// Two marks side by side, or a space before a mark: without either, a run holds nothing to
+/// flag, and most runs are skipped on this byte scan alone.
+fn may_hold_a_finding(text: &str) -> bool {
+    let is_mark = |b: u8| MARKS.contains(&char::from(b));
+    text.as_bytes()
+        .windows(2)
+        .any(|pair| is_mark(pair[1]) && (is_mark(pair[0]) || pair[0] == b' ' || pair[0] == b'\t'))
+}
+
 fn is_line_end(c: char) -> bool {
     c == '\n' || c == '\r'
 }
@@ -192,6 +201,9 @@ impl StrayPunctuation {
 
     fn check_run(&self, doc: &Document, run: &TextRun, out: &mut Vec<Diagnostic>) {
         let text = &doc.source[run.range.clone()];
+        if !may_hold_a_finding(text) {
+            return;
+        }
         let base = run.range.start;
         let excluded = not_prose(text);
         let is_excluded = |at: usize| excluded.iter().any(|range| range.contains(&at));

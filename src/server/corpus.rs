@@ -2,10 +2,13 @@
 //! page of the corpus as the link index sees it (open buffers in place of their files).
 
 use std::collections::HashMap;
+use std::mem;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::links::{LinkIndex, PageSummary};
+use crate::server::document::QUIET;
 use crate::workspace::{absolute, build_rules, ActiveRule, Workspace};
 
 /// The configuration and rules in force.
@@ -48,8 +51,12 @@ impl Engine {
     }
 
     pub fn workspace(&self) -> Workspace<'_> {
-        Workspace::new(&self.config, &self.rules, &[self.folder.clone()])
-            .expect("checked when the engine was loaded")
+        Workspace::new(
+            &self.config,
+            &self.rules,
+            std::slice::from_ref(&self.folder),
+        )
+        .expect("checked when the engine was loaded")
     }
 
     /// Whether a change to `path` changes the configuration: a `galley.toml` (or a TOML
@@ -116,5 +123,37 @@ impl Corpus {
             Some(page) => self.pages.insert(path, page),
             None => self.pages.remove(&path),
         };
+    }
+}
+
+/// Pages whose link targets changed, waiting to go into the corpus. The index is rebuilt once
+/// the changes pause, not on every keystroke in a heading.
+#[derive(Default)]
+pub struct PendingPages {
+    /// By path; `None`: the page is gone.
+    pages: HashMap<PathBuf, Option<PageSummary>>,
+    /// When to rebuild the index with them.
+    pub due: Option<Instant>,
+}
+
+impl PendingPages {
+    pub fn note(&mut self, path: PathBuf, page: Option<PageSummary>, now: Instant) {
+        self.pages.insert(path, page);
+        self.due = Some(now + QUIET);
+    }
+
+    /// The page is back as the corpus has it (a heading typed and then undone).
+    pub fn forget(&mut self, path: &Path) {
+        self.pages.remove(path);
+        if self.pages.is_empty() {
+            self.due = None;
+        }
+    }
+
+    /// The changes, once their time has come.
+    pub fn take_due(&mut self, now: Instant) -> Option<HashMap<PathBuf, Option<PageSummary>>> {
+        self.due.filter(|&due| due <= now)?;
+        self.due = None;
+        Some(mem::take(&mut self.pages))
     }
 }

@@ -24,7 +24,8 @@ pub struct OpenDocument {
     last_edit: Option<Instant>,
     /// What the last lint found, with byte spans into the text it linted.
     pub diagnostics: Vec<Diagnostic>,
-    pub summary: PageSummary,
+    /// The page as the last lint saw it; `None` before the first.
+    pub summary: Option<PageSummary>,
     /// The version and diagnostics last sent to the editor.
     pub published: Option<(i32, Vec<lsp_types::Diagnostic>)>,
 }
@@ -39,14 +40,19 @@ impl OpenDocument {
             lint_due: Some(now),
             last_edit: None,
             diagnostics: Vec::new(),
-            summary: PageSummary::default(),
+            summary: None,
             published: None,
         }
     }
 
     /// Applies the editor's changes in order: each either replaces a range (incremental
     /// sync) or the whole text (full sync).
-    pub fn edit(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, now: Instant) {
+    pub fn edit(
+        &mut self,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        now: Instant,
+    ) {
         for change in changes {
             match change.range {
                 Some(range) => {
