@@ -1,30 +1,15 @@
 //! Baselines, as a team adopting galley on an old corpus uses them: record today's findings,
 //! then fail only on new ones, whatever moves around them.
 
+mod common;
+
+use common::{corpus, galley};
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use tempfile::TempDir;
-
 const BASELINE: &str = ".galley-baseline.json";
-
-fn galley(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("galley").unwrap();
-    cmd.current_dir(dir);
-    cmd
-}
-
-fn corpus(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
 
 struct Run {
     code: i32,

@@ -2,34 +2,16 @@
 //! and broken links in the files it did not touch that point at pages it renamed or whose slug
 //! it changed; old defects elsewhere stay quiet.
 
+mod common;
+
+use common::git;
+
 use std::fs;
 use std::path::Path;
-use std::process::Command as Process;
 
 use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Process::new("git")
-        .current_dir(dir)
-        .args(args)
-        // Whoever runs the tests: no global config (signing, hooks), a fixed author.
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "galley tests")
-        .env("GIT_AUTHOR_EMAIL", "tests@galley.invalid")
-        .env("GIT_COMMITTER_NAME", "galley tests")
-        .env("GIT_COMMITTER_EMAIL", "tests@galley.invalid")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_string()
-}
 
 fn write(dir: &Path, path: &str, text: &str) {
     let path = dir.join(path);
@@ -62,7 +44,10 @@ fn repository() -> (TempDir, String) {
     );
     git(root, &["add", "."]);
     git(root, &["commit", "--quiet", "-m", "base"]);
-    let base = git(root, &["rev-parse", "HEAD"]);
+    let base = String::from_utf8(git(root, &["rev-parse", "HEAD"]))
+        .unwrap()
+        .trim()
+        .to_string();
     (dir, base)
 }
 

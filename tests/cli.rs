@@ -1,29 +1,14 @@
 //! The binary as a user runs it, on temporary folders: exit codes, formats, config errors and
 //! hostile input.
 
+mod common;
+
+use common::{corpus, galley};
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use tempfile::TempDir;
-
-fn galley(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("galley").unwrap();
-    cmd.current_dir(dir).env_remove("NO_COLOR");
-    cmd
-}
-
-fn corpus(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
-
 fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
     let output = galley(dir)
         .args(["check", "--format", "json"])

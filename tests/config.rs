@@ -1,29 +1,14 @@
 //! Configuration and declarative rules as a user meets them: overrides, `extends`, inline
 //! suppressions, rule packs, `galley rules`, `galley explain`, `galley test-rules`, `galley init`.
 
+mod common;
+
+use common::{corpus, galley};
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use tempfile::TempDir;
-
-fn galley(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("galley").unwrap();
-    cmd.current_dir(dir);
-    cmd
-}
-
-fn corpus(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
-
 /// `path:line:rule` of every finding, and the exit code.
 fn found(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
     let output = galley(dir)

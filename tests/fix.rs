@@ -1,17 +1,14 @@
 //! `--fix`, `--unsafe-fixes` and `--diff` on temporary folders: what is written, what is kept
 //! byte for byte, and what is reported.
 
+mod common;
+
+use common::galley;
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn galley(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("galley").unwrap();
-    cmd.current_dir(dir);
-    cmd
-}
 
 fn json(dir: &Path, args: &[&str]) -> Value {
     let output = galley(dir)

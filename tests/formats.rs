@@ -5,29 +5,14 @@
 //! To accept changed output: `GALLEY_BLESS=1 cargo test --test formats`, then review the diff
 //! of `tests/golden/`.
 
+mod common;
+
+use common::{corpus, galley};
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use tempfile::TempDir;
-
-fn galley(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("galley").unwrap();
-    cmd.current_dir(dir);
-    cmd
-}
-
-fn corpus(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
-
 /// The seeds' report in `format`, as the README's first command runs it.
 fn seeds_report(format: &str) -> String {
     let output = galley(Path::new(env!("CARGO_MANIFEST_DIR")))

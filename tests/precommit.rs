@@ -6,6 +6,10 @@
 //! pre-commit comes from the virtual environment `.ci/run` installs (`GALLEY_CI_VENV`); without
 //! it (a plain `cargo test`) the test says so and skips.
 
+mod common;
+
+use common::git;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -22,26 +26,6 @@ fn pre_commit() -> Option<PathBuf> {
         executable.display()
     );
     Some(executable)
-}
-
-fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "galley tests")
-        .env("GIT_AUTHOR_EMAIL", "tests@galley.invalid")
-        .env("GIT_COMMITTER_NAME", "galley tests")
-        .env("GIT_COMMITTER_EMAIL", "tests@galley.invalid")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
 }
 
 /// This repository as it is on disk, committed in a temporary repository: try-repo builds

@@ -1,0 +1,50 @@
+//! What the CLI tests share: the binary, a corpus in a temporary folder, and `git` run
+//! without the machine's git configuration.
+// Each test file uses only some of these.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The galley binary, run in `dir`, whatever the caller's `NO_COLOR`.
+pub fn galley(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("galley").unwrap();
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
+
+/// A temporary folder holding these files (paths may have folders).
+pub fn corpus(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Runs git in `dir` with no global config (signing, hooks) and a fixed author; returns its
+/// standard output.
+pub fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "galley tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@galley.invalid")
+        .env("GIT_COMMITTER_NAME", "galley tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@galley.invalid")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
