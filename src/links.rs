@@ -36,7 +36,8 @@ pub struct PageSummary {
     /// The file's folder on disk, for links that leave the content root.
     pub dir: PathBuf,
     pub slug: Option<String>,
-    /// The frontmatter's `title` and `description`, for editors' hover and completion.
+    /// The frontmatter's `title` and `description`, for editors' hover and completion; only
+    /// [`PageSummary::describe`] fills them in (`check` has no use for them).
     pub title: Option<String>,
     pub description: Option<String>,
     pub anchors: HashSet<String>,
@@ -81,14 +82,16 @@ impl PageSummary {
         slug_field: &str,
         collect_links: bool,
     ) -> Self {
-        let data = doc.frontmatter.as_ref().and_then(|fm| fm.data());
-        let text = |field: &str| data.and_then(|data| data.str_value(field));
+        let slug = doc
+            .frontmatter
+            .as_ref()
+            .and_then(|fm| fm.data())
+            .and_then(|data| data.str_value(slug_field))
+            .map(|slug| slug.trim_matches('/').to_string());
         let mut summary = PageSummary {
             key,
             dir,
-            slug: text(slug_field).map(|slug| slug.trim_matches('/').to_string()),
-            title: text("title").map(str::to_string),
-            description: text("description").map(str::to_string),
+            slug,
             ..Default::default()
         };
         let mut heading: Option<(Option<String>, String)> = None;
@@ -165,6 +168,18 @@ impl PageSummary {
         summary
     }
 
+    /// Reads the frontmatter's `title` and `description` into the summary, for editors. Left
+    /// out of [`PageSummary::build`]: on 100,000 pages they would cost `check` 15 MiB.
+    pub fn describe(&mut self, doc: &Document) {
+        let data = doc.frontmatter.as_ref().and_then(|fm| fm.data());
+        let text = |field: &str| {
+            data.and_then(|data| data.str_value(field))
+                .map(str::to_string)
+        };
+        self.title = text("title");
+        self.description = text("description");
+    }
+
     fn push_link(&mut self, doc: &Document, kind: LinkKind, dest: &str, span: Range<usize>) {
         let dest_span = find_destination(doc.source, &span, dest);
         for offset in [dest_span.start, dest_span.end] {
@@ -227,8 +242,11 @@ pub struct LinkIndex<'a> {
     root: PathBuf,
     extensions: Vec<String>,
     by_key: HashMap<String, &'a PageSummary>,
-    /// Keys worth suggesting for a broken link, by length.
-    candidates: Vec<Candidate>,
+    /// Keys worth suggesting for a broken link, by their folder (`""` at the root): a typo
+    /// is looked for among its folder's pages, not the whole corpus.
+    candidates: HashMap<String, Vec<Candidate>>,
+    /// The folders, for a typo in the folder part of a link.
+    folders: Vec<Candidate>,
     /// Suggestions already worked out: the same missing page is often linked many times.
     suggestions: Mutex<HashMap<String, Option<String>>>,
 }
@@ -275,22 +293,34 @@ impl<'a> LinkIndex<'a> {
         for (slug, page) in slugs {
             by_key.insert(slug, page);
         }
-        let mut candidates: Vec<Candidate> = by_key
+        let mut candidates: HashMap<String, Vec<Candidate>> = HashMap::new();
+        let suggestible = by_key.keys().filter(|key| {
+            !key.is_empty()
+                && !extensions
+                    .iter()
+                    .any(|ext| key.ends_with(&format!(".{ext}")))
+        });
+        for key in suggestible {
+            let folder = key.rsplit_once('/').map_or("", |(folder, _)| folder);
+            candidates
+                .entry(folder.to_string())
+                .or_default()
+                .push(Candidate::new(key));
+        }
+        for keys in candidates.values_mut() {
+            keys.sort_by(|a, b| a.text.cmp(&b.text));
+        }
+        let mut folders: Vec<Candidate> = candidates
             .keys()
-            .filter(|key| {
-                !key.is_empty()
-                    && !extensions
-                        .iter()
-                        .any(|ext| key.ends_with(&format!(".{ext}")))
-            })
-            .map(|key| Candidate::new(key))
+            .map(|folder| Candidate::new(folder))
             .collect();
-        candidates.sort_by(|a, b| (a.len, &a.text).cmp(&(b.len, &b.text)));
+        folders.sort_by(|a, b| a.text.cmp(&b.text));
         LinkIndex {
             root: root.to_path_buf(),
             extensions: extensions.to_vec(),
             by_key,
             candidates,
+            folders,
             suggestions: Mutex::new(HashMap::new()),
         }
     }
@@ -341,12 +371,29 @@ impl<'a> LinkIndex<'a> {
         if let Ok(Some(found)) = cached {
             return found;
         }
-        let wanted = Candidate::new(key);
-        let k = max_distance(wanted.len);
-        // Only keys whose length is within reach can be within reach.
-        let from = self.candidates.partition_point(|c| c.len + k < wanted.len);
-        let to = self.candidates.partition_point(|c| c.len <= wanted.len + k);
-        let found = closest(&wanted, self.candidates[from..to].iter()).map(str::to_string);
+        let (folder, name) = key.rsplit_once('/').unwrap_or(("", key));
+        // In its own folder; or, when no page has that folder, in the clearly closest folder.
+        let (folder, wanted) = if self.candidates.contains_key(folder) {
+            (folder.to_string(), Candidate::new(key))
+        } else {
+            let Some(found) = closest(&Candidate::new(folder), self.folders.iter()) else {
+                return None;
+            };
+            let within = if found.is_empty() {
+                name.to_string()
+            } else {
+                format!("{found}/{name}")
+            };
+            if self.by_key.contains_key(&within) {
+                return Some(within);
+            }
+            (found.to_string(), Candidate::new(&within))
+        };
+        let found = self
+            .candidates
+            .get(&folder)
+            .and_then(|keys| closest(&wanted, keys.iter()))
+            .map(str::to_string);
         if let Ok(mut cache) = self.suggestions.lock() {
             cache.insert(key.to_string(), found.clone());
         }
@@ -377,9 +424,9 @@ pub struct Candidate {
     pub text: String,
     chars: Vec<char>,
     len: usize,
-    /// Which characters occur (modulo 128, so every ASCII character has its own bit): a
-    /// cheap lower bound on the edit distance.
-    mask: u128,
+    /// How often each character occurs (modulo 64): each edit changes these counts by two
+    /// at most, which makes a cheap lower bound on the edit distance.
+    counts: [u8; 64],
 }
 
 impl Candidate {
@@ -388,9 +435,11 @@ impl Candidate {
         Candidate {
             text: text.to_string(),
             len: chars.len(),
-            mask: chars
-                .iter()
-                .fold(0, |mask, &c| mask | 1 << (c as u32 % 128)),
+            counts: chars.iter().fold([0; 64], |mut counts, &c| {
+                let slot = &mut counts[c as usize % 64];
+                *slot = slot.saturating_add(1);
+                counts
+            }),
             chars,
         }
     }
@@ -435,8 +484,14 @@ pub fn closest<'c>(
     let mut best: Option<(usize, &str)> = None;
     let mut tie = false;
     for candidate in candidates {
-        // Each edit changes at most two bits of the character mask: a cheap filter first.
-        if (candidate.mask ^ target.mask).count_ones() as usize > 2 * limit {
+        // A cheap lower bound first: the distance is at least half the difference in counts.
+        if candidate.len.abs_diff(target.len) > limit {
+            continue;
+        }
+        let count_difference: usize = (0..64)
+            .map(|i| usize::from(candidate.counts[i].abs_diff(target.counts[i])))
+            .sum();
+        if count_difference > 2 * limit {
             continue;
         }
         let Some(distance) = distance_within(&target.chars, &candidate.chars, limit) else {
@@ -528,6 +583,28 @@ mod tests {
         assert_eq!(closest(&Candidate::new("aksje"), keys.iter()), None);
         let twins = [Candidate::new("ab1"), Candidate::new("ab2")];
         assert_eq!(closest(&Candidate::new("ab"), twins.iter()), None);
+    }
+
+    #[test]
+    fn suggestions_look_in_the_folder_or_the_closest_folder() {
+        let pages: Vec<PageSummary> = ["regnskap/balanse.md", "regnskap/budsjett.md", "fusjon.md"]
+            .iter()
+            .map(|key| PageSummary {
+                key: Some(key.to_string()),
+                ..Default::default()
+            })
+            .collect();
+        let index = LinkIndex::new(Path::new("/nowhere"), &["md".to_string()], pages.iter());
+        assert_eq!(
+            index.closest_page("regnskap/balanze").as_deref(),
+            Some("regnskap/balanse")
+        );
+        assert_eq!(
+            index.closest_page("regnskp/balanse").as_deref(),
+            Some("regnskap/balanse")
+        );
+        assert_eq!(index.closest_page("fusjn").as_deref(), Some("fusjon"));
+        assert_eq!(index.closest_page("ukjent/side").as_deref(), None);
     }
 
     #[test]

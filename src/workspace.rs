@@ -758,7 +758,10 @@ impl Workspace<'_> {
             lint: false,
             ..self.text_target(path)
         };
-        Some(self.summarise(&Document::parse(&source), &target))
+        let doc = Document::parse(&source);
+        let mut page = self.summarise(&doc, &target);
+        page.describe(&doc);
+        Some(page)
     }
 
     /// `check --stdin-filename`: lints `text` as the file at `path`, against the content root
@@ -831,7 +834,8 @@ impl Workspace<'_> {
         let rules = self.rules_for(&target.path);
         let mut doc = Document::parse(text);
         doc.path = Some(target.path.clone());
-        let summary = self.summarise(&doc, target);
+        let mut summary = self.summarise(&doc, target);
+        summary.describe(&doc);
         let mut found = self.check_document(&doc, &rules);
         if let Some(index) = index {
             found.extend(self.check_page(index, &summary, &rules));
