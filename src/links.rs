@@ -376,9 +376,7 @@ impl<'a> LinkIndex<'a> {
         let (folder, wanted) = if self.candidates.contains_key(folder) {
             (folder.to_string(), Candidate::new(key))
         } else {
-            let Some(found) = closest(&Candidate::new(folder), self.folders.iter()) else {
-                return None;
-            };
+            let found = closest(&Candidate::new(folder), self.folders.iter())?;
             let within = if found.is_empty() {
                 name.to_string()
             } else {
