@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
@@ -242,11 +242,8 @@ pub struct LinkIndex<'a> {
     root: PathBuf,
     extensions: Vec<String>,
     by_key: HashMap<String, &'a PageSummary>,
-    /// Keys worth suggesting for a broken link, by their folder (`""` at the root): a typo
-    /// is looked for among its folder's pages, not the whole corpus.
-    candidates: HashMap<String, Vec<Candidate>>,
-    /// The folders, for a typo in the folder part of a link.
-    folders: Vec<Candidate>,
+    /// Built when the first broken link asks for a suggestion: a clean corpus never pays.
+    suggestible: OnceLock<Suggestible>,
     /// Suggestions already worked out: the same missing page is often linked many times.
     suggestions: Mutex<HashMap<String, Option<String>>>,
 }
@@ -293,34 +290,11 @@ impl<'a> LinkIndex<'a> {
         for (slug, page) in slugs {
             by_key.insert(slug, page);
         }
-        let mut candidates: HashMap<String, Vec<Candidate>> = HashMap::new();
-        let suggestible = by_key.keys().filter(|key| {
-            !key.is_empty()
-                && !extensions
-                    .iter()
-                    .any(|ext| key.ends_with(&format!(".{ext}")))
-        });
-        for key in suggestible {
-            let folder = key.rsplit_once('/').map_or("", |(folder, _)| folder);
-            candidates
-                .entry(folder.to_string())
-                .or_default()
-                .push(Candidate::new(key));
-        }
-        for keys in candidates.values_mut() {
-            keys.sort_by(|a, b| a.text.cmp(&b.text));
-        }
-        let mut folders: Vec<Candidate> = candidates
-            .keys()
-            .map(|folder| Candidate::new(folder))
-            .collect();
-        folders.sort_by(|a, b| a.text.cmp(&b.text));
         LinkIndex {
             root: root.to_path_buf(),
             extensions: extensions.to_vec(),
             by_key,
-            candidates,
-            folders,
+            suggestible: OnceLock::new(),
             suggestions: Mutex::new(HashMap::new()),
         }
     }
@@ -371,12 +345,26 @@ impl<'a> LinkIndex<'a> {
         if let Ok(Some(found)) = cached {
             return found;
         }
+        let suggestible = self.suggestible.get_or_init(|| {
+            let extensions = &self.extensions;
+            Suggestible::new(
+                self.by_key
+                    .keys()
+                    .filter(|key| {
+                        !key.is_empty()
+                            && !extensions
+                                .iter()
+                                .any(|ext| key.ends_with(&format!(".{ext}")))
+                    })
+                    .cloned(),
+            )
+        });
         let (folder, name) = key.rsplit_once('/').unwrap_or(("", key));
         // In its own folder; or, when no page has that folder, in the clearly closest folder.
-        let (folder, wanted) = if self.candidates.contains_key(folder) {
+        let (folder, wanted) = if suggestible.by_folder.contains_key(folder) {
             (folder.to_string(), Candidate::new(key))
         } else {
-            let found = closest(&Candidate::new(folder), self.folders.iter())?;
+            let found = closest(&Candidate::new(folder), suggestible.folders.iter())?;
             let within = if found.is_empty() {
                 name.to_string()
             } else {
@@ -387,8 +375,8 @@ impl<'a> LinkIndex<'a> {
             }
             (found.to_string(), Candidate::new(&within))
         };
-        let found = self
-            .candidates
+        let found = suggestible
+            .by_folder
             .get(&folder)
             .and_then(|keys| closest(&wanted, keys.iter()))
             .map(str::to_string);
@@ -416,11 +404,39 @@ pub fn normalize(base: Option<&str>, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The keys worth suggesting for a broken link, by their folder (`""` at the root): a typo is
+/// looked for among its folder's pages, not the whole corpus.
+struct Suggestible {
+    by_folder: HashMap<String, Vec<Candidate>>,
+    /// The folders, for a typo in the folder part of a link.
+    folders: Vec<Candidate>,
+}
+
+impl Suggestible {
+    fn new(keys: impl Iterator<Item = String>) -> Self {
+        let mut by_folder: HashMap<String, Vec<Candidate>> = HashMap::new();
+        for key in keys {
+            let folder = key
+                .rsplit_once('/')
+                .map_or("", |(folder, _)| folder)
+                .to_string();
+            by_folder
+                .entry(folder)
+                .or_default()
+                .push(Candidate::new(&key));
+        }
+        let folders = by_folder
+            .keys()
+            .map(|folder| Candidate::new(folder))
+            .collect();
+        Suggestible { by_folder, folders }
+    }
+}
+
 /// A name that a broken link may have meant, with what makes comparing it cheap.
 #[derive(Debug)]
 pub struct Candidate {
     pub text: String,
-    chars: Vec<char>,
     len: usize,
     /// How often each character occurs (modulo 64): each edit changes these counts by two
     /// at most, which makes a cheap lower bound on the edit distance.
@@ -429,16 +445,16 @@ pub struct Candidate {
 
 impl Candidate {
     pub fn new(text: &str) -> Self {
-        let chars: Vec<char> = text.chars().collect();
+        let mut counts = [0u8; 64];
+        let mut len = 0;
+        for c in text.chars() {
+            counts[c as usize % 64] = counts[c as usize % 64].saturating_add(1);
+            len += 1;
+        }
         Candidate {
             text: text.to_string(),
-            len: chars.len(),
-            counts: chars.iter().fold([0; 64], |mut counts, &c| {
-                let slot = &mut counts[c as usize % 64];
-                *slot = slot.saturating_add(1);
-                counts
-            }),
-            chars,
+            len,
+            counts,
         }
     }
 }
@@ -492,7 +508,11 @@ pub fn closest<'c>(
         if count_difference > 2 * limit {
             continue;
         }
-        let Some(distance) = distance_within(&target.chars, &candidate.chars, limit) else {
+        let (a, b): (Vec<char>, Vec<char>) = (
+            target.text.chars().collect(),
+            candidate.text.chars().collect(),
+        );
+        let Some(distance) = distance_within(&a, &b, limit) else {
             continue;
         };
         if distance == 0 {

@@ -2,7 +2,8 @@
 //! in Neovim 0.7 (`vim.lsp.start_client`), opens an article of a small corpus and receives
 //! galley's diagnostics for a broken link and an empty blockquote.
 
-use std::path::Path;
+mod common;
+
 use std::process::Command;
 
 /// Starts galley, opens the article, waits for both findings, and writes every diagnostic
@@ -36,32 +37,26 @@ vim.lsp.stop_client(client)
 vim.cmd("qall!")
 "#;
 
-fn write(dir: &Path, path: &str, text: &str) {
-    std::fs::write(dir.join(path), text).unwrap();
-}
-
 #[test]
 fn neovim_shows_galley_diagnostics() {
     if Command::new("nvim").arg("--version").output().is_err() {
         eprintln!("skipped: `nvim` is not installed (`.ci/run` installs Debian's neovim)");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::corpus(&[
+        ("smoke.lua", SMOKE_TEST),
+        ("corpus/galley.toml", ""),
+        (
+            "corpus/jv.md",
+            "---\ntitle: Joint venture\nslug: jointventure\n---\n\n# Joint venture\n",
+        ),
+        (
+            "corpus/artikkel.md",
+            "# Artikkel\n\nSe [felles selskap](/jointventur).\n\n>\n\nSlutt.\n",
+        ),
+    ]);
     let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    write(&corpus, "galley.toml", "");
-    write(
-        &corpus,
-        "jv.md",
-        "---\ntitle: Joint venture\nslug: jointventure\n---\n\n# Joint venture\n",
-    );
-    write(
-        &corpus,
-        "artikkel.md",
-        "# Artikkel\n\nSe [felles selskap](/jointventur).\n\n>\n\nSlutt.\n",
-    );
     let script = dir.path().join("smoke.lua");
-    write(dir.path(), "smoke.lua", SMOKE_TEST);
     let result = dir.path().join("result.txt");
 
     let output = Command::new("nvim")

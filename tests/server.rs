@@ -2,6 +2,7 @@
 //! JSON-RPC by a small client (initialize, open, change, code actions, completion, hover,
 //! shutdown, exit).
 
+mod common;
 #[path = "support/lsp.rs"]
 mod lsp;
 
@@ -13,22 +14,18 @@ use lsp::{has, position, range, uri, Client};
 
 /// A small corpus: a joint-venture page with a slug and headings, and a folder with a page.
 fn corpus() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
-    write("galley.toml", "[links]\nslug_field = \"slug\"\n");
-    write(
-        "jv.md",
-        "---\ntitle: Joint venture\ndescription: Et felles selskap eid av to bedrifter.\nslug: jointventure\n---\n\n# Joint venture\n\n## Første steg\n\nTekst.\n",
-    );
-    write(
-        "guide/fusjon.md",
-        "---\ntitle: Fusjon\n---\n\n# Fusjon\n\n## Risiko\n\nTekst.\n",
-    );
-    dir
+    common::corpus(&[
+        ("galley.toml", "[links]\nslug_field = \"slug\"\n"),
+        (
+            "jv.md",
+            "---\ntitle: Joint venture\ndescription: Et felles selskap eid av to bedrifter.\n\
+             slug: jointventure\n---\n\n# Joint venture\n\n## Første steg\n\nTekst.\n",
+        ),
+        (
+            "guide/fusjon.md",
+            "---\ntitle: Fusjon\n---\n\n# Fusjon\n\n## Risiko\n\nTekst.\n",
+        ),
+    ])
 }
 
 fn codes(diagnostics: &[Value]) -> Vec<&str> {

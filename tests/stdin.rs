@@ -1,31 +1,18 @@
 //! `galley check --stdin-filename PATH`: for editors and formatters that do not speak LSP.
 
-use std::path::Path;
+mod common;
 
-use assert_cmd::Command;
+use common::galley;
 
-/// A corpus with a joint-venture page, where empty blockquotes are allowed.
+/// A corpus in `corpus/` with a joint-venture page, where empty blockquotes are allowed.
 fn corpus() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir_all(corpus.join("guide")).unwrap();
-    std::fs::write(
-        corpus.join("galley.toml"),
-        "[rules.empty-blockquote]\nlevel = \"off\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        corpus.join("jv.md"),
-        "---\nslug: jointventure\n---\n\n# JV\n",
-    )
-    .unwrap();
-    dir
-}
-
-fn galley(cwd: &Path) -> Command {
-    let mut command = Command::cargo_bin("galley").unwrap();
-    command.current_dir(cwd);
-    command
+    common::corpus(&[
+        (
+            "corpus/galley.toml",
+            "[rules.empty-blockquote]\nlevel = \"off\"\n",
+        ),
+        ("corpus/jv.md", "---\nslug: jointventure\n---\n\n# JV\n"),
+    ])
 }
 
 #[test]
