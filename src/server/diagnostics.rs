@@ -19,10 +19,14 @@ const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 /// Where a rule's docs are: the README's rule table, at the rule's id. `None` while the
 /// package names no repository.
 pub fn rule_docs(rule: &str) -> Option<Uri> {
-    if REPOSITORY.is_empty() {
+    docs_in(REPOSITORY, rule)
+}
+
+fn docs_in(repository: &str, rule: &str) -> Option<Uri> {
+    if repository.is_empty() {
         return None;
     }
-    format!("{REPOSITORY}/blob/main/README.md#{rule}")
+    format!("{repository}/blob/main/README.md#{rule}")
         .parse()
         .ok()
 }
@@ -76,4 +80,19 @@ pub fn linked_page(
         location: Location::new(uri, lsp_types::Range::default()),
         message: format!("the linked page `{key}`"),
     }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_docs_link_to_the_readme_in_the_repository() {
+        let uri = docs_in("https://example.org/galley", "broken-link").unwrap();
+        assert_eq!(
+            uri.as_str(),
+            "https://example.org/galley/blob/main/README.md#broken-link"
+        );
+        assert!(docs_in("", "broken-link").is_none());
+    }
 }
