@@ -13,22 +13,25 @@ use crate::links::{split_destination, LinkIndex, PageSummary, Target};
 use crate::rules::broken_link;
 use crate::server::positions::{path_to_uri, Lines};
 
-/// The package's repository (Cargo.toml's `repository`); rule docs links need it.
+/// The package's repository (Cargo.toml's `repository`), where the docs are published.
 const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
-/// Where a rule's docs are: the README's rule table, at the rule's id. `None` while the
-/// package names no repository.
-pub fn rule_docs(rule: &str) -> Option<Uri> {
-    docs_in(REPOSITORY, rule)
+/// Where the rules are documented: the README's rule table, which names every rule and points
+/// to `galley explain <id>`. In the repository when the package names one, else in the source
+/// tree this binary was built from.
+pub fn rule_docs(_rule: &str) -> Option<Uri> {
+    docs_in(REPOSITORY, env!("CARGO_MANIFEST_DIR"))
 }
 
-fn docs_in(repository: &str, rule: &str) -> Option<Uri> {
-    if repository.is_empty() {
-        return None;
-    }
-    format!("{repository}/blob/main/README.md#{rule}")
-        .parse()
-        .ok()
+fn docs_in(repository: &str, source_tree: &str) -> Option<Uri> {
+    let readme = if repository.is_empty() {
+        path_to_uri(&std::path::Path::new(source_tree).join("README.md"))?
+            .as_str()
+            .to_string()
+    } else {
+        format!("{repository}/blob/main/README.md")
+    };
+    format!("{readme}#the-rules").parse().ok()
 }
 
 pub fn to_lsp(
@@ -87,12 +90,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rule_docs_link_to_the_readme_in_the_repository() {
-        let uri = docs_in("https://example.org/galley", "broken-link").unwrap();
+    fn rule_docs_link_to_the_readme_rule_table() {
+        let published = docs_in("https://example.org/galley", "/src/galley").unwrap();
         assert_eq!(
-            uri.as_str(),
-            "https://example.org/galley/blob/main/README.md#broken-link"
+            published.as_str(),
+            "https://example.org/galley/blob/main/README.md#the-rules"
         );
-        assert!(docs_in("", "broken-link").is_none());
+        let local = docs_in("", "/src/galley").unwrap();
+        assert_eq!(local.as_str(), "file:///src/galley/README.md#the-rules");
     }
 }
