@@ -331,7 +331,8 @@ pub fn merge_rule_table(rules: &mut RuleTables, id: String, table: toml::Table, 
     }
 }
 
-fn place(path: &Path, source: &str, span: Range<usize>) -> String {
+/// `path:line:column` of a byte offset, for messages about a place in a file.
+pub fn place(path: &Path, source: &str, span: Range<usize>) -> String {
     let position = LineIndex::new(source).line_col(source, span.start);
     format!("{}:{}:{}", path.display(), position.line, position.column)
 }

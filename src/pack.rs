@@ -13,8 +13,9 @@ use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use regex::{Regex, RegexBuilder};
 use serde_json::Value;
 
+use crate::config::place;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::{Document, LineIndex};
+use crate::document::Document;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::frontmatter::{parse_yaml, FrontmatterData, FrontmatterProblem};
 use crate::rule::{FixAbility, Rule, RuleMeta};
@@ -108,13 +109,11 @@ struct RuleFile<'a> {
     name: &'a str,
     text: &'a str,
     data: FrontmatterData,
-    lines: LineIndex,
 }
 
 impl RuleFile<'_> {
     fn place(&self, span: Range<usize>) -> String {
-        let position = self.lines.line_col(self.text, span.start);
-        format!("{}:{}:{}", self.name, position.line, position.column)
+        place(Path::new(self.name), self.text, span)
     }
 
     /// The span of a key (or of its value, `at_value`), else the file's start.
@@ -221,19 +220,10 @@ fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule, String> {
                 }
                 FrontmatterProblem::Unterminated => ("unreadable".to_string(), 0..0),
             };
-            let position = LineIndex::new(text).line_col(text, span.start);
-            return Err(format!(
-                "{name}:{}:{}: {message}",
-                position.line, position.column
-            ));
+            return Err(format!("{}: {message}", place(Path::new(name), text, span)));
         }
     };
-    let file = RuleFile {
-        name,
-        text,
-        lines: LineIndex::new(text),
-        data,
-    };
+    let file = RuleFile { name, text, data };
     let Some(keys) = file.data.value.as_object() else {
         return Err(format!("{name}:1:1: a rule file is a mapping of keys"));
     };
@@ -663,7 +653,6 @@ fn parse_pack(files: &[(String, String)], pack: &str) -> Result<Vec<PackRule>, S
                     let file = RuleFile {
                         name,
                         text,
-                        lines: LineIndex::new(text),
                         data: parse_yaml(text, 0..text.len()).unwrap_or_default(),
                     };
                     errors.push(file.error(
