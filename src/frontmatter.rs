@@ -303,7 +303,8 @@ fn scalar_to_json(scalar: &Scalar) -> Value {
     }
 }
 
-fn escape_pointer(key: &str) -> String {
+/// A key as a JSON pointer segment (`a/b` is `a~1b`).
+pub fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 

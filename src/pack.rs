@@ -17,7 +17,7 @@ use crate::config::place;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::frontmatter::{parse_yaml, FrontmatterData, FrontmatterProblem};
+use crate::frontmatter::{escape_pointer, parse_yaml, FrontmatterData, FrontmatterProblem};
 use crate::rule::{FixAbility, Rule, RuleMeta};
 
 /// The default pack: every `rules/*.yaml` of this repository, built into the binary.
@@ -731,10 +731,7 @@ impl PackRule {
                     .and_then(|data| {
                         data.nodes
                             .iter()
-                            .find(|node| {
-                                node.pointer
-                                    == format!("/{}", key.replace('~', "~0").replace('/', "~1"))
-                            })
+                            .find(|node| node.pointer == format!("/{}", escape_pointer(key)))
                             .cloned()
                     });
                 node.map(|node| unquote(doc.source, node.value))

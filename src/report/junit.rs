@@ -41,15 +41,7 @@ fn escape_xml(text: &str, attribute: bool) -> String {
 
 fn failure(finding: &Finding) -> String {
     let d = &finding.diagnostic;
-    let mut body = format!(
-        "{}:{}:{}: {}[{}] {}",
-        finding.path,
-        finding.start.line,
-        finding.start.column,
-        d.severity.as_str(),
-        d.rule,
-        d.message
-    );
+    let mut body = super::concise::line(finding);
     if let Some(help) = super::help_lines(d) {
         body.push('\n');
         body.push_str(&help);

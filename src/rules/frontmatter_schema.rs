@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
-use crate::frontmatter::{json_kind, yaml_to_json, Frontmatter, FrontmatterData};
+use crate::frontmatter::{escape_pointer, json_kind, yaml_to_json, Frontmatter, FrontmatterData};
 use crate::rule::{declare_rule, Rule, RuleSettings};
 
 declare_rule! {
@@ -168,8 +168,7 @@ impl FrontmatterSchema {
                 ValidationErrorKind::AdditionalProperties { unexpected } => {
                     let allowed = declared_keys(schema, error.schema_path().as_str());
                     for key in unexpected {
-                        let child =
-                            format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                        let child = format!("{pointer}/{}", escape_pointer(key));
                         let span = data
                             .nodes
                             .iter()
