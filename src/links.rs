@@ -1,6 +1,7 @@
 //! The per-file summary that cross-file rules work on (a page's keys, anchors and outgoing
 //! links), and the corpus-wide index that resolves links against those summaries.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::sync::{Mutex, OnceLock};
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use crate::document::{Document, LineCol};
 
@@ -216,16 +218,23 @@ impl PageSummary {
 /// found verbatim (escapes and entities change the text).
 fn find_destination(source: &str, span: &Range<usize>, dest: &str) -> Range<usize> {
     let text = &source[span.clone()];
-    for prefix in ["](<", "](", ": <", ":<", ": ", ":"] {
-        if let Some(at) = text.rfind(&format!("{prefix}{dest}")) {
-            let start = span.start + at + prefix.len();
-            return start..start + dest.len();
-        }
+    if dest.is_empty() {
+        return span.clone();
     }
-    match text.rfind(dest) {
-        Some(at) if !dest.is_empty() => span.start + at..span.start + at + dest.len(),
-        _ => span.clone(),
-    }
+    // The last occurrence right after `](` (a link) or `:` (a definition), `<` and spaces
+    // allowed between; else the last anywhere.
+    let after = |mark: &str| {
+        text.rmatch_indices(dest)
+            .map(|(at, _)| at)
+            .find(|&at| text[..at].trim_end_matches(['<', ' ']).ends_with(mark))
+    };
+    after("](")
+        .or_else(|| after(":"))
+        .or_else(|| text.rfind(dest))
+        .map_or_else(
+            || span.clone(),
+            |at| span.start + at..span.start + at + dest.len(),
+        )
 }
 
 /// What a link points at once resolved.
@@ -241,11 +250,17 @@ pub enum Target<'a> {
 pub struct LinkIndex<'a> {
     root: PathBuf,
     extensions: Vec<String>,
-    by_key: HashMap<String, &'a PageSummary>,
+    /// Hashed with FxHash: hundreds of thousands of short keys, looked up once per link.
+    /// The keys borrow from the pages: nothing is copied.
+    by_key: FxHashMap<&'a str, &'a PageSummary>,
     /// Built when the first broken link asks for a suggestion: a clean corpus never pays.
     suggestible: OnceLock<Suggestible>,
     /// Suggestions already worked out: the same missing page is often linked many times.
     suggestions: Mutex<HashMap<String, Option<String>>>,
+    /// Whether a key that names no page is a file under the root, asked of the file system
+    /// once per key (many pages link the same images); `None` asks every time, for an index
+    /// that outlives changes on disk (the language server's).
+    files: Option<Mutex<HashMap<String, bool>>>,
 }
 
 impl<'a> LinkIndex<'a> {
@@ -254,7 +269,7 @@ impl<'a> LinkIndex<'a> {
         extensions: &[String],
         pages: impl Iterator<Item = &'a PageSummary>,
     ) -> Self {
-        let mut by_key = HashMap::new();
+        let mut by_key: FxHashMap<&'a str, &'a PageSummary> = FxHashMap::default();
         let mut slugs = Vec::new();
         let mut readmes = Vec::new();
         let folder_of = |stem: &'a str, name: &str| -> Option<&'a str> {
@@ -266,19 +281,19 @@ impl<'a> LinkIndex<'a> {
         };
         for page in pages {
             if let Some(key) = &page.key {
-                by_key.entry(key.clone()).or_insert(page);
+                by_key.entry(key).or_insert(page);
                 if let Some((stem, _)) = key.rsplit_once('.') {
-                    by_key.entry(stem.to_string()).or_insert(page);
+                    by_key.entry(stem).or_insert(page);
                     if let Some(folder) = folder_of(stem, "index") {
-                        by_key.entry(folder.to_string()).or_insert(page);
+                        by_key.entry(folder).or_insert(page);
                     }
                     if let Some(folder) = folder_of(stem, "README") {
-                        readmes.push((folder.to_string(), page));
+                        readmes.push((folder, page));
                     }
                 }
             }
             if let Some(slug) = &page.slug {
-                slugs.push((slug.clone(), page));
+                slugs.push((slug.as_str(), page));
             }
         }
         // A folder's README is its page (as on GitHub) unless an index or a page of the
@@ -296,6 +311,15 @@ impl<'a> LinkIndex<'a> {
             by_key,
             suggestible: OnceLock::new(),
             suggestions: Mutex::new(HashMap::new()),
+            files: None,
+        }
+    }
+
+    /// Remembers which keys are files: for one run over a corpus that does not change.
+    pub fn caching_files(self) -> Self {
+        LinkIndex {
+            files: Some(Mutex::new(HashMap::new())),
+            ..self
         }
     }
 
@@ -316,7 +340,7 @@ impl<'a> LinkIndex<'a> {
         match key {
             Some(key) => match self.page(&key) {
                 Some(page) => Target::Page(page),
-                None if self.root.join(&key).is_file() => Target::File,
+                None if self.is_file(key) => Target::File,
                 None => Target::Missing,
             },
             // Outside the content root: only the file system can say.
@@ -335,6 +359,20 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
+    fn is_file(&self, key: String) -> bool {
+        let Some(files) = &self.files else {
+            return self.root.join(&key).is_file();
+        };
+        let known = files.lock().ok().and_then(|files| files.get(&key).copied());
+        known.unwrap_or_else(|| {
+            let exists = self.root.join(&key).is_file();
+            if let Ok(mut files) = files.lock() {
+                files.insert(key, exists);
+            }
+            exists
+        })
+    }
+
     pub fn extensions(&self) -> &[String] {
         &self.extensions
     }
@@ -346,17 +384,18 @@ impl<'a> LinkIndex<'a> {
             return found;
         }
         let suggestible = self.suggestible.get_or_init(|| {
-            let extensions = &self.extensions;
+            let suffixes: Vec<String> = self
+                .extensions
+                .iter()
+                .map(|ext| format!(".{ext}"))
+                .collect();
             Suggestible::new(
                 self.by_key
                     .keys()
                     .filter(|key| {
-                        !key.is_empty()
-                            && !extensions
-                                .iter()
-                                .any(|ext| key.ends_with(&format!(".{ext}")))
+                        !key.is_empty() && !suffixes.iter().any(|suffix| key.ends_with(suffix))
                     })
-                    .cloned(),
+                    .map(|key| key.to_string()),
             )
         });
         let (folder, name) = key.rsplit_once('/').unwrap_or(("", key));
@@ -364,13 +403,17 @@ impl<'a> LinkIndex<'a> {
         let (folder, wanted) = if suggestible.by_folder.contains_key(folder) {
             (folder.to_string(), Candidate::new(key))
         } else {
-            let found = closest(&Candidate::new(folder), suggestible.folders.iter())?;
+            let wanted_folder = Candidate::new(folder);
+            let found = closest(
+                &wanted_folder,
+                within_reach(&suggestible.folders, &wanted_folder).iter(),
+            )?;
             let within = if found.is_empty() {
                 name.to_string()
             } else {
                 format!("{found}/{name}")
             };
-            if self.by_key.contains_key(&within) {
+            if self.by_key.contains_key(within.as_str()) {
                 return Some(within);
             }
             (found.to_string(), Candidate::new(&within))
@@ -378,7 +421,7 @@ impl<'a> LinkIndex<'a> {
         let found = suggestible
             .by_folder
             .get(&folder)
-            .and_then(|keys| closest(&wanted, keys.iter()))
+            .and_then(|keys| closest(&wanted, within_reach(keys, &wanted).iter()))
             .map(str::to_string);
         if let Ok(mut cache) = self.suggestions.lock() {
             cache.insert(key.to_string(), found.clone());
@@ -407,6 +450,7 @@ pub fn normalize(base: Option<&str>, path: &str) -> Option<String> {
 /// The keys worth suggesting for a broken link, by their folder (`""` at the root): a typo is
 /// looked for among its folder's pages, not the whole corpus.
 struct Suggestible {
+    /// Sorted by length, for [`within_reach`].
     by_folder: HashMap<String, Vec<Candidate>>,
     /// The folders, for a typo in the folder part of a link.
     folders: Vec<Candidate>,
@@ -425,12 +469,25 @@ impl Suggestible {
                 .or_default()
                 .push(Candidate::new(&key));
         }
-        let folders = by_folder
+        let mut folders: Vec<Candidate> = by_folder
             .keys()
             .map(|folder| Candidate::new(folder))
             .collect();
+        folders.sort_by_key(|candidate| candidate.len);
+        for keys in by_folder.values_mut() {
+            keys.sort_by_key(|candidate| candidate.len);
+        }
         Suggestible { by_folder, folders }
     }
+}
+
+/// The candidates (sorted by length) whose length is within `closest`'s reach of `wanted`'s:
+/// a folder may hold tens of thousands of pages.
+fn within_reach<'c>(sorted: &'c [Candidate], wanted: &Candidate) -> &'c [Candidate] {
+    let limit = max_distance(wanted.len);
+    let start = sorted.partition_point(|c| c.len + limit < wanted.len);
+    let end = sorted.partition_point(|c| c.len <= wanted.len + limit);
+    &sorted[start..end.max(start)]
 }
 
 /// A name that a broken link may have meant, with what makes comparing it cheap.
@@ -495,6 +552,7 @@ pub fn closest<'c>(
     candidates: impl Iterator<Item = &'c Candidate>,
 ) -> Option<&'c str> {
     let limit = max_distance(target.len);
+    let target_chars: Vec<char> = target.text.chars().collect();
     let mut best: Option<(usize, &str)> = None;
     let mut tie = false;
     for candidate in candidates {
@@ -502,17 +560,18 @@ pub fn closest<'c>(
         if candidate.len.abs_diff(target.len) > limit {
             continue;
         }
-        let count_difference: usize = (0..64)
-            .map(|i| usize::from(candidate.counts[i].abs_diff(target.counts[i])))
+        // Summed as `u32` over bytes, which the compiler turns into a few vector instructions.
+        let count_difference: u32 = candidate
+            .counts
+            .iter()
+            .zip(&target.counts)
+            .map(|(a, b)| u32::from(a.abs_diff(*b)))
             .sum();
-        if count_difference > 2 * limit {
+        if count_difference as usize > 2 * limit {
             continue;
         }
-        let (a, b): (Vec<char>, Vec<char>) = (
-            target.text.chars().collect(),
-            candidate.text.chars().collect(),
-        );
-        let Some(distance) = distance_within(&a, &b, limit) else {
+        let candidate_chars: Vec<char> = candidate.text.chars().collect();
+        let Some(distance) = distance_within(&target_chars, &candidate_chars, limit) else {
             continue;
         };
         if distance == 0 {
@@ -531,17 +590,13 @@ pub fn closest<'c>(
 }
 
 /// Splits a destination into its percent-decoded path and fragment, dropping any query.
-pub fn split_destination(dest: &str) -> (String, Option<String>) {
+pub fn split_destination(dest: &str) -> (Cow<'_, str>, Option<Cow<'_, str>>) {
     let (path, fragment) = match dest.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
         None => (dest, None),
     };
     let path = path.split_once('?').map_or(path, |(path, _)| path);
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
+    let decode = |s| percent_encoding::percent_decode_str(s).decode_utf8_lossy();
     (decode(path), fragment.map(decode))
 }
 
@@ -578,10 +633,25 @@ mod tests {
     }
 
     #[test]
+    fn destination_spans_point_at_the_destination() {
+        let source = "[/x](/x \"se: /x\")\n\n[r]\n\n[r]: </y> \"/y\"\n";
+        let doc = Document::parse(source);
+        let page = PageSummary::build(&doc, None, PathBuf::new(), "slug", true);
+        let spans: Vec<usize> = page.links.iter().map(|l| l.dest_span.start).collect();
+        assert_eq!(
+            spans,
+            [
+                source.find("](/x").unwrap() + 2,
+                source.find("</y>").unwrap() + 1
+            ]
+        );
+    }
+
+    #[test]
     fn destinations_split_and_decode() {
         assert_eq!(
             split_destination("/a%20b?x=1#F%C3%B8rste"),
-            ("/a b".to_string(), Some("Første".to_string()))
+            (Cow::from("/a b"), Some(Cow::from("Første")))
         );
     }
 

@@ -3,6 +3,7 @@
 //! checked whole before any rule of it runs: a bad file is reported with its line and column
 //! and nothing of the pack is loaded.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -11,6 +12,9 @@ use std::sync::Arc;
 use include_dir::{include_dir, Dir};
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use regex::{Regex, RegexBuilder};
+use regex_automata::{meta, Input};
+use regex_syntax::hir::{Hir, HirKind, Repetition};
+use regex_syntax::ParserBuilder;
 use serde_json::Value;
 
 use crate::config::place;
@@ -32,7 +36,7 @@ enum Scope {
     Prose,
     Heading,
     LinkText,
-    /// The string value of one frontmatter key.
+    /// The string value of one frontmatter key, by its JSON pointer (`/description`).
     Frontmatter(String),
     /// The whole file, as it is.
     Raw,
@@ -41,7 +45,7 @@ enum Scope {
 #[derive(Debug)]
 enum Matcher {
     Pattern {
-        patterns: Vec<Regex>,
+        patterns: Vec<Pattern>,
         /// A match that one of these also matches is an exception.
         unless: Vec<Regex>,
         /// A replacement template (`$1`, `${name}`).
@@ -49,7 +53,7 @@ enum Matcher {
     },
     Words {
         /// All terms in one alternation: one automaton, not one regex each.
-        regex: Regex,
+        regex: Pattern,
         /// Lowercased term -> replacement, for substitution maps.
         replacements: HashMap<String, String>,
     },
@@ -176,6 +180,95 @@ impl RuleFile<'_> {
     }
 }
 
+/// A rule's regex, with (for prose and raw scopes) a twin that finds in one search of the whole file where the regex may
+/// match. The twin is the regex without its look-around assertions (`^`, `$`, `\b`), so every
+/// match of the regex in a scope range is a match of the twin at the same place in the file:
+/// ranges that end before the twin's next match hold none, and are never searched one by one.
+/// Most files have no match at all, and most scopes are many short ranges.
+#[derive(Debug)]
+struct Pattern {
+    regex: Regex,
+    /// `None` for sparse scopes, and when the twin could match the empty string, and so
+    /// everywhere.
+    locator: Option<meta::Regex>,
+}
+
+impl Pattern {
+    /// `dense`: the rule's scope covers most of a file in long ranges. Sparse scopes (headings,
+    /// link texts, one frontmatter value) are cheaper to search range by range than to search
+    /// the whole file between them.
+    fn new(regex: Regex, ignore_case: bool, dense: bool) -> Self {
+        if !dense {
+            return Pattern {
+                regex,
+                locator: None,
+            };
+        }
+        let locator = ParserBuilder::new()
+            .case_insensitive(ignore_case)
+            .build()
+            .parse(regex.as_str())
+            .ok()
+            .map(without_look_around)
+            .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0))
+            .and_then(|hir| {
+                meta::Regex::builder()
+                    .configure(meta::Regex::config().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+                    .build_from_hir(&hir)
+                    .ok()
+            });
+        Pattern { regex, locator }
+    }
+
+    /// Calls `search` on each of `ranges` (in order, sorted and apart) that may hold a match.
+    fn for_each_candidate(
+        &self,
+        source: &str,
+        ranges: &[Range<usize>],
+        mut search: impl FnMut(&Range<usize>),
+    ) {
+        let Some(locator) = &self.locator else {
+            ranges.iter().for_each(search);
+            return;
+        };
+        let mut next = 0;
+        while let (Some(first), Some(last)) = (ranges.get(next), ranges.last()) {
+            let input = Input::new(source).span(first.start..last.end);
+            let Some(found) = locator.find(input) else {
+                return;
+            };
+            next += ranges[next..].partition_point(|range| range.end <= found.start());
+            let Some(range) = ranges.get(next) else {
+                return;
+            };
+            search(range);
+            next += 1;
+        }
+    }
+}
+
+/// `hir` with every look-around assertion replaced by the empty regex, which matches wherever
+/// the assertion would and elsewhere too.
+fn without_look_around(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Look(_) | HirKind::Empty => Hir::empty(),
+        HirKind::Literal(literal) => Hir::literal(literal.0),
+        HirKind::Class(class) => Hir::class(class),
+        HirKind::Capture(capture) => without_look_around(*capture.sub),
+        HirKind::Repetition(repetition) => Hir::repetition(Repetition {
+            sub: Box::new(without_look_around(*repetition.sub)),
+            ..repetition
+        }),
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(without_look_around).collect()),
+        HirKind::Alternation(parts) => {
+            Hir::alternation(parts.into_iter().map(without_look_around).collect())
+        }
+    }
+}
+
+/// The compiled size a rule's regex may take, generous for word lists.
+const REGEX_SIZE_LIMIT: usize = 1 << 22;
+
 fn compile(
     file: &RuleFile,
     pattern: &str,
@@ -184,7 +277,7 @@ fn compile(
 ) -> Result<Regex, String> {
     RegexBuilder::new(pattern)
         .case_insensitive(ignore_case)
-        .size_limit(1 << 22)
+        .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|error| {
             file.error(
@@ -268,7 +361,7 @@ fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule, String> {
         Some("link-text") => Scope::LinkText,
         Some("raw") => Scope::Raw,
         Some(other) => match other.strip_prefix("frontmatter.") {
-            Some(key) if !key.is_empty() => Scope::Frontmatter(key.to_string()),
+            Some(key) if !key.is_empty() => Scope::Frontmatter(format!("/{}", escape_pointer(key))),
             _ => {
                 return Err(file.error(
                     "/scope",
@@ -314,7 +407,10 @@ fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule, String> {
             }
             let patterns = patterns
                 .iter()
-                .map(|(pattern, pointer)| compile(&file, pattern, pointer, ignore_case))
+                .map(|(pattern, pointer)| {
+                    compile(&file, pattern, pointer, ignore_case)
+                        .map(|regex| Pattern::new(regex, ignore_case, scope.is_dense()))
+                })
                 .collect::<Result<_, _>>()?;
             let unless = file
                 .strings("unless")?
@@ -335,7 +431,7 @@ fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule, String> {
                     "`words` rules take their replacements from the map, not `fix` or `unless`",
                 ));
             }
-            words_matcher(&file, ignore_case.unwrap_or(true))?
+            words_matcher(&file, ignore_case.unwrap_or(true), scope.is_dense())?
         }
         _ => {
             if fix.is_some() || keys.contains_key("unless") || keys.contains_key("ignore-case") {
@@ -386,7 +482,7 @@ fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule, String> {
     })
 }
 
-fn words_matcher(file: &RuleFile, ignore_case: bool) -> Result<Matcher, String> {
+fn words_matcher(file: &RuleFile, ignore_case: bool, dense: bool) -> Result<Matcher, String> {
     let mut replacements = HashMap::new();
     let terms: Vec<(String, String)> = match file.get("words") {
         Some(Value::Array(_)) => file.strings("words")?,
@@ -426,7 +522,11 @@ fn words_matcher(file: &RuleFile, ignore_case: bool) -> Result<Matcher, String> 
     // Word boundaries are checked by hand (see `whole_word`): a Unicode `\b` in the regex
     // would keep it off the fast automaton that finds the terms.
     let pattern = format!("(?:{})", alternatives.join("|"));
-    let regex = compile(file, &pattern, "/words", ignore_case)?;
+    let regex = Pattern::new(
+        compile(file, &pattern, "/words", ignore_case)?,
+        ignore_case,
+        dense,
+    );
     Ok(Matcher::Words {
         regex,
         replacements,
@@ -715,29 +815,29 @@ fn keep_case(found: &str, replacement: &str) -> String {
     }
 }
 
+impl Scope {
+    /// Whether the scope covers most of a file, in long ranges.
+    fn is_dense(&self) -> bool {
+        matches!(self, Scope::Prose | Scope::Raw)
+    }
+}
+
 impl PackRule {
     /// The byte ranges of the file this rule reads.
-    fn scope_ranges(&self, doc: &Document) -> Vec<Range<usize>> {
+    fn scope_ranges<'d>(&self, doc: &'d Document) -> Cow<'d, [Range<usize>]> {
         match &self.scope {
-            Scope::Prose => doc.prose().ranges.clone(),
-            Scope::Raw => std::iter::once(0..doc.source.len()).collect(),
-            Scope::Heading => inner_ranges(doc, |tag| matches!(tag, Tag::Heading { .. })),
-            Scope::LinkText => inner_ranges(doc, |tag| matches!(tag, Tag::Link { .. })),
-            Scope::Frontmatter(key) => {
-                let node = doc
-                    .frontmatter
-                    .as_ref()
-                    .and_then(|fm| fm.data())
-                    .and_then(|data| {
-                        data.nodes
-                            .iter()
-                            .find(|node| node.pointer == format!("/{}", escape_pointer(key)))
-                            .cloned()
-                    });
-                node.map(|node| unquote(doc.source, node.value))
-                    .into_iter()
-                    .collect()
-            }
+            Scope::Prose => Cow::Borrowed(&doc.prose().ranges),
+            Scope::Raw => Cow::Owned(std::iter::once(0..doc.source.len()).collect()),
+            Scope::Heading => inner_ranges(doc, |tag| matches!(tag, Tag::Heading { .. })).into(),
+            Scope::LinkText => inner_ranges(doc, |tag| matches!(tag, Tag::Link { .. })).into(),
+            Scope::Frontmatter(pointer) => doc
+                .frontmatter
+                .as_ref()
+                .and_then(|fm| fm.data())
+                .and_then(|data| data.nodes.iter().find(|node| node.pointer == *pointer))
+                .map(|node| unquote(doc.source, node.value.clone()))
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -849,12 +949,14 @@ impl Rule for PackRule {
                 unless,
                 fix,
             } => {
-                for range in self.scope_ranges(doc) {
-                    let text = &doc.source[range.clone()];
-                    for pattern in patterns {
+                let ranges = self.scope_ranges(doc);
+                for pattern in patterns {
+                    pattern.for_each_candidate(doc.source, &ranges, |range| {
+                        let text = &doc.source[range.clone()];
                         // Find first (fast), then work out the groups for the rare match.
-                        for found in pattern.find_iter(text) {
-                            let Some(captures) = pattern.captures_at(text, found.start()) else {
+                        for found in pattern.regex.find_iter(text) {
+                            let Some(captures) = pattern.regex.captures_at(text, found.start())
+                            else {
                                 continue;
                             };
                             let whole = captures.get(0).expect("a match has group 0");
@@ -877,16 +979,18 @@ impl Rule for PackRule {
                             let span = range.start + whole.start()..range.start + whole.end();
                             out.push(self.diagnostic(span, message, replacement));
                         }
-                    }
+                    });
                 }
             }
             Matcher::Words {
                 regex,
                 replacements,
             } => {
-                for range in self.scope_ranges(doc) {
+                let ranges = self.scope_ranges(doc);
+                regex.for_each_candidate(doc.source, &ranges, |range| {
                     let text = &doc.source[range.clone()];
                     for found in regex
+                        .regex
                         .find_iter(text)
                         .filter(|m| whole_word(text, m.range()))
                     {
@@ -907,7 +1011,7 @@ impl Rule for PackRule {
                         let span = range.start + found.start()..range.start + found.end();
                         out.push(self.diagnostic(span, message, replacement));
                     }
-                }
+                });
             }
             Matcher::Frontmatter { field, equals } => {
                 let Some(data) = doc.frontmatter.as_ref().and_then(|fm| fm.data()) else {
@@ -1112,5 +1216,58 @@ mod tests {
                 rule.meta.id
             );
         }
+    }
+
+    /// Every match `pattern` finds range by range, with or without its locator.
+    fn matches_in(pattern: &Pattern, source: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut found = Vec::new();
+        pattern.for_each_candidate(source, ranges, |range| {
+            let text = &source[range.clone()];
+            found.extend(
+                pattern
+                    .regex
+                    .find_iter(text)
+                    .map(|m| range.start + m.start()..range.start + m.end()),
+            );
+        });
+        found
+    }
+
+    proptest::proptest! {
+        /// The locator only skips ranges that hold no match: look-around assertions at range
+        /// edges, matches that would run across a gap, ranges that touch.
+        #[test]
+        fn the_locator_skips_only_ranges_without_matches(
+            source in "[ab .\n\"-]{0,40}",
+            cuts in proptest::collection::vec(0usize..40, 0..8),
+            which in 0usize..9,
+        ) {
+            const PATTERNS: [&str; 9] = [
+                r"^a", r"b$", r"(?m)^a b", r"\ba\b", r"\Bb", r#""[^"]+""#, r"a +b", r"\.\.", r"(?i)A-B",
+            ];
+            let regex = Regex::new(PATTERNS[which]).unwrap();
+            let with_locator = Pattern::new(regex.clone(), false, true);
+            proptest::prop_assert!(with_locator.locator.is_some());
+            let without = Pattern { regex, locator: None };
+            // Sorted cut points, taken in pairs as ranges: apart, touching or empty.
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(source.len())).collect();
+            cuts.sort_unstable();
+            let ranges: Vec<Range<usize>> = cuts.chunks_exact(2).map(|p| p[0]..p[1]).collect();
+            proptest::prop_assert_eq!(
+                matches_in(&with_locator, &source, &ranges),
+                matches_in(&without, &source, &ranges)
+            );
+        }
+    }
+
+    #[test]
+    fn sparse_scopes_and_empty_matching_twins_have_no_locator() {
+        let regex = |pattern: &str| Regex::new(pattern).unwrap();
+        assert!(Pattern::new(regex("a"), false, false).locator.is_none());
+        // Without `^`, the twin of `^x?` matches the empty string, so everywhere.
+        assert!(Pattern::new(regex("^x?"), false, true).locator.is_none());
+        assert!(Pattern::new(regex(r"\bidag\b"), true, true)
+            .locator
+            .is_some());
     }
 }

@@ -4,6 +4,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use memchr::memmem;
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
 
@@ -64,13 +65,20 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+static SCHEME_SEPARATOR: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new("://"));
+static WWW: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new("www."));
+
 /// The runs' text as byte ranges, with bare URLs and e-mail addresses cut out.
 pub fn without_urls(source: &str, runs: &[TextRun]) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     for run in runs {
         let text = &source[run.range.clone()];
         // Most runs hold no address at all: skip the regex for them.
-        if !(text.contains("://") || text.contains("www.") || text.contains('@')) {
+        let bytes = text.as_bytes();
+        let may_hold_address = memchr::memchr(b'@', bytes).is_some()
+            || SCHEME_SEPARATOR.find(bytes).is_some()
+            || WWW.find(bytes).is_some();
+        if !may_hold_address {
             ranges.push(run.range.clone());
             continue;
         }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use indicatif::ProgressBar;
@@ -283,12 +283,13 @@ impl std::ops::Deref for RuleSet<'_> {
 }
 
 fn key_of(root: &Path, absolute_path: &Path) -> Option<String> {
-    let relative = absolute_path.strip_prefix(root).ok()?;
-    let parts: Vec<String> = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    Some(parts.join("/"))
+    // `absolute` has normalised the path: only the separator may differ from a key's.
+    let relative = absolute_path.strip_prefix(root).ok()?.to_string_lossy();
+    Some(if std::path::MAIN_SEPARATOR == '/' {
+        relative.into_owned()
+    } else {
+        relative.replace(std::path::MAIN_SEPARATOR, "/")
+    })
 }
 
 impl<'a> Workspace<'a> {
@@ -334,24 +335,36 @@ impl<'a> Workspace<'a> {
                     .iter()
                     .any(|wanted| wanted == ext)
             });
-        let config_dir = &self.config_dir;
-        let excluded = absolute(path)
-            .strip_prefix(config_dir)
-            .is_ok_and(|relative| self.exclude.is_match(relative));
-        extension_matches && !excluded
+        let excluded = || {
+            absolute(path)
+                .strip_prefix(&self.config_dir)
+                .is_ok_and(|relative| self.exclude.is_match(relative))
+        };
+        extension_matches && (self.exclude.is_empty() || !excluded())
     }
 
-    /// Content files under `dir`, as walked (respecting `.gitignore`, skipping hidden files).
+    /// Content files under `dir`, as walked (respecting `.gitignore`, skipping hidden files),
+    /// sorted. The folders are read in parallel.
     fn walk(&self, dir: &Path) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        let found = Mutex::new(Vec::new());
+        ignore::WalkBuilder::new(dir)
             .require_git(false)
-            .build()
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
-            .map(ignore::DirEntry::into_path)
-            .filter(|path| self.is_content(path))
-            .collect();
-        files.sort();
+            .build_parallel()
+            .run(|| {
+                let found = &found;
+                Box::new(move |entry| {
+                    if let Ok(entry) = entry {
+                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        if is_file && self.is_content(entry.path()) {
+                            let mut found = found.lock().unwrap_or_else(PoisonError::into_inner);
+                            found.push(entry.into_path());
+                        }
+                    }
+                    ignore::WalkState::Continue
+                })
+            });
+        let mut files = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+        files.par_sort_unstable();
         files
     }
 
@@ -459,7 +472,8 @@ impl<'a> Workspace<'a> {
             &self.root,
             &self.config.files.extensions,
             pages.iter().map(|(_, page)| *page),
-        );
+        )
+        .caching_files();
         let cross_file: Vec<Finding> = pages
             .par_iter()
             .filter(|(target, _)| target.lint)
@@ -493,6 +507,10 @@ impl<'a> Workspace<'a> {
             self.fix(&targets, &index, fixing, &mut outcome);
         }
         sort_findings(&mut outcome.findings);
+        drop((pages, index));
+        // Freeing every page's summary takes a tenth of a second at 100,000 files: a worker
+        // does it while the caller writes the report.
+        rayon::spawn(move || drop((targets, outcomes)));
         outcome
     }
 

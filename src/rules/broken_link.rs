@@ -139,7 +139,7 @@ impl BrokenLink {
         let fragment = fragment.filter(|f| !f.is_empty())?;
         // Anchors match without regard to case, as GitHub matches them.
         let wanted = fragment.to_lowercase();
-        if target.anchors.contains(&fragment)
+        if target.anchors.contains(fragment.as_ref())
             || target.anchors.iter().any(|a| a.to_lowercase() == wanted)
         {
             return None;
