@@ -1,6 +1,7 @@
 //! `cargo bench --bench check`: times `galley check` against the parse-only baseline
-//! (`examples/parse_only.rs`) on generated corpora and reports galley's peak memory. See
-//! BENCHMARKS.md.
+//! (`examples/parse_only.rs`) on generated corpora, side by side in the same rounds with two
+//! runs that show where the time goes (without the default rule pack; with every rule off),
+//! and reports peak memory. See BENCHMARKS.md.
 //!
 //! It builds nothing: `cargo build --release --examples` first (`cargo bench` builds the
 //! `galley` binary itself). A missing corpus is written by `gen_corpus` to
@@ -118,77 +119,140 @@ fn load_average() -> String {
     )
 }
 
-fn bench(files: usize, corpus: &Path, galley: &Path, parse_only: &Path, rounds: usize) {
-    let galley_args = [
+/// One program the bench times, with its arguments and the exit codes that mean it ran.
+struct Run<'a> {
+    name: &'static str,
+    program: &'a Path,
+    args: Vec<&'a OsStr>,
+    ok_codes: &'static [i32],
+}
+
+/// Writes, next to the corpus's `galley.toml`, a copy with some rules turned off, for seeing
+/// where the time goes.
+fn config_without(corpus: &Path, name: &str, rules: &[&str]) -> PathBuf {
+    let base = std::fs::read_to_string(corpus.join("galley.toml"))
+        .unwrap_or_else(|error| fail(format!("{}: {error}", corpus.display())));
+    let mut text = format!("# Written by `cargo bench --bench check`.\n{base}");
+    for rule in rules {
+        text.push_str(&format!("\n[rules.{rule}]\nlevel = \"off\"\n"));
+    }
+    let path = corpus.join(name);
+    std::fs::write(&path, text)
+        .unwrap_or_else(|error| fail(format!("{}: {error}", path.display())));
+    path
+}
+
+fn check_args<'a>(config: Option<&'a Path>, corpus: &'a Path) -> Vec<&'a OsStr> {
+    let mut args = vec![
         OsStr::new("check"),
         OsStr::new("--format"),
         OsStr::new("concise"),
-        corpus.as_os_str(),
     ];
-    let baseline_args = [corpus.as_os_str()];
+    if let Some(config) = config {
+        args.extend([OsStr::new("--config"), config.as_os_str()]);
+    }
+    args.push(corpus.as_os_str());
+    args
+}
+
+fn bench(files: usize, corpus: &Path, galley: &Path, parse_only: &Path, rounds: usize) {
+    let pack: Vec<String> = galley::pack::default_pack()
+        .unwrap_or_else(|error| fail(error))
+        .iter()
+        .map(|rule| rule.meta.id.to_string())
+        .collect();
+    let pack: Vec<&str> = pack.iter().map(String::as_str).collect();
+    let builtin: Vec<&str> = galley::rule::BUILTIN_RULES
+        .iter()
+        .map(|entry| entry.meta.id)
+        .collect();
+    let no_pack = config_without(corpus, "galley-no-pack.toml", &pack);
+    let no_rules = config_without(
+        corpus,
+        "galley-no-rules.toml",
+        &[&builtin[..], &pack].concat(),
+    );
     // galley exits 1 when it finds errors, as it does in every generated corpus.
-    let galley_ok = [0, 1];
+    let runs = [
+        Run {
+            name: "parse-only",
+            program: parse_only,
+            args: vec![corpus.as_os_str()],
+            ok_codes: &[0],
+        },
+        Run {
+            name: "galley",
+            program: galley,
+            args: check_args(None, corpus),
+            ok_codes: &[0, 1],
+        },
+        Run {
+            name: "galley, no pack",
+            program: galley,
+            args: check_args(Some(&no_pack), corpus),
+            ok_codes: &[0, 1],
+        },
+        Run {
+            name: "galley, no rules",
+            program: galley,
+            args: check_args(Some(&no_rules), corpus),
+            ok_codes: &[0, 1],
+        },
+    ];
 
     println!("\n== {files} files: {}", corpus.display());
     println!("load average before: {}", load_average());
     // The warm-up fills the page cache, so every timed run reads from memory.
-    println!("parse-only: {}", last_line(parse_only, &baseline_args));
-    println!("galley:     {}", last_line(galley, &galley_args));
-
-    let mut galley_samples = Vec::new();
-    let mut baseline_samples = Vec::new();
-    for round in 1..=rounds {
-        // Alternate which goes first, so that neither always runs right after the other.
-        let (galley_sample, baseline_sample) = if round % 2 == 1 {
-            let g = measure(galley, &galley_args, &galley_ok);
-            (g, measure(parse_only, &baseline_args, &[0]))
-        } else {
-            let b = measure(parse_only, &baseline_args, &[0]);
-            (measure(galley, &galley_args, &galley_ok), b)
-        };
+    for run in &runs {
         println!(
-            "round {round}: galley {:.3} s (cpu {:.3} s, {:.0} MiB)   parse-only {:.3} s (cpu {:.3} s, {:.0} MiB)",
-            seconds(galley_sample.wall),
-            seconds(galley_sample.cpu),
-            mib(galley_sample.peak_rss_kib),
-            seconds(baseline_sample.wall),
-            seconds(baseline_sample.cpu),
-            mib(baseline_sample.peak_rss_kib),
+            "{:<17} {}",
+            format!("{}:", run.name),
+            last_line(run.program, &run.args)
         );
-        galley_samples.push(galley_sample);
-        baseline_samples.push(baseline_sample);
     }
 
+    let mut samples: Vec<Vec<Sample>> = runs.iter().map(|_| Vec::new()).collect();
+    for round in 0..rounds {
+        // Rotate which goes first, so that none always runs right after another.
+        let mut line = format!("round {}:", round + 1);
+        for i in 0..runs.len() {
+            let which = (round + i) % runs.len();
+            let run = &runs[which];
+            let sample = measure(run.program, &run.args, run.ok_codes);
+            line.push_str(&format!("  {} {:.3} s", run.name, seconds(sample.wall)));
+            samples[which].push(sample);
+        }
+        println!("{line}");
+    }
     println!("load average after:  {}", load_average());
-    let galley = summarize(galley_samples);
-    let baseline = summarize(baseline_samples);
+
+    let summaries: Vec<Summary> = samples.into_iter().map(summarize).collect();
+    let baseline = &summaries[0];
+    println!("median wall, cpu, peak RSS, and wall as a multiple of parse-only:");
+    for (run, summary) in runs.iter().zip(&summaries) {
+        println!(
+            "  {:<17} {:.3} s  cpu {:.3} s  {:>6.1} MiB  x{:.2}",
+            run.name,
+            seconds(summary.wall),
+            seconds(summary.cpu),
+            mib(summary.peak_rss_kib),
+            seconds(summary.wall) / seconds(baseline.wall),
+        );
+    }
+    let galley = &summaries[1];
     let ratio = seconds(galley.wall) / seconds(baseline.wall);
     let verdict = |met: bool| if met { "met" } else { "MISSED" };
     println!(
-        "median wall: galley {:.3} s, parse-only {:.3} s; ratio {ratio:.2} (target <= {MAX_RATIO}: {})",
-        seconds(galley.wall),
-        seconds(baseline.wall),
-        verdict(ratio <= MAX_RATIO),
+        "all rules on: ratio {ratio:.2} (target <= {MAX_RATIO}: {})",
+        verdict(ratio <= MAX_RATIO)
     );
-    println!(
-        "median cpu:  galley {:.3} s, parse-only {:.3} s; ratio {:.2}",
-        seconds(galley.cpu),
-        seconds(baseline.cpu),
-        seconds(galley.cpu) / seconds(baseline.cpu),
-    );
-    let peak = mib(galley.peak_rss_kib);
-    let memory_verdict = if files >= 100_000 {
-        format!(
-            " (target < {MAX_PEAK_MIB} MiB at 100,000 files: {})",
+    if files >= 100_000 {
+        let peak = mib(galley.peak_rss_kib);
+        println!(
+            "peak RSS {peak:.1} MiB (target < {MAX_PEAK_MIB} MiB at 100,000 files: {})",
             verdict(peak < MAX_PEAK_MIB)
-        )
-    } else {
-        String::new()
-    };
-    println!(
-        "peak RSS:    galley {peak:.1} MiB, parse-only {:.1} MiB{memory_verdict}",
-        mib(baseline.peak_rss_kib),
-    );
+        );
+    }
 }
 
 fn sizes() -> Vec<usize> {

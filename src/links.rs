@@ -124,7 +124,8 @@ impl PageSummary {
                         summary.anchors.insert(anchor);
                     }
                 }
-                Event::Html(html) | Event::InlineHtml(html) => {
+                // Most HTML (comments, `<br>`) has no attribute at all.
+                Event::Html(html) | Event::InlineHtml(html) if html.contains('=') => {
                     for capture in HTML_ID.captures_iter(html) {
                         if let Some(id) = capture.get(1).or_else(|| capture.get(2)) {
                             summary.anchors.insert(id.as_str().to_string());
@@ -269,7 +270,10 @@ impl<'a> LinkIndex<'a> {
         extensions: &[String],
         pages: impl Iterator<Item = &'a PageSummary>,
     ) -> Self {
-        let mut by_key: FxHashMap<&'a str, &'a PageSummary> = FxHashMap::default();
+        let pages = pages.into_iter();
+        // A page has up to three keys (file, stem, slug): sized once, never rehashed.
+        let mut by_key: FxHashMap<&'a str, &'a PageSummary> =
+            FxHashMap::with_capacity_and_hasher(3 * pages.size_hint().0, Default::default());
         let mut slugs = Vec::new();
         let mut readmes = Vec::new();
         let folder_of = |stem: &'a str, name: &str| -> Option<&'a str> {

@@ -155,8 +155,8 @@ struct InlineText {
 }
 
 impl InlineText {
-    fn into_block(self, depth: Vec<bool>) -> Option<Block> {
-        (!self.found.is_empty()).then_some(Block::Pseudo(self.found, depth))
+    fn into_block(self, depth: &[bool]) -> Option<Block> {
+        (!self.found.is_empty()).then(|| Block::Pseudo(self.found, depth.to_vec()))
     }
 }
 
@@ -195,10 +195,7 @@ impl Rule for ListMarkerStyle {
             );
             // A tight item's own text ends where a block starts.
             if is_block_start && inline.as_ref().is_some_and(|text| text.in_tight_item) {
-                if let Some(block) = inline
-                    .take()
-                    .and_then(|text| text.into_block(lists.clone()))
-                {
+                if let Some(block) = inline.take().and_then(|text| text.into_block(&lists)) {
                     siblings.entry(parent).or_default().push(block);
                 }
             }
@@ -224,7 +221,7 @@ impl Rule for ListMarkerStyle {
                 }
                 Event::End(TagEnd::Paragraph) => {
                     if let Some(text) = inline.take() {
-                        let block = text.into_block(lists.clone()).unwrap_or(Block::Other);
+                        let block = text.into_block(&lists).unwrap_or(Block::Other);
                         siblings.entry(parent).or_default().push(block);
                     }
                 }
