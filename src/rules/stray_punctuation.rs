@@ -122,6 +122,7 @@ fn space_before(space: Range<usize>, mark: char, word_follows: bool) -> Diagnost
         .with_fix(fix)
 }
 
+/// ASCII only: `may_hold_a_finding` looks them up by byte.
 const MARKS: &[char] = &['.', ',', ';', ':', '!', '?'];
 
 /// URLs, e-mail addresses and anything path-like, where dots and commas are not prose.
@@ -144,10 +145,24 @@ fn is_closing(c: char) -> bool {
 /// Two marks side by side, or a space before a mark: without either, a run holds nothing to
 /// flag, and most runs are skipped on this byte scan alone.
 fn may_hold_a_finding(text: &str) -> bool {
-    let is_mark = |b: u8| MARKS.contains(&char::from(b));
-    text.as_bytes()
-        .windows(2)
-        .any(|pair| is_mark(pair[1]) && (is_mark(pair[0]) || pair[0] == b' ' || pair[0] == b'\t'))
+    // By table: this scans every byte of prose.
+    const IS_MARK: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < MARKS.len() {
+            table[MARKS[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .zip(&bytes[1.min(bytes.len())..])
+        .any(|(&before, &mark)| {
+            IS_MARK[usize::from(mark)]
+                && (IS_MARK[usize::from(before)] || before == b' ' || before == b'\t')
+        })
 }
 
 fn is_line_end(c: char) -> bool {
