@@ -180,8 +180,8 @@ impl RuleFile<'_> {
     }
 }
 
-/// A rule's regex, with (for prose and raw scopes) a twin that finds in one search of the whole file where the regex may
-/// match. The twin is the regex without its look-around assertions (`^`, `$`, `\b`), so every
+/// A rule's regex, with (for prose and raw scopes) a twin that finds in one search of the whole
+/// file where the regex may match. The twin is the regex without its look-around assertions (`^`, `$`, `\b`), so every
 /// match of the regex in a scope range is a match of the twin at the same place in the file:
 /// ranges that end before the twin's next match hold none, and are never searched one by one.
 /// Most files have no match at all, and most scopes are many short ranges.
@@ -1243,7 +1243,8 @@ mod tests {
             which in 0usize..9,
         ) {
             const PATTERNS: [&str; 9] = [
-                r"^a", r"b$", r"(?m)^a b", r"\ba\b", r"\Bb", r#""[^"]+""#, r"a +b", r"\.\.", r"(?i)A-B",
+                r"^a", r"b$", r"(?m)^a b", r"\ba\b", r"\Bb",
+                r#""[^"]+""#, r"a +b", r"\.\.", r"(?i)A-B",
             ];
             let regex = Regex::new(PATTERNS[which]).unwrap();
             let with_locator = Pattern::new(regex.clone(), false, true);
