@@ -181,9 +181,10 @@ impl RuleFile<'_> {
 }
 
 /// A rule's regex, with (for prose and raw scopes) a twin that finds in one search of the whole
-/// file where the regex may match. The twin is the regex without its look-around assertions (`^`, `$`, `\b`), so every
-/// match of the regex in a scope range is a match of the twin at the same place in the file:
-/// ranges that end before the twin's next match hold none, and are never searched one by one.
+/// file where the regex may match. The twin is the regex without its look-around assertions
+/// (`^`, `$`, `\b`), so every match of the regex in a scope range is a match of the twin at the
+/// same place in the file: ranges that end before the twin's next match hold none, and are
+/// never searched one by one.
 /// Most files have no match at all, and most scopes are many short ranges.
 #[derive(Debug)]
 struct Pattern {
