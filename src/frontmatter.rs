@@ -159,18 +159,12 @@ impl<'a> Positions<'a> {
     }
 }
 
-/// saphyr's loader over its `&str` input, which is several times faster than the character
-/// iterator `load_from_str` feeds it.
-fn load(text: &str) -> Result<Vec<MarkedYaml<'_>>, saphyr_parser::ScanError> {
-    MarkedYaml::load_from_parser(&mut saphyr_parser::Parser::new_from_str(text))
-}
-
 /// Parses the YAML at `source[yaml]` into JSON, keeping the byte span of every node; the top
 /// level must be a mapping (or empty).
 pub fn parse_yaml(source: &str, yaml: Range<usize>) -> Result<FrontmatterData, FrontmatterProblem> {
     let text = &source[yaml.clone()];
     let positions = Positions::new(text, yaml.start);
-    let documents = load(text).map_err(|error| {
+    let documents = MarkedYaml::load_from_str(text).map_err(|error| {
         let span = positions.point_to_line_end(error.marker().index());
         if error.info().contains("duplicated key") {
             let key_text = &source[span.clone()];
@@ -217,7 +211,7 @@ pub fn parse_yaml(source: &str, yaml: Range<usize>) -> Result<FrontmatterData, F
 
 /// Reads a whole YAML text (a schema file) as JSON; the error names its line and column.
 pub fn yaml_to_json(text: &str) -> Result<Value, String> {
-    let documents = load(text).map_err(|error| {
+    let documents = MarkedYaml::load_from_str(text).map_err(|error| {
         let marker = error.marker();
         format!("{}:{}: {}", marker.line(), marker.col() + 1, error.info())
     })?;
