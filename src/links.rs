@@ -270,7 +270,6 @@ impl<'a> LinkIndex<'a> {
         extensions: &[String],
         pages: impl Iterator<Item = &'a PageSummary>,
     ) -> Self {
-        let pages = pages.into_iter();
         // A page has up to three keys (file, stem, slug): sized once, never rehashed.
         let mut by_key: FxHashMap<&'a str, &'a PageSummary> =
             FxHashMap::with_capacity_and_hasher(3 * pages.size_hint().0, Default::default());
