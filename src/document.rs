@@ -1,9 +1,10 @@
 //! One parsed file: the source, its frontmatter, the body's Markdown events with byte offsets
 //! into the whole file, and a line index. Every rule reads this; nothing re-parses.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser};
 
@@ -106,6 +107,9 @@ pub struct Document<'a> {
     pub reference_definitions: Vec<ReferenceDefinition>,
     /// The prose view, computed on first use and shared by every rule that reads prose.
     prose: OnceCell<ProseView>,
+    /// For each rule pack (by its shared search's id), the prose ranges where its rules may
+    /// match: worked out by the first of the pack's rules to run, read by the others.
+    pack_candidates: RefCell<Vec<(usize, Arc<[usize]>)>>,
 }
 
 /// Text outside code and HTML: the runs, and the ranges of them that are not bare URLs.
@@ -157,6 +161,7 @@ impl<'a> Document<'a> {
             events,
             reference_definitions,
             prose: OnceCell::new(),
+            pack_candidates: RefCell::new(Vec::new()),
         }
     }
 
@@ -166,6 +171,27 @@ impl<'a> Document<'a> {
             let ranges = crate::prose::without_urls(self.source, &runs);
             ProseView { runs, ranges }
         })
+    }
+
+    /// The prose ranges where the rules of pack `pack` may match, computed once.
+    pub(crate) fn pack_candidates(
+        &self,
+        pack: usize,
+        compute: impl FnOnce() -> Vec<usize>,
+    ) -> Arc<[usize]> {
+        if let Some((_, found)) = self
+            .pack_candidates
+            .borrow()
+            .iter()
+            .find(|(id, _)| *id == pack)
+        {
+            return found.clone();
+        }
+        let found: Arc<[usize]> = compute().into();
+        self.pack_candidates
+            .borrow_mut()
+            .push((pack, found.clone()));
+        found
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {

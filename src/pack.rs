@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
@@ -86,6 +87,8 @@ pub struct PackRule {
     pub pack: String,
     scope: Scope,
     matcher: Matcher,
+    /// For a prose rule, the search it shares with the pack's other prose rules.
+    shared: Option<Arc<SharedLocator>>,
     message: String,
     applicability: Applicability,
     pub flag_examples: Vec<Example>,
@@ -191,6 +194,8 @@ struct Pattern {
     regex: Regex,
     /// `None` for sparse scopes, and when the twin could match the empty string, and so
     /// everywhere.
+    twin: Option<Hir>,
+    /// The twin's automaton, for a rule that searches alone (see [`SharedLocator`]).
     locator: Option<meta::Regex>,
 }
 
@@ -199,26 +204,26 @@ impl Pattern {
     /// link texts, one frontmatter value) are cheaper to search range by range than to search
     /// the whole file between them.
     fn new(regex: Regex, ignore_case: bool, dense: bool) -> Self {
-        if !dense {
-            return Pattern {
-                regex,
-                locator: None,
-            };
-        }
-        let locator = ParserBuilder::new()
-            .case_insensitive(ignore_case)
-            .build()
-            .parse(regex.as_str())
-            .ok()
+        let parsed = || {
+            ParserBuilder::new()
+                .case_insensitive(ignore_case)
+                .build()
+                .parse(regex.as_str())
+                .ok()
+        };
+        let twin = dense
+            .then(parsed)
+            .flatten()
             .map(without_look_around)
-            .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0))
-            .and_then(|hir| {
-                meta::Regex::builder()
-                    .configure(meta::Regex::config().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
-                    .build_from_hir(&hir)
-                    .ok()
-            });
-        Pattern { regex, locator }
+            .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0));
+        let locator = twin
+            .as_ref()
+            .and_then(|hir| locator(std::slice::from_ref(hir)));
+        Pattern {
+            regex,
+            twin,
+            locator,
+        }
     }
 
     /// Calls `search` on each of `ranges` (in order, sorted and apart) that may hold a match.
@@ -228,23 +233,91 @@ impl Pattern {
         ranges: &[Range<usize>],
         mut search: impl FnMut(&Range<usize>),
     ) {
-        let Some(locator) = &self.locator else {
-            ranges.iter().for_each(search);
+        match &self.locator {
+            Some(locator) => candidates(locator, source, ranges, |i| search(&ranges[i])),
+            None => ranges.iter().for_each(search),
+        }
+    }
+}
+
+/// One automaton for the twins of several patterns.
+fn locator(twins: &[Hir]) -> Option<meta::Regex> {
+    meta::Regex::builder()
+        .configure(meta::Regex::config().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+        .build_many_from_hir(twins)
+        .ok()
+}
+
+/// Calls `visit` with the index of each of `ranges` (sorted and apart) that holds a match of
+/// `locator`'s, searching the text once from range to range.
+fn candidates(
+    locator: &meta::Regex,
+    source: &str,
+    ranges: &[Range<usize>],
+    mut visit: impl FnMut(usize),
+) {
+    let mut next = 0;
+    while let (Some(first), Some(last)) = (ranges.get(next), ranges.last()) {
+        let input = Input::new(source).span(first.start..last.end);
+        let Some(found) = locator.find(input) else {
             return;
         };
-        let mut next = 0;
-        while let (Some(first), Some(last)) = (ranges.get(next), ranges.last()) {
-            let input = Input::new(source).span(first.start..last.end);
-            let Some(found) = locator.find(input) else {
-                return;
-            };
-            next += ranges[next..].partition_point(|range| range.end <= found.start());
-            let Some(range) = ranges.get(next) else {
-                return;
-            };
-            search(range);
-            next += 1;
+        next += ranges[next..].partition_point(|range| range.end <= found.start());
+        if next == ranges.len() {
+            return;
         }
+        visit(next);
+        next += 1;
+    }
+}
+
+/// The twins of every pattern of a pack's prose rules in one automaton: one search of a file
+/// finds the prose ranges where any of these rules may match, instead of one search per rule.
+/// The first of the rules to run on a file works them out and leaves them in the file's
+/// [`Document`] for the others.
+#[derive(Debug)]
+struct SharedLocator {
+    /// Tells this pack's ranges from another pack's in a document.
+    id: usize,
+    regex: meta::Regex,
+}
+
+impl SharedLocator {
+    /// Shared by the prose rules of `rules` whose patterns all have twins, when there are two
+    /// or more.
+    fn share(rules: &mut [PackRule]) {
+        static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+        let sharing: Vec<usize> = (0..rules.len())
+            .filter(|&i| rules[i].scope == Scope::Prose && rules[i].twins().is_some())
+            .collect();
+        if sharing.len() < 2 {
+            return;
+        }
+        let twins: Vec<Hir> = sharing
+            .iter()
+            .flat_map(|&i| rules[i].twins().unwrap_or_default())
+            .collect();
+        let Some(regex) = locator(&twins) else {
+            return;
+        };
+        let shared = Arc::new(SharedLocator {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            regex,
+        });
+        for i in sharing {
+            rules[i].shared = Some(shared.clone());
+        }
+    }
+
+    /// The indices of the prose ranges of `doc` where one of the sharing rules may match.
+    fn candidates(&self, doc: &Document) -> Arc<[usize]> {
+        doc.pack_candidates(self.id, || {
+            let mut found = Vec::new();
+            candidates(&self.regex, doc.source, &doc.prose().ranges, |i| {
+                found.push(i)
+            });
+            found
+        })
     }
 }
 
@@ -476,6 +549,7 @@ fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule, String> {
         pack: pack.to_string(),
         scope,
         matcher,
+        shared: None,
         message,
         applicability,
         flag_examples,
@@ -768,11 +842,11 @@ fn parse_pack(files: &[(String, String)], pack: &str) -> Result<Vec<PackRule>, S
             Err(error) => errors.push(error),
         }
     }
-    if errors.is_empty() {
-        Ok(rules)
-    } else {
-        Err(errors.join("\n"))
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
     }
+    SharedLocator::share(&mut rules);
+    Ok(rules)
 }
 
 /// Replaces `{match}`, `{replacement}`, `{value}`, `{expected}`, `{1}` and `{name}` in a
@@ -824,6 +898,35 @@ impl Scope {
 }
 
 impl PackRule {
+    /// The twins of all the rule's patterns, if every one has a twin.
+    fn twins(&self) -> Option<Vec<Hir>> {
+        match &self.matcher {
+            Matcher::Pattern { patterns, .. } => patterns
+                .iter()
+                .map(|pattern| pattern.twin.clone())
+                .collect(),
+            Matcher::Words { regex, .. } => regex.twin.clone().map(|twin| vec![twin]),
+            Matcher::Frontmatter { .. } => None,
+        }
+    }
+
+    /// Calls `search` on each scope range that may hold a match of `pattern`.
+    fn for_each_candidate(
+        &self,
+        doc: &Document,
+        ranges: &[Range<usize>],
+        pattern: &Pattern,
+        mut search: impl FnMut(&Range<usize>),
+    ) {
+        match &self.shared {
+            Some(shared) => shared
+                .candidates(doc)
+                .iter()
+                .for_each(|&i| search(&ranges[i])),
+            None => pattern.for_each_candidate(doc.source, ranges, search),
+        }
+    }
+
     /// The byte ranges of the file this rule reads.
     fn scope_ranges<'d>(&self, doc: &'d Document) -> Cow<'d, [Range<usize>]> {
         match &self.scope {
@@ -952,7 +1055,7 @@ impl Rule for PackRule {
             } => {
                 let ranges = self.scope_ranges(doc);
                 for pattern in patterns {
-                    pattern.for_each_candidate(doc.source, &ranges, |range| {
+                    self.for_each_candidate(doc, &ranges, pattern, |range| {
                         let text = &doc.source[range.clone()];
                         // Find first (fast), then work out the groups for the rare match.
                         for found in pattern.regex.find_iter(text) {
@@ -988,7 +1091,7 @@ impl Rule for PackRule {
                 replacements,
             } => {
                 let ranges = self.scope_ranges(doc);
-                regex.for_each_candidate(doc.source, &ranges, |range| {
+                self.for_each_candidate(doc, &ranges, regex, |range| {
                     let text = &doc.source[range.clone()];
                     for found in regex
                         .regex
@@ -1092,6 +1195,8 @@ pub fn test_examples(rules: &[Arc<PackRule>]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::LazyLock;
+
     use super::*;
 
     fn rule(yaml: &str) -> Result<PackRule, String> {
@@ -1250,7 +1355,7 @@ mod tests {
             let regex = Regex::new(PATTERNS[which]).unwrap();
             let with_locator = Pattern::new(regex.clone(), false, true);
             proptest::prop_assert!(with_locator.locator.is_some());
-            let without = Pattern { regex, locator: None };
+            let without = Pattern { regex, twin: None, locator: None };
             // Sorted cut points, taken in pairs as ranges: apart, touching or empty.
             let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(source.len())).collect();
             cuts.sort_unstable();
@@ -1271,5 +1376,47 @@ mod tests {
         assert!(Pattern::new(regex(r"\bidag\b"), true, true)
             .locator
             .is_some());
+    }
+
+    /// Four prose rules as one pack (sharing one search), and each alone.
+    static SHARING: LazyLock<(Vec<PackRule>, Vec<PackRule>)> = LazyLock::new(|| {
+        let files: Vec<(String, String)> = [
+            r"pattern: '^a'",
+            r"pattern: ['b$', '\ba\b\s']",
+            r"pattern: '(\S)  +(\S)'",
+            "words: [ab, b a]",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, matcher)| {
+            let text = format!("id: r{i}\nmessage: m\ndescription: D.\n{matcher}\n");
+            (format!("r{i}.yaml"), text)
+        })
+        .collect();
+        let alone = files
+            .iter()
+            .map(|(name, text)| parse_rule(name, text, "test").unwrap())
+            .collect();
+        (parse_pack(&files, "test").unwrap(), alone)
+    });
+
+    proptest::proptest! {
+        /// The search a pack's prose rules share finds what each rule finds alone.
+        #[test]
+        fn a_shared_search_finds_what_each_rule_finds_alone(
+            source in "[ab \"`.*\n-]{0,60}",
+        ) {
+            let (pack, alone) = &*SHARING;
+            proptest::prop_assert!(pack.iter().all(|rule| rule.shared.is_some()));
+            let doc = Document::parse(&source);
+            let spans = |rule: &PackRule| {
+                let mut out = Vec::new();
+                rule.check(&doc, &mut out);
+                out.into_iter().map(|d| d.span).collect::<Vec<_>>()
+            };
+            for (shared, alone) in pack.iter().zip(alone) {
+                proptest::prop_assert_eq!(spans(shared), spans(alone), "{}", alone.meta.id);
+            }
+        }
     }
 }
