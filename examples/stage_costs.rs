@@ -1,7 +1,10 @@
 //! Where the time of one `galley check` goes: `stage_costs DIR` reads every `.md` file under
 //! DIR into memory, then, on one thread and file by file as `check` does, times each stage:
-//! parsing, the prose view, the page summary and each rule.
+//! parsing, the prose view, the page summary and each rule; then the link index and the
+//! cross-file rules over the summaries. Times are summed over the files (each timed call adds
+//! some 20 ns of clock reading). See BENCHMARKS.md.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use std::{env, fs, process};
@@ -68,7 +71,7 @@ fn main() {
             PageSummary::build(
                 &doc,
                 key,
-                path.parent().unwrap().to_path_buf(),
+                path.parent().unwrap_or(&dir).to_path_buf(),
                 "slug",
                 true,
             )
@@ -80,10 +83,14 @@ fn main() {
             found[i] += out.len();
         }
     }
-    let row = |name: &str, time: Duration| {
-        println!("{name:<28} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+    // Written at the end, and a closed pipe (`| head`) is not an error.
+    let mut report = format!("{} files\n", sources.len());
+    let mut row = |name: &str, time: Duration| {
+        report.push_str(&format!(
+            "{name:<28} {:>8.1} ms\n",
+            time.as_secs_f64() * 1000.0
+        ));
     };
-    println!("{} files", sources.len());
     row("walk + read", read);
     row("pulldown-cmark alone", markdown);
     row("frontmatter alone", frontmatter);
@@ -115,4 +122,5 @@ fn main() {
         &format!("cross-file rules ({links} links, {broken} broken)"),
         links_time,
     );
+    let _ = io::stdout().write_all(report.as_bytes());
 }
