@@ -138,10 +138,14 @@ impl<'a> Document<'a> {
             .unwrap_or(bom_len);
         let body = &source[body_start..];
         let mut parser = Parser::new_ext(body, markdown_options()).into_offset_iter();
-        let events = parser
-            .by_ref()
-            .map(|(event, range)| (event, range.start + body_start..range.end + body_start))
-            .collect();
+        // Markdown gives about one event per dozen bytes: sized once, the vector is not
+        // copied as it grows.
+        let mut events = Vec::with_capacity(body.len() / 12);
+        events.extend(
+            parser
+                .by_ref()
+                .map(|(event, range)| (event, range.start + body_start..range.end + body_start)),
+        );
         let mut reference_definitions: Vec<ReferenceDefinition> = parser
             .reference_definitions()
             .iter()
