@@ -195,7 +195,8 @@ struct Pattern {
     /// `None` for sparse scopes, and when the twin could match the empty string, and so
     /// everywhere.
     twin: Option<Hir>,
-    /// The twin's automaton, for a rule that searches alone (see [`SharedLocator`]).
+    /// The twin's automaton, for a rule that searches alone (see [`SharedLocator`]); built by
+    /// [`Pattern::search_alone`] once the pack knows which rules share a search.
     locator: Option<meta::Regex>,
 }
 
@@ -216,14 +217,19 @@ impl Pattern {
             .flatten()
             .map(without_look_around)
             .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0));
-        let locator = twin
-            .as_ref()
-            .and_then(|hir| locator(std::slice::from_ref(hir)));
         Pattern {
             regex,
             twin,
-            locator,
+            locator: None,
         }
+    }
+
+    /// Gives the pattern its own automaton, for a rule that shares no search.
+    fn search_alone(&mut self) {
+        self.locator = self
+            .twin
+            .as_ref()
+            .and_then(|hir| locator(std::slice::from_ref(hir)));
     }
 
     /// Calls `search` on each of `ranges` (in order, sorted and apart) that may hold a match.
@@ -846,6 +852,11 @@ fn parse_pack(files: &[(String, String)], pack: &str) -> Result<Vec<PackRule>, S
         return Err(errors.join("\n"));
     }
     SharedLocator::share(&mut rules);
+    for rule in rules.iter_mut().filter(|rule| rule.shared.is_none()) {
+        rule.patterns_mut()
+            .iter_mut()
+            .for_each(Pattern::search_alone);
+    }
     Ok(rules)
 }
 
@@ -907,6 +918,14 @@ impl PackRule {
                 .collect(),
             Matcher::Words { regex, .. } => regex.twin.clone().map(|twin| vec![twin]),
             Matcher::Frontmatter { .. } => None,
+        }
+    }
+
+    fn patterns_mut(&mut self) -> &mut [Pattern] {
+        match &mut self.matcher {
+            Matcher::Pattern { patterns, .. } => patterns,
+            Matcher::Words { regex, .. } => std::slice::from_mut(regex),
+            Matcher::Frontmatter { .. } => &mut [],
         }
     }
 
@@ -1353,7 +1372,8 @@ mod tests {
                 r#""[^"]+""#, r"a +b", r"\.\.", r"(?i)A-B",
             ];
             let regex = Regex::new(PATTERNS[which]).unwrap();
-            let with_locator = Pattern::new(regex.clone(), false, true);
+            let mut with_locator = Pattern::new(regex.clone(), false, true);
+            with_locator.search_alone();
             proptest::prop_assert!(with_locator.locator.is_some());
             let without = Pattern { regex, twin: None, locator: None };
             // Sorted cut points, taken in pairs as ranges: apart, touching or empty.
@@ -1369,13 +1389,15 @@ mod tests {
 
     #[test]
     fn sparse_scopes_and_empty_matching_twins_have_no_locator() {
-        let regex = |pattern: &str| Regex::new(pattern).unwrap();
-        assert!(Pattern::new(regex("a"), false, false).locator.is_none());
+        let searching_alone = |pattern: &str, ignore_case: bool, dense: bool| {
+            let mut pattern = Pattern::new(Regex::new(pattern).unwrap(), ignore_case, dense);
+            pattern.search_alone();
+            pattern
+        };
+        assert!(searching_alone("a", false, false).locator.is_none());
         // Without `^`, the twin of `^x?` matches the empty string, so everywhere.
-        assert!(Pattern::new(regex("^x?"), false, true).locator.is_none());
-        assert!(Pattern::new(regex(r"\bidag\b"), true, true)
-            .locator
-            .is_some());
+        assert!(searching_alone("^x?", false, true).locator.is_none());
+        assert!(searching_alone(r"\bidag\b", true, true).locator.is_some());
     }
 
     /// Four prose rules as one pack (sharing one search), and each alone.
@@ -1395,7 +1417,13 @@ mod tests {
         .collect();
         let alone = files
             .iter()
-            .map(|(name, text)| parse_rule(name, text, "test").unwrap())
+            .map(|(name, text)| {
+                let mut rule = parse_rule(name, text, "test").unwrap();
+                rule.patterns_mut()
+                    .iter_mut()
+                    .for_each(Pattern::search_alone);
+                rule
+            })
             .collect();
         (parse_pack(&files, "test").unwrap(), alone)
     });
