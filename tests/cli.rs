@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{corpus, galley};
+use common::{corpus, galley, rules_found};
 
 use std::fs;
 use std::path::Path;
@@ -22,22 +22,6 @@ fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
         )
     });
     (value, output.status.code().unwrap())
-}
-
-fn rules_found(report: &Value) -> Vec<String> {
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{}:{}",
-                d["path"].as_str().unwrap(),
-                d["line"],
-                d["rule"].as_str().unwrap()
-            )
-        })
-        .collect()
 }
 
 const CLEAN: &str = "---\ntitle: Aksje\n---\n\n# Aksje\n\nEn andel i et selskap.\n";

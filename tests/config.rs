@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{corpus, galley};
+use common::{corpus, galley, rules_found};
 
 use std::fs;
 use std::path::Path;
@@ -18,20 +18,7 @@ fn found(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
         .unwrap();
     let report: Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&output.stderr)));
-    let found = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{}:{}",
-                d["path"].as_str().unwrap(),
-                d["line"],
-                d["rule"].as_str().unwrap()
-            )
-        })
-        .collect();
-    (found, output.status.code().unwrap())
+    (rules_found(&report), output.status.code().unwrap())
 }
 
 fn stderr_of(dir: &Path, args: &[&str]) -> (String, i32) {

@@ -48,3 +48,20 @@ pub fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
     );
     output.stdout
 }
+
+/// `path:line:rule` of every diagnostic in a JSON report.
+pub fn rules_found(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["rule"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
