@@ -156,13 +156,13 @@ fn check_args<'a>(config: Option<&'a Path>, corpus: &'a Path) -> Vec<&'a OsStr> 
 }
 
 fn bench(files: usize, corpus: &Path, galley: &Path, parse_only: &Path, rounds: usize) {
-    let pack: Vec<String> = galley::pack::default_pack()
+    let pack: Vec<String> = galley_linter::pack::default_pack()
         .unwrap_or_else(|error| fail(error))
         .iter()
         .map(|rule| rule.meta.id.to_string())
         .collect();
     let pack: Vec<&str> = pack.iter().map(String::as_str).collect();
-    let builtin: Vec<&str> = galley::rule::BUILTIN_RULES
+    let builtin: Vec<&str> = galley_linter::rules::BUILTIN_RULES
         .iter()
         .map(|entry| entry.meta.id)
         .collect();

@@ -29,7 +29,7 @@ fn main() {
         .par_iter()
         .map(|path| match fs::read_to_string(path) {
             Ok(source) => {
-                let parser = Parser::new_ext(&source, galley::document::markdown_options());
+                let parser = Parser::new_ext(&source, galley_linter::document::markdown_options());
                 (source.len(), parser.into_offset_iter().count())
             }
             Err(error) => {

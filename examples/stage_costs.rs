@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use std::{env, fs, process};
 
-use galley::config::Config;
-use galley::document::Document;
-use galley::links::{LinkIndex, PageSummary};
-use galley::workspace::build_rules;
+use galley_linter::config::Config;
+use galley_linter::document::Document;
+use galley_linter::engine::Linter;
+use galley_linter::links::{LinkIndex, PageSummary};
 
 /// Runs `stage` and adds its time to `total`.
 fn timed<T>(total: &mut Duration, stage: impl FnOnce() -> T) -> T {
@@ -27,14 +27,14 @@ fn main() {
         eprintln!("usage: stage_costs DIR");
         process::exit(2);
     };
-    let config = Config::discover(&dir).unwrap_or_else(|error| {
-        eprintln!("stage_costs: {}", error.0);
-        process::exit(2);
-    });
-    let rules = build_rules(&config).unwrap_or_else(|error| {
-        eprintln!("stage_costs: {}", error.0);
-        process::exit(2);
-    });
+    let linter = Config::discover(&dir)
+        .and_then(|config| Linter::new(config, std::slice::from_ref(&dir)))
+        .unwrap_or_else(|error| {
+            eprintln!("stage_costs: {error}");
+            process::exit(2);
+        });
+    let config = linter.config();
+    let rules = linter.rules();
     let mut read = Duration::ZERO;
     let sources: Vec<(PathBuf, String)> = timed(&mut read, || {
         ignore::WalkBuilder::new(&dir)
@@ -52,12 +52,12 @@ fn main() {
     let mut found = vec![0; rules.len()];
     for (path, source) in &sources {
         timed(&mut markdown, || {
-            let options = galley::document::markdown_options();
+            let options = galley_linter::document::markdown_options();
             let parser = pulldown_cmark::Parser::new_ext(source, options);
             std::hint::black_box(parser.into_offset_iter().count())
         });
         timed(&mut frontmatter, || {
-            std::hint::black_box(galley::frontmatter::Frontmatter::split(source, 0))
+            std::hint::black_box(galley_linter::frontmatter::Frontmatter::split(source, 0))
         });
         let doc = timed(&mut parse, || Document::parse(source));
         timed(&mut prose, || {
@@ -109,7 +109,7 @@ fn main() {
     let mut links_time = Duration::ZERO;
     let mut broken = 0;
     for page in &summaries {
-        for active in &rules {
+        for active in rules {
             let mut out = Vec::new();
             timed(&mut links_time, || {
                 active.rule.check_workspace(&index, page, &mut out)

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use galley::report::Format;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use galley_linter::report::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -58,7 +59,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// How to print findings.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, default_value = "human", value_parser = format_parser())]
     pub format: Format,
     /// Exit with 1 when there are more than N warnings.
     #[arg(long, value_name = "N")]
@@ -93,4 +94,15 @@ pub struct CheckArgs {
     /// No progress bar and no notes on stderr; with `--output-file`, no summary line either.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `--format`'s values, named and described by the library's formats.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    let values = Format::ALL.map(|format| PossibleValue::new(format.name()).help(format.help()));
+    PossibleValuesParser::new(values).map(|name| {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.name() == name)
+            .expect("clap accepts only the listed names")
+    })
 }

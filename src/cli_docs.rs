@@ -16,7 +16,7 @@ pub fn print_completions(shell: Shell) -> io::Result<()> {
 }
 
 /// Prints `galley(1)` in roff, or `galley-<subcommand>(1)` for one subcommand.
-pub fn print_man_page(subcommand: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
+pub fn print_man_page(subcommand: Option<&str>) -> anyhow::Result<()> {
     let mut command = Cli::command();
     // Once built, subcommands know their full names (`galley-check`, `galley check`).
     command.build();
@@ -25,7 +25,7 @@ pub fn print_man_page(subcommand: Option<&str>) -> Result<(), Box<dyn std::error
         None => command,
         Some(name) => command
             .find_subcommand(name)
-            .ok_or_else(|| format!("no subcommand `{name}` (see `galley --help`)"))?
+            .ok_or_else(|| anyhow::anyhow!("no subcommand `{name}` (see `galley --help`)"))?
             .clone(),
     };
     let mut out = io::stdout().lock();

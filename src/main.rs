@@ -12,12 +12,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use galley::baseline::{self, Baseline};
-use galley::changed::ChangedFiles;
-use galley::config::Config;
-use galley::fix::FixMode;
-use galley::report::{self, Format, Totals};
-use galley::workspace::{build_rules, common_folder, Fixing, Workspace};
+use anyhow::{anyhow, bail, Context, Result};
+use galley_linter::baseline::{self, Baseline};
+use galley_linter::changed::ChangedFiles;
+use galley_linter::config::Config;
+use galley_linter::engine::{common_folder, Fixing, Linter};
+use galley_linter::fix::FixMode;
+use galley_linter::report::{self, Format, Totals};
 
 use crate::cli::{CheckArgs, Cli, Command};
 use crate::progress::Progress;
@@ -36,9 +37,9 @@ fn main() -> ExitCode {
         Command::Completions { shell } => cli_docs::print_completions(shell)
             .map(|()| 0)
             .map_err(Into::into),
-        Command::Server => galley::server::run()
+        Command::Server => galley_server::run()
             .map(|()| 0)
-            .map_err(|error| -> Box<dyn std::error::Error> { error }),
+            .map_err(|error| anyhow!(error)),
         Command::Man { subcommand } => cli_docs::print_man_page(subcommand.as_deref()).map(|()| 0),
     };
     match result {
@@ -46,19 +47,18 @@ fn main() -> ExitCode {
         // A closed pipe (`galley check | head`) is not a failure.
         Err(error)
             if error
+                .root_cause()
                 .downcast_ref::<io::Error>()
                 .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) =>
         {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("galley: error: {error}");
+            eprintln!("galley: error: {error:#}");
             ExitCode::from(FAILURE)
         }
     }
 }
-
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn check(args: CheckArgs) -> Result<u8> {
     let defaulted = args.paths.is_empty();
@@ -70,13 +70,10 @@ fn check(args: CheckArgs) -> Result<u8> {
     let config = match &args.config {
         Some(path) => Config::load(path),
         None => Config::discover(&common_folder(&inputs)),
-    }
-    .map_err(|error| error.to_string())?;
-    let rules = build_rules(&config).map_err(|error| error.to_string())?;
-    let mut workspace =
-        Workspace::new(&config, &rules, &inputs).map_err(|error| error.to_string())?;
+    }?;
+    let linter = Linter::new(config, &inputs)?;
     if args.unsafe_fixes && !(args.fix || args.diff) {
-        return Err("--unsafe-fixes works with --fix or --diff".into());
+        bail!("--unsafe-fixes works with --fix or --diff");
     }
     let fixing = (args.fix || args.diff).then_some(Fixing {
         mode: if args.unsafe_fixes {
@@ -89,19 +86,20 @@ fn check(args: CheckArgs) -> Result<u8> {
     let changed = args
         .changed_since
         .as_deref()
-        .map(|reference| ChangedFiles::since(reference, &workspace))
+        .map(|reference| ChangedFiles::since(reference, &linter))
         .transpose()?;
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
 
     let progress = Progress::start(args.quiet);
-    workspace.progress = progress.bar();
-    let stdin_text = match &args.stdin_filename {
-        Some(_) => Some(io::read_to_string(io::stdin())?),
-        None => None,
-    };
-    let mut outcome = match (&args.stdin_filename, &stdin_text) {
-        (Some(path), Some(text)) => workspace.check_text(path, text, fixing.map(|f| f.mode)),
-        _ => workspace.check(&inputs, defaulted, fixing),
+    // With `--fix`, stdin's text is printed back when no fix changes it.
+    let mut stdin_text = None;
+    let mut outcome = match &args.stdin_filename {
+        Some(path) => {
+            let text = io::read_to_string(io::stdin()).context("cannot read stdin")?;
+            stdin_text = args.fix.then(|| text.clone());
+            linter.check_text(path, text, fixing.map(|f| f.mode))
+        }
+        None => linter.check(&inputs, defaulted, fixing, &progress),
     };
     progress.finish();
 
@@ -125,9 +123,9 @@ fn check(args: CheckArgs) -> Result<u8> {
     let stdout = io::stdout();
     // `--stdin-filename` with `--fix` prints the fixed text, like a formatter; the report goes
     // to stderr.
-    let mut out = match stdin_text.as_deref().filter(|_| args.fix) {
+    let mut out = match &stdin_text {
         Some(text) => {
-            let fixed = outcome.fixed.first().map_or(text, |file| &file.fixed);
+            let fixed = outcome.fixed.first().map_or(text, |file| &file.fixed.text);
             stdout.lock().write_all(fixed.as_bytes())?;
             Box::new(io::stderr())
         }
@@ -178,8 +176,8 @@ fn check(args: CheckArgs) -> Result<u8> {
 fn output(file: Option<&Path>) -> Result<Box<dyn Write>> {
     Ok(match file {
         Some(path) => {
-            let file = File::create(path)
-                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            let file =
+                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
             Box::new(io::BufWriter::new(file))
         }
         None => Box::new(io::BufWriter::new(io::stdout().lock())),

@@ -40,11 +40,6 @@ impl Progress {
         }
     }
 
-    /// The bar the workspace counts files on.
-    pub fn bar(&self) -> ProgressBar {
-        self.bar.clone()
-    }
-
     /// Takes the bar off the screen before the report is printed.
     pub fn finish(mut self) {
         if let Some((done, thread)) = self.reveal.take() {
@@ -52,5 +47,16 @@ impl Progress {
             let _ = thread.join();
         }
         self.bar.finish_and_clear();
+    }
+}
+
+/// The linter counts the files it reads on the bar.
+impl galley_linter::engine::Progress for Progress {
+    fn start(&self, files: usize) {
+        self.bar.set_length(files as u64);
+    }
+
+    fn advance(&self) {
+        self.bar.inc(1);
     }
 }

@@ -5,20 +5,20 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use galley::config::Config;
-use galley::pack::{load_pack_folder, test_examples, DEFAULT_PACK_NAME};
-use galley::rule::{catalog, FixAbility};
+use anyhow::{anyhow, Result};
+use galley_linter::config::Config;
+use galley_linter::engine::catalog;
+use galley_linter::pack::{load_pack_folder, load_packs, test_examples, DEFAULT_PACK_NAME};
+use galley_linter::rule::{FixAbility, RuleMeta};
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
-
-fn current_config() -> Result<Config> {
-    let cwd = std::env::current_dir()?;
-    Ok(Config::discover(&cwd).map_err(|error| error.to_string())?)
+/// Every rule known under the configuration of the current folder, with its source.
+fn current_catalog() -> Result<Vec<(&'static RuleMeta, String)>> {
+    let config = Config::discover(&std::env::current_dir()?)?;
+    Ok(catalog(&load_packs(&config)?))
 }
 
 pub fn print_rules() -> Result<u8> {
-    let config = current_config()?;
-    let rules = catalog(&config)?;
+    let rules = current_catalog()?;
     let mut out = io::stdout().lock();
     writeln!(
         out,
@@ -42,11 +42,10 @@ pub fn print_rules() -> Result<u8> {
 }
 
 pub fn explain(id: &str) -> Result<u8> {
-    let config = current_config()?;
-    let (meta, source) = catalog(&config)?
+    let (meta, source) = current_catalog()?
         .into_iter()
         .find(|(meta, _)| meta.id == id)
-        .ok_or_else(|| format!("unknown rule `{id}` (see `galley rules`)"))?;
+        .ok_or_else(|| anyhow!("unknown rule `{id}` (see `galley rules`)"))?;
     let mut out = io::stdout().lock();
     writeln!(out, "# {}\n", meta.id)?;
     writeln!(out, "{}\n", meta.summary)?;
@@ -65,9 +64,9 @@ pub fn explain(id: &str) -> Result<u8> {
 /// Runs a pack's examples: exit 0 when all hold, 1 when some fail, 2 when it does not load.
 pub fn test_rules(pack: &str) -> Result<u8> {
     let rules = if pack == DEFAULT_PACK_NAME {
-        galley::pack::default_pack()?
+        galley_linter::pack::default_pack().map_err(|error| anyhow!(error))?
     } else {
-        load_pack_folder(Path::new(pack), pack)?
+        load_pack_folder(Path::new(pack), pack).map_err(|error| anyhow!(error))?
     };
     let rules: Vec<Arc<_>> = rules.into_iter().map(Arc::new).collect();
     let examples: usize = rules
@@ -90,8 +89,8 @@ pub fn test_rules(pack: &str) -> Result<u8> {
 }
 
 pub fn init(dir: &Path) -> Result<u8> {
-    let extensions = galley::config::FilesConfig::default().extensions;
-    let written = galley::init::init(dir, &extensions)?;
+    let extensions = galley_linter::config::FilesConfig::default().extensions;
+    let written = galley_linter::init::init(dir, &extensions)?;
     println!(
         "wrote {} and {} ({} keys, from the frontmatter of {} files)",
         written.config.display(),

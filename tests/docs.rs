@@ -1,7 +1,8 @@
 //! The docs cannot drift from the code: the README's rule table is the registry's, and every
 //! rule's docs carry the fixed headings that `galley explain` shows.
 
-use galley::rule::{FixAbility, BUILTIN_RULES};
+use galley_linter::rule::FixAbility;
+use galley_linter::rules::BUILTIN_RULES;
 
 #[test]
 fn readme_rule_table_matches_the_registry() {
@@ -60,10 +61,13 @@ fn the_readme_rule_file_examples_load_and_pass_their_own_examples() {
         written += 1;
     }
     assert_eq!(written, 2, "the README shows two complete rule files");
-    let rules: Vec<std::sync::Arc<_>> = galley::pack::load_pack_folder(dir.path(), "readme")
+    let rules: Vec<std::sync::Arc<_>> = galley_linter::pack::load_pack_folder(dir.path(), "readme")
         .unwrap()
         .into_iter()
         .map(std::sync::Arc::new)
         .collect();
-    assert_eq!(galley::pack::test_examples(&rules), Vec::<String>::new());
+    assert_eq!(
+        galley_linter::pack::test_examples(&rules),
+        Vec::<String>::new()
+    );
 }

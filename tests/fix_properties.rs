@@ -4,9 +4,10 @@
 
 use std::path::Path;
 
-use galley::config::Config;
-use galley::fix::FixMode;
-use galley::workspace::{build_rules, CheckOutcome, Fixing, Workspace};
+use galley_linter::config::Config;
+use galley_linter::engine::{Fixing, Linter};
+use galley_linter::finding::CheckOutcome;
+use galley_linter::fix::FixMode;
 use proptest::prelude::*;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -74,14 +75,13 @@ fn check(dir: &Path, text: &str) -> CheckOutcome {
     let path = dir.join("doc.md");
     std::fs::write(&path, text).unwrap();
     let config = Config::defaults_at(dir);
-    let rules = build_rules(&config).unwrap();
     let inputs = [path];
-    let workspace = Workspace::new(&config, &rules, &inputs).unwrap();
+    let linter = Linter::new(config, &inputs).unwrap();
     let fixing = Fixing {
         mode: FixMode::All,
         write: false,
     };
-    workspace.check(&inputs, false, Some(fixing))
+    linter.check(&inputs, false, Some(fixing), &())
 }
 
 /// The blocks that no fix may add or remove: headings, code blocks (with their text),
@@ -90,7 +90,7 @@ fn kept_structure(text: &str) -> Vec<String> {
     let mut kept = Vec::new();
     let mut quotes: Vec<bool> = Vec::new();
     let mut in_code = false;
-    for event in Parser::new_ext(text, galley::document::markdown_options()) {
+    for event in Parser::new_ext(text, galley_linter::document::markdown_options()) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => kept.push(format!("heading {level}")),
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
@@ -124,7 +124,7 @@ proptest! {
             !first.findings.iter().any(|f| f.diagnostic.rule == "fix-not-converged"),
             "did not converge: {text:?}"
         );
-        let fixed = first.fixed.first().map_or(text.clone(), |f| f.fixed.clone());
+        let fixed = first.fixed.first().map_or(text.clone(), |f| f.fixed.text.clone());
         // Nothing fixable is left, and fixing again changes nothing.
         prop_assert!(
             first.findings.iter().all(|f| f.diagnostic.fix.is_none()),

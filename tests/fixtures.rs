@@ -6,11 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
-use galley::config::Config;
-use galley::fix::FixMode;
-use galley::report::{self, Format};
-use galley::rule::{find_rule, FixAbility, BUILTIN_RULES};
-use galley::workspace::{build_rules, CheckOutcome, Fixing, Workspace};
+use galley_linter::config::Config;
+use galley_linter::engine::{Fixing, Linter};
+use galley_linter::finding::CheckOutcome;
+use galley_linter::fix::FixMode;
+use galley_linter::report::{self, Format};
+use galley_linter::rule::FixAbility;
+use galley_linter::rules::{find_rule, BUILTIN_RULES};
 
 fn fixture_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -33,10 +35,9 @@ fn check_one(rule_dir: &Path, rule: &str, file: &Path, fixing: Option<Fixing>) -
     } else {
         Config::defaults_at(rule_dir)
     };
-    let mut rules = build_rules(&config).expect("fixture rules build");
-    rules.retain(|active| active.meta.id == rule);
-    let workspace = Workspace::new(&config, &rules, &[file.to_path_buf()]).expect("workspace");
-    workspace.check(&[file.to_path_buf()], false, fixing)
+    let inputs = [file.to_path_buf()];
+    let linter = Linter::selecting(config, &inputs, &[rule]).expect("fixture rules build");
+    linter.check(&inputs, false, fixing, &())
 }
 
 /// The fixture's text after its fixes (none written), or the text as it is.
@@ -44,7 +45,7 @@ fn fixed_text(rule_dir: &Path, rule: &str, file: &Path, mode: FixMode) -> String
     let fixing = Fixing { mode, write: false };
     let outcome = check_one(rule_dir, rule, file, Some(fixing));
     match outcome.fixed.first() {
-        Some(fixed) => fixed.fixed.clone(),
+        Some(fixed) => fixed.fixed.text.clone(),
         None => std::fs::read_to_string(file).unwrap(),
     }
 }

@@ -1,0 +1,392 @@
+//! `galley.toml`: found next to the content, parsed with spans, unknown keys rejected, shared
+//! house configs merged in with `extends`. Every value that can still be wrong later (a schema
+//! path, a glob, a rule's options) keeps the place it was written, for the error message.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::document::LineIndex;
+use crate::error::Error;
+
+pub const CONFIG_FILE: &str = "galley.toml";
+
+/// A configured value and where it was written (`galley.toml:3:10`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed<T> {
+    pub value: T,
+    pub place: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FilesConfig {
+    /// Extensions of content files, found while walking folders.
+    pub extensions: Vec<String>,
+    /// Globs, relative to the config's folder, of files never walked.
+    pub exclude: Vec<Placed<String>>,
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig {
+            extensions: vec!["md".into(), "markdown".into()],
+            exclude: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LinksConfig {
+    pub slug_field: String,
+    /// The content root that absolute links start from.
+    pub root: Option<PathBuf>,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        LinksConfig {
+            slug_field: "slug".into(),
+            root: None,
+        }
+    }
+}
+
+/// Rule levels and options, by rule id: the `[rules.<id>]` tables.
+pub type RuleTables = BTreeMap<String, Placed<toml::Table>>;
+
+/// `[[overrides]]`: rule settings for the files matching some globs.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub files: Vec<Placed<String>>,
+    pub rules: RuleTables,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it was read from; `None` for the defaults.
+    pub path: Option<PathBuf>,
+    /// The folder that globs in the config start from.
+    pub dir: PathBuf,
+    pub files: FilesConfig,
+    /// A JSON Schema (JSON or YAML) for the frontmatter, resolved against its config file.
+    pub schema: Option<Placed<PathBuf>>,
+    pub links: LinksConfig,
+    /// Folders of YAML rules, resolved against their config file.
+    pub packs: Vec<Placed<PathBuf>>,
+    pub rules: RuleTables,
+    /// Later entries win.
+    pub overrides: Vec<Override>,
+}
+
+/// One file as written; `None` where it says nothing, so that `extends` can fill in.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    extends: Option<Spanned<String>>,
+    files: Option<FilesSection>,
+    frontmatter: Option<FrontmatterSection>,
+    links: Option<LinksSection>,
+    /// `packs = [...]` and the `[rules.<id>]` tables.
+    rules: Option<BTreeMap<String, Spanned<toml::Value>>>,
+    overrides: Option<Vec<OverrideSection>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilesSection {
+    extensions: Option<Vec<String>>,
+    exclude: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontmatterSection {
+    schema: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinksSection {
+    slug_field: Option<String>,
+    root: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideSection {
+    files: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<String, Spanned<toml::Table>>,
+}
+
+/// How deep `extends` may chain before galley calls it a cycle.
+const MAX_EXTENDS: usize = 16;
+
+impl Config {
+    /// Finds the nearest `galley.toml` at or above `start`, else at or above the current folder.
+    pub fn discover(start: &Path) -> Result<Config, Error> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let found = start
+            .ancestors()
+            .chain(cwd.ancestors())
+            .map(|dir| dir.join(CONFIG_FILE))
+            .find(|candidate| candidate.is_file());
+        match found {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::defaults_at(start)),
+        }
+    }
+
+    /// The defaults, with globs starting from `dir`.
+    pub fn defaults_at(dir: &Path) -> Config {
+        Config {
+            dir: dir.to_path_buf(),
+            ..Default::default()
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let mut config = Config::default();
+        config.merge_file(path, 0)?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        config.dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Reads one file (after the file it extends) over what is configured so far.
+    fn merge_file(&mut self, path: &Path, depth: usize) -> Result<(), Error> {
+        let source = std::fs::read_to_string(path).map_err(|error| {
+            Error::Config(format!(
+                "{}: cannot read the config: {error}",
+                path.display()
+            ))
+        })?;
+        let file: ConfigFile = toml::from_str(&source).map_err(|error| {
+            let place = error.span().map_or_else(
+                || path.display().to_string(),
+                |span| place(path, &source, span),
+            );
+            Error::Config(format!("{place}: {}", error.message()))
+        })?;
+        let at = |span: Range<usize>| place(path, &source, span);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if let Some(base) = &file.extends {
+            if depth >= MAX_EXTENDS {
+                return Err(Error::Config(format!(
+                    "{}: `extends` goes {MAX_EXTENDS} files deep: is there a cycle?",
+                    at(base.span())
+                )));
+            }
+            let base_path = dir.join(base.get_ref());
+            if !base_path.is_file() {
+                return Err(Error::Config(format!(
+                    "{}: `extends`: no such file {}",
+                    at(base.span()),
+                    base_path.display()
+                )));
+            }
+            self.merge_file(&base_path, depth + 1)?;
+        }
+        if let Some(files) = file.files {
+            if let Some(extensions) = files.extensions {
+                self.files.extensions = extensions;
+            }
+            if let Some(exclude) = files.exclude {
+                self.files.exclude = exclude.into_iter().map(|glob| placed(glob, &at)).collect();
+            }
+        }
+        if let Some(schema) = file.frontmatter.and_then(|section| section.schema) {
+            let place = at(schema.span());
+            self.schema = Some(Placed {
+                value: dir.join(schema.into_inner()),
+                place,
+            });
+        }
+        if let Some(links) = file.links {
+            if let Some(slug_field) = links.slug_field {
+                self.links.slug_field = slug_field;
+            }
+            if let Some(root) = links.root {
+                self.links.root = Some(dir.join(root));
+            }
+        }
+        for (key, value) in file.rules.unwrap_or_default() {
+            let place = at(value.span());
+            match (key.as_str(), value.into_inner()) {
+                ("packs", toml::Value::Array(packs)) => {
+                    for pack in packs {
+                        let toml::Value::String(pack) = pack else {
+                            return Err(Error::Config(format!(
+                                "{place}: `packs` is a list of folder paths"
+                            )));
+                        };
+                        self.packs.push(Placed {
+                            value: dir.join(pack),
+                            place: place.clone(),
+                        });
+                    }
+                }
+                ("packs", _) => {
+                    return Err(Error::Config(format!(
+                        "{place}: `packs` is a list of folder paths"
+                    )))
+                }
+                (_, toml::Value::Table(table)) => {
+                    merge_rule_table(&mut self.rules, key, table, place)
+                }
+                (_, _) => {
+                    return Err(Error::Config(format!(
+                        "{place}: [rules.{key}] must be a table of the rule's settings"
+                    )))
+                }
+            }
+        }
+        for section in file.overrides.unwrap_or_default() {
+            let mut rules = RuleTables::new();
+            for (id, table) in section.rules {
+                let place = at(table.span());
+                merge_rule_table(&mut rules, id, table.into_inner(), place);
+            }
+            self.overrides.push(Override {
+                files: section
+                    .files
+                    .into_iter()
+                    .map(|glob| placed(glob, &at))
+                    .collect(),
+                rules,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn placed<T>(value: Spanned<T>, at: &impl Fn(Range<usize>) -> String) -> Placed<T> {
+    let place = at(value.span());
+    Placed {
+        value: value.into_inner(),
+        place,
+    }
+}
+
+/// Later settings of a rule win key by key: a house config's options survive a local `level`.
+pub fn merge_rule_table(rules: &mut RuleTables, id: String, table: toml::Table, place: String) {
+    match rules.get_mut(&id) {
+        Some(existing) => {
+            existing.value.extend(table);
+            existing.place = place;
+        }
+        None => {
+            rules.insert(
+                id,
+                Placed {
+                    value: table,
+                    place,
+                },
+            );
+        }
+    }
+}
+
+/// `path:line:column` of a byte offset, for messages about a place in a file.
+pub fn place(path: &Path, source: &str, span: Range<usize>) -> String {
+    let position = LineIndex::new(source).line_col(source, span.start);
+    format!("{}:{}:{}", path.display(), position.line, position.column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_with_their_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            CONFIG_FILE,
+            "[files]\nextensions = [\"md\"]\nexclud = []\n",
+        );
+        let error = Config::load(&path).unwrap_err();
+        assert!(error.to_string().contains("galley.toml:3:1"), "{error}");
+        assert!(
+            error.to_string().contains("unknown field `exclud`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), CONFIG_FILE, "[links]\nroot = \"content\"\n");
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.files.extensions, ["md", "markdown"]);
+        assert_eq!(config.links.slug_field, "slug");
+        assert_eq!(config.links.root, Some(dir.path().join("content")));
+    }
+
+    #[test]
+    fn extends_merges_the_base_under_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "house/base.toml",
+            "[frontmatter]\nschema = \"article.yaml\"\n[rules]\npacks = [\"style\"]\n[rules.list-marker-style]\nstyle = \"dash\"\nlevel = \"error\"\n",
+        );
+        let path = write(
+            dir.path(),
+            CONFIG_FILE,
+            "extends = \"house/base.toml\"\n[rules.list-marker-style]\nlevel = \"warning\"\n",
+        );
+        let config = Config::load(&path).unwrap();
+        assert_eq!(
+            config.schema.unwrap().value,
+            dir.path().join("house/article.yaml")
+        );
+        assert_eq!(config.packs[0].value, dir.path().join("house/style"));
+        let table = &config.rules["list-marker-style"].value;
+        assert_eq!(table["style"].as_str(), Some("dash"));
+        assert_eq!(table["level"].as_str(), Some("warning"));
+    }
+
+    #[test]
+    fn an_extends_cycle_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", "extends = \"galley.toml\"\n");
+        let path = write(dir.path(), CONFIG_FILE, "extends = \"a.toml\"\n");
+        let error = Config::load(&path).unwrap_err();
+        assert!(error.to_string().contains("cycle"), "{error}");
+    }
+
+    #[test]
+    fn overrides_keep_their_globs_and_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            CONFIG_FILE,
+            "[[overrides]]\nfiles = [\"legacy/**\"]\n[overrides.rules.broken-link]\nlevel = \"off\"\n",
+        );
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.overrides[0].files[0].value, "legacy/**");
+        assert!(config.overrides[0].files[0]
+            .place
+            .ends_with("galley.toml:2:10"));
+        assert_eq!(
+            config.overrides[0].rules["broken-link"].value["level"].as_str(),
+            Some("off")
+        );
+    }
+}

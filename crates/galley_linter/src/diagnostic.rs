@@ -1,0 +1,91 @@
+//! What a rule reports: a byte span in one file, a message, and maybe a fix.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::fix::Fix;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What a finding about a link knows of it, so that other parts (changed-files mode, the
+/// language server) need not re-derive the link from the span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkData {
+    /// The destination as written (`/a/b#c`).
+    pub destination: String,
+    /// The key of the page the link reaches, when only its anchor is missing.
+    pub page: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Stamped by the engine with the id of the rule that reported it.
+    pub rule: &'static str,
+    /// Stamped by the engine with the rule's configured level.
+    pub severity: Severity,
+    pub message: String,
+    pub span: Range<usize>,
+    /// A short text shown under the span.
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+    /// Set by rules about links.
+    pub link: Option<LinkData>,
+}
+
+impl Diagnostic {
+    pub fn new(span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule: "",
+            severity: Severity::Warning,
+            message: message.into(),
+            span,
+            label: None,
+            help: None,
+            fix: None,
+            link: None,
+        }
+    }
+
+    /// For diagnostics the engine makes itself (`io-error`, `unused-suppression`, ...).
+    pub fn with_rule(mut self, rule: &'static str, severity: Severity) -> Self {
+        self.rule = rule;
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_link(mut self, link: LinkData) -> Self {
+        self.link = Some(link);
+        self
+    }
+}

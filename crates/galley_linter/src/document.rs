@@ -1,0 +1,284 @@
+//! One parsed file: the source, its frontmatter, the body's Markdown events with byte offsets
+//! into the whole file, and a line index. Every rule reads this; nothing re-parses.
+
+use std::cell::{Cell, OnceCell, RefCell};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pulldown_cmark::{Event, Options, Parser};
+
+use crate::frontmatter::Frontmatter;
+
+/// Byte offsets of line starts, for turning byte spans into lines and columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+    /// Length of a leading byte-order mark, which no column counts.
+    bom_len: usize,
+}
+
+/// A 1-based line and a 1-based column counted in Unicode characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        let bom_len = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        LineIndex {
+            line_starts,
+            bom_len,
+        }
+    }
+
+    /// 0-based line number of the line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte range of a 0-based line, without its line ending.
+    pub fn line_range(&self, source: &str, line: usize) -> Range<usize> {
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(source.len(), |&next| next - 1);
+        let end = if end > start && source.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        start..end.max(start)
+    }
+
+    pub fn line_col(&self, source: &str, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let line = self.line_of(offset);
+        let start = self.line_starts[line].max(if line == 0 { self.bom_len } else { 0 });
+        let column = source[start.min(offset)..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+/// The last position a run of [`LineIndex::line_col_after`] computed: findings come in order,
+/// and counting every column from the line start is quadratic on long lines.
+#[derive(Debug, Default)]
+pub struct LastPosition(Cell<(usize, LineCol)>);
+
+impl LineIndex {
+    /// [`LineIndex::line_col`], counting on from `last` when `offset` is later on its line.
+    pub fn line_col_after(&self, source: &str, offset: usize, last: &LastPosition) -> LineCol {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let (last_offset, last_position) = last.0.get();
+        let position = if last_position.line > 0
+            && offset >= last_offset
+            && self.line_of(offset) + 1 == last_position.line
+        {
+            LineCol {
+                line: last_position.line,
+                column: last_position.column + source[last_offset..offset].chars().count(),
+            }
+        } else {
+            self.line_col(source, offset)
+        };
+        last.0.set((offset, position));
+        position
+    }
+}
+
+pub fn floor_char_boundary(source: &str, mut offset: usize) -> usize {
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A reference definition (`[label]: /target`), with its byte span in the file.
+#[derive(Debug, Clone)]
+pub struct ReferenceDefinition {
+    pub dest: String,
+    pub span: Range<usize>,
+}
+
+pub struct Document<'a> {
+    pub source: &'a str,
+    /// The file's path, for rules about its name; `None` for text from elsewhere.
+    pub path: Option<PathBuf>,
+    /// The last position computed, to count on from it.
+    last_position: LastPosition,
+    pub lines: LineIndex,
+    /// `None` when the file has no frontmatter block.
+    pub frontmatter: Option<Frontmatter>,
+    /// Where the Markdown body starts (after the BOM and the frontmatter).
+    pub body_start: usize,
+    /// The body's events; every range is a byte range of `source`.
+    pub events: Vec<(Event<'a>, Range<usize>)>,
+    pub reference_definitions: Vec<ReferenceDefinition>,
+    /// The prose view, computed on first use and shared by every rule that reads prose.
+    prose: OnceCell<ProseView>,
+    /// For each rule pack (by its shared search's id), the prose ranges where its rules may
+    /// match: worked out by the first of the pack's rules to run, read by the others.
+    pack_candidates: RefCell<Vec<(usize, Arc<[usize]>)>>,
+}
+
+/// Text outside code and HTML: the runs, and the ranges of them that are not bare URLs.
+pub struct ProseView {
+    pub runs: Vec<crate::prose::TextRun>,
+    pub ranges: Vec<Range<usize>>,
+}
+
+pub fn markdown_options() -> Options {
+    // YAML metadata blocks stay off: they also match `---` blocks mid-document.
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+impl<'a> Document<'a> {
+    pub fn parse(source: &'a str) -> Self {
+        let lines = LineIndex::new(source);
+        let bom_len = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        let frontmatter = Frontmatter::split(source, bom_len);
+        let body_start = frontmatter
+            .as_ref()
+            .and_then(|fm| fm.closed.then_some(fm.range.end))
+            .unwrap_or(bom_len);
+        let body = &source[body_start..];
+        let mut parser = Parser::new_ext(body, markdown_options()).into_offset_iter();
+        // Markdown gives about one event per dozen bytes: sized once, the vector is not
+        // copied as it grows.
+        let mut events = Vec::with_capacity(body.len() / 12);
+        events.extend(
+            parser
+                .by_ref()
+                .map(|(event, range)| (event, range.start + body_start..range.end + body_start)),
+        );
+        let mut reference_definitions: Vec<ReferenceDefinition> = parser
+            .reference_definitions()
+            .iter()
+            .map(|(_, def)| ReferenceDefinition {
+                dest: def.dest.to_string(),
+                span: def.span.start + body_start..def.span.end + body_start,
+            })
+            .collect();
+        reference_definitions.sort_by_key(|def| def.span.start);
+        Document {
+            source,
+            path: None,
+            last_position: LastPosition::default(),
+            lines,
+            frontmatter,
+            body_start,
+            events,
+            reference_definitions,
+            prose: OnceCell::new(),
+            pack_candidates: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub fn prose(&self) -> &ProseView {
+        self.prose.get_or_init(|| {
+            let runs = crate::prose::text_runs(self);
+            let ranges = crate::prose::without_urls(self.source, &runs);
+            ProseView { runs, ranges }
+        })
+    }
+
+    /// The prose ranges where the rules of pack `pack` may match, computed once.
+    pub(crate) fn pack_candidates(
+        &self,
+        pack: usize,
+        compute: impl FnOnce() -> Vec<usize>,
+    ) -> Arc<[usize]> {
+        if let Some((_, found)) = self
+            .pack_candidates
+            .borrow()
+            .iter()
+            .find(|(id, _)| *id == pack)
+        {
+            return found.clone();
+        }
+        let found: Arc<[usize]> = compute().into();
+        self.pack_candidates
+            .borrow_mut()
+            .push((pack, found.clone()));
+        found
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.lines
+            .line_col_after(self.source, offset, &self.last_position)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_and_skip_the_bom() {
+        let source = "\u{feff}æøå x\nab";
+        let index = LineIndex::new(source);
+        let x = source.find('x').unwrap();
+        assert_eq!(index.line_col(source, x), LineCol { line: 1, column: 5 });
+        assert_eq!(
+            index.line_col(source, source.len()),
+            LineCol { line: 2, column: 3 }
+        );
+    }
+
+    #[test]
+    fn document_positions_count_on_from_the_last_one() {
+        let source = "\u{feff}ab æ cd\nø x";
+        let doc = Document::parse(source);
+        for offset in [5, 9, 3, 14, 16, 9] {
+            assert_eq!(
+                doc.line_col(offset),
+                doc.lines.line_col(source, offset),
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_range_drops_crlf() {
+        let source = "ab\r\ncd";
+        let index = LineIndex::new(source);
+        assert_eq!(&source[index.line_range(source, 0)], "ab");
+        assert_eq!(&source[index.line_range(source, 1)], "cd");
+    }
+
+    #[test]
+    fn event_offsets_are_file_offsets() {
+        let source = "---\ntitle: x\n---\n# Hi\n";
+        let doc = Document::parse(source);
+        let (_, range) = &doc.events[0];
+        assert_eq!(&source[range.clone()], "# Hi\n");
+    }
+
+    #[test]
+    fn a_dash_block_mid_document_is_not_frontmatter() {
+        let source = "Intro\n\n---\ntitle: x\n---\n";
+        let doc = Document::parse(source);
+        assert!(doc.frontmatter.is_none());
+        assert_eq!(doc.body_start, 0);
+    }
+}

@@ -1,0 +1,139 @@
+//! The one per-file pipeline, used by `check`, `--fix`, `--stdin-filename` and the language
+//! server: parse once, run the per-file rules, summarise; then the cross-file rules against
+//! the link index, then the file's own suppressions.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::discover::{absolute, FileTarget};
+use super::{unused_suppression_level, Linter, RuleSet};
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::links::{LinkIndex, PageSummary};
+use crate::source::SourceFile;
+use crate::suppression::{self, Suppression};
+
+/// What the first half of the pipeline leaves of one file, besides its diagnostics.
+pub(super) struct FileLint {
+    pub file: Arc<SourceFile>,
+    pub rules: RuleSet,
+    pub summary: PageSummary,
+    pub suppressions: Vec<Suppression>,
+}
+
+impl FileLint {
+    /// Whether the second half can report anything, given the first half's diagnostics:
+    /// otherwise the file's text need not be kept while the other files are read.
+    /// (Cross-file rules check a page's outgoing links.)
+    pub fn may_report(&self, diagnostics: &[Diagnostic]) -> bool {
+        !(diagnostics.is_empty() && self.suppressions.is_empty() && self.summary.links.is_empty())
+    }
+}
+
+impl Linter {
+    fn summarise(&self, doc: &Document, target: &FileTarget, collect_links: bool) -> PageSummary {
+        let dir = absolute(target.path.parent().unwrap_or(Path::new(".")));
+        PageSummary::build(
+            doc,
+            target.key.clone(),
+            dir,
+            &self.config.links.slug_field,
+            collect_links,
+        )
+    }
+
+    /// The summary of a page that is not linted (only read for the link index), without its
+    /// links; `describe` adds its title and description, for editors.
+    pub(super) fn summarise_text(
+        &self,
+        target: &FileTarget,
+        text: &str,
+        describe: bool,
+    ) -> PageSummary {
+        let doc = Document::parse(text);
+        let mut page = self.summarise(&doc, target, false);
+        if describe {
+            page.describe(&doc);
+        }
+        page
+    }
+
+    /// The first half: parse once, run the per-file rules (their diagnostics stamped with
+    /// rule id and level), summarise, find the suppressions. `describe` adds the page's title
+    /// and description to its summary, for editors.
+    pub(super) fn lint_first(
+        &self,
+        target: &FileTarget,
+        text: String,
+        describe: bool,
+    ) -> (FileLint, Vec<Diagnostic>) {
+        let rules = self.rules_for(&target.path);
+        let mut doc = Document::parse(&text);
+        doc.path = Some(target.path.clone());
+        let mut summary = self.summarise(&doc, target, true);
+        if describe {
+            summary.describe(&doc);
+        }
+        let mut diagnostics = Vec::new();
+        for active in rules.iter() {
+            let start = diagnostics.len();
+            active.rule.check(&doc, &mut diagnostics);
+            stamp(&mut diagnostics[start..], active);
+        }
+        let suppressions = suppression::parse(&doc);
+        let Document { lines, .. } = doc;
+        let lint = FileLint {
+            file: SourceFile::with_lines(target.display.clone(), text, lines),
+            rules,
+            summary,
+            suppressions,
+        };
+        (lint, diagnostics)
+    }
+
+    /// The second half: the cross-file rules against `index` (when there is one), then the
+    /// file's suppressions; returns everything the file reports, `found` (the first half's)
+    /// included.
+    pub(super) fn lint_second(
+        &self,
+        lint: &FileLint,
+        mut found: Vec<Diagnostic>,
+        index: Option<&LinkIndex>,
+    ) -> Vec<Diagnostic> {
+        if let Some(index) = index {
+            for active in lint.rules.iter() {
+                let start = found.len();
+                active
+                    .rule
+                    .check_workspace(index, &lint.summary, &mut found);
+                stamp(&mut found[start..], active);
+            }
+        }
+        if !lint.suppressions.is_empty() {
+            let unused = suppression::apply(&mut found, |d| d, &lint.suppressions);
+            if let Some(level) = unused_suppression_level(&lint.rules) {
+                found.extend(unused.iter().map(|s| s.unused(level)));
+            }
+        }
+        found
+    }
+
+    /// Both halves on text that stands in for the file at `target`.
+    pub(super) fn lint_whole(
+        &self,
+        target: &FileTarget,
+        text: String,
+        index: Option<&LinkIndex>,
+    ) -> (Vec<Diagnostic>, FileLint) {
+        let (lint, found) = self.lint_first(target, text, true);
+        (self.lint_second(&lint, found, index), lint)
+    }
+}
+
+/// The engine, not the rule, says which rule reported and at what level.
+fn stamp(diagnostics: &mut [Diagnostic], active: &super::ActiveRule) {
+    for diagnostic in diagnostics {
+        diagnostic.rule = active.meta.id;
+        diagnostic.severity = active.severity;
+    }
+}

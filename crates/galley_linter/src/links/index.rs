@@ -1,0 +1,153 @@
+//! The corpus-wide index of pages by key, and the resolution of links against it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
+
+use super::suggest::Suggestible;
+use super::{normalize, PageSummary};
+
+/// What a link points at once resolved.
+#[derive(Debug)]
+pub enum Target<'a> {
+    Page(&'a PageSummary),
+    /// A file that exists but is not a content page (an image, a PDF).
+    File,
+    Missing,
+}
+
+/// All pages of the corpus, by every key a link may use to reach them.
+pub struct LinkIndex<'a> {
+    root: PathBuf,
+    pub(super) extensions: Vec<String>,
+    /// Hashed with FxHash: hundreds of thousands of short keys, looked up once per link.
+    /// The keys borrow from the pages: nothing is copied.
+    pub(super) by_key: FxHashMap<&'a str, &'a PageSummary>,
+    /// Built when the first broken link asks for a suggestion: a clean corpus never pays.
+    pub(super) suggestible: OnceLock<Suggestible>,
+    /// Suggestions already worked out: the same missing page is often linked many times.
+    pub(super) suggestions: Mutex<HashMap<String, Option<String>>>,
+    /// Whether a key that names no page is a file under the root, asked of the file system
+    /// once per key (many pages link the same images); `None` asks every time, for an index
+    /// that outlives changes on disk (the language server's).
+    files: Option<Mutex<HashMap<String, bool>>>,
+}
+
+impl<'a> LinkIndex<'a> {
+    pub fn new(
+        root: &Path,
+        extensions: &[String],
+        pages: impl Iterator<Item = &'a PageSummary>,
+    ) -> Self {
+        // A page has up to three keys (file, stem, slug): sized once, never rehashed.
+        let mut by_key: FxHashMap<&'a str, &'a PageSummary> =
+            FxHashMap::with_capacity_and_hasher(3 * pages.size_hint().0, Default::default());
+        let mut slugs = Vec::new();
+        let mut readmes = Vec::new();
+        let folder_of = |stem: &'a str, name: &str| -> Option<&'a str> {
+            if stem == name {
+                Some("")
+            } else {
+                stem.strip_suffix(name)?.strip_suffix('/')
+            }
+        };
+        for page in pages {
+            if let Some(key) = &page.key {
+                by_key.entry(key).or_insert(page);
+                if let Some((stem, _)) = key.rsplit_once('.') {
+                    by_key.entry(stem).or_insert(page);
+                    if let Some(folder) = folder_of(stem, "index") {
+                        by_key.entry(folder).or_insert(page);
+                    }
+                    if let Some(folder) = folder_of(stem, "README") {
+                        readmes.push((folder, page));
+                    }
+                }
+            }
+            if let Some(slug) = &page.slug {
+                slugs.push((slug.as_str(), page));
+            }
+        }
+        // A folder's README is its page (as on GitHub) unless an index or a page of the
+        // folder's own name says otherwise.
+        for (folder, page) in readmes {
+            by_key.entry(folder).or_insert(page);
+        }
+        // A slug names the page it is declared on, even where a file path says otherwise.
+        for (slug, page) in slugs {
+            by_key.insert(slug, page);
+        }
+        LinkIndex {
+            root: root.to_path_buf(),
+            extensions: extensions.to_vec(),
+            by_key,
+            suggestible: OnceLock::new(),
+            suggestions: Mutex::new(HashMap::new()),
+            files: None,
+        }
+    }
+
+    /// Remembers which keys are files: for one run over a corpus that does not change.
+    pub fn caching_files(self) -> Self {
+        LinkIndex {
+            files: Some(Mutex::new(HashMap::new())),
+            ..self
+        }
+    }
+
+    pub fn page(&self, key: &str) -> Option<&'a PageSummary> {
+        self.by_key.get(key).copied()
+    }
+
+    /// Resolves a link's path part (no fragment, no query, percent-decoded) from `from`.
+    pub fn resolve(&self, from: &'a PageSummary, path: &str) -> Target<'a> {
+        if path.is_empty() {
+            return Target::Page(from);
+        }
+        let key = match (path.strip_prefix('/'), &from.key) {
+            (Some(absolute), _) => normalize(None, absolute),
+            (None, Some(_)) => normalize(from.folder_key(), path),
+            (None, None) => None,
+        };
+        match key {
+            Some(key) => match self.page(&key) {
+                Some(page) => Target::Page(page),
+                None if self.is_file(key) => Target::File,
+                None => Target::Missing,
+            },
+            // Outside the content root: only the file system can say.
+            None => {
+                let base = if path.starts_with('/') {
+                    &self.root
+                } else {
+                    &from.dir
+                };
+                if base.join(path.trim_start_matches('/')).is_file() {
+                    Target::File
+                } else {
+                    Target::Missing
+                }
+            }
+        }
+    }
+
+    fn is_file(&self, key: String) -> bool {
+        let Some(files) = &self.files else {
+            return self.root.join(&key).is_file();
+        };
+        let known = files.lock().ok().and_then(|files| files.get(&key).copied());
+        known.unwrap_or_else(|| {
+            let exists = self.root.join(&key).is_file();
+            if let Ok(mut files) = files.lock() {
+                files.insert(key, exists);
+            }
+            exists
+        })
+    }
+
+    pub fn extensions(&self) -> &[String] {
+        &self.extensions
+    }
+}

@@ -1,0 +1,206 @@
+//! Declarative rules: one YAML file per rule in a pack folder. The project's own `rules/`
+//! folder is the default pack, embedded in the binary; `[rules] packs` adds more. A pack is
+//! checked whole before any rule of it runs: a bad file is reported with its line and column
+//! and nothing of the pack is loaded.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use include_dir::{include_dir, Dir};
+use regex::Regex;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::fix::Applicability;
+use crate::frontmatter::parse_yaml;
+use crate::rule::RuleMeta;
+
+mod docs;
+mod examples;
+mod locate;
+mod matching;
+mod parse;
+
+pub use examples::test_examples;
+use locate::{Pattern, SharedLocator};
+use parse::{parse_rule, RuleFile};
+
+/// The default pack: every `rules/*.yaml` of this repository, built into the binary.
+static DEFAULT_PACK: Dir = include_dir!("$CARGO_MANIFEST_DIR/../../rules");
+
+pub const DEFAULT_PACK_NAME: &str = "default";
+
+/// Where a rule looks.
+#[derive(Debug, Clone, PartialEq)]
+enum Scope {
+    /// Text outside code, link destinations and HTML.
+    Prose,
+    Heading,
+    LinkText,
+    /// The string value of one frontmatter key, by its JSON pointer (`/description`).
+    Frontmatter(String),
+    /// The whole file, as it is.
+    Raw,
+}
+
+impl Scope {
+    /// Whether the scope covers most of a file, in long ranges.
+    fn is_dense(&self) -> bool {
+        matches!(self, Scope::Prose | Scope::Raw)
+    }
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Pattern {
+        patterns: Vec<Pattern>,
+        /// A match that one of these also matches is an exception.
+        unless: Vec<Regex>,
+        /// A replacement template (`$1`, `${name}`).
+        fix: Option<String>,
+    },
+    Words {
+        /// All terms in one alternation: one automaton, not one regex each.
+        regex: Pattern,
+        /// Lowercased term -> replacement, for substitution maps.
+        replacements: HashMap<String, String>,
+    },
+    Frontmatter {
+        field: String,
+        equals: FieldSource,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FieldSource {
+    /// The text of the first `# heading`.
+    FirstHeading,
+    /// The file's name without its extension.
+    FileName,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub text: String,
+    /// The text after the rule's fixes, when the example says.
+    pub fixed: Option<String>,
+}
+
+/// A compiled rule of a pack.
+#[derive(Debug)]
+pub struct PackRule {
+    pub meta: &'static RuleMeta,
+    /// The pack it came from: `default`, or the folder as configured.
+    pub pack: String,
+    scope: Scope,
+    matcher: Matcher,
+    /// For a prose rule, the search it shares with the pack's other prose rules.
+    shared: Option<Arc<SharedLocator>>,
+    message: String,
+    applicability: Applicability,
+    pub flag_examples: Vec<Example>,
+    pub pass_examples: Vec<String>,
+}
+
+/// Loads every `*.yaml` rule of a folder (not its subfolders), all or nothing.
+pub fn load_pack_folder(folder: &Path, pack: &str) -> Result<Vec<PackRule>, String> {
+    let entries = std::fs::read_dir(folder)
+        .map_err(|error| format!("{}: cannot read the rule pack: {error}", folder.display()))?;
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|error| format!("{}: cannot read: {error}", path.display()))?;
+        files.push((path.display().to_string(), text));
+    }
+    parse_pack(&files, pack)
+}
+
+/// Every pack rule a configuration runs: the default pack, then the configured packs.
+pub fn load_packs(config: &Config) -> Result<Vec<Arc<PackRule>>, Error> {
+    let mut rules = default_pack().map_err(Error::Pack)?;
+    for pack in &config.packs {
+        let more = load_pack_folder(&pack.value, &pack.value.display().to_string())
+            .map_err(|error| Error::Pack(format!("{error}\n(the pack named at {})", pack.place)))?;
+        for rule in more {
+            if rules.iter().any(|other| other.meta.id == rule.meta.id) {
+                return Err(Error::Pack(format!(
+                    "{}: rule `{}` is also in another pack",
+                    pack.place, rule.meta.id
+                )));
+            }
+            rules.push(rule);
+        }
+    }
+    Ok(rules.into_iter().map(Arc::new).collect())
+}
+
+/// The embedded default pack.
+pub fn default_pack() -> Result<Vec<PackRule>, String> {
+    let mut files: Vec<(String, String)> = DEFAULT_PACK
+        .files()
+        .filter(|file| {
+            file.path()
+                .extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
+        .map(|file| {
+            let name = format!("rules/{}", file.path().display());
+            (name, file.contents_utf8().unwrap_or_default().to_string())
+        })
+        .collect();
+    files.sort();
+    parse_pack(&files, DEFAULT_PACK_NAME)
+}
+
+fn parse_pack(files: &[(String, String)], pack: &str) -> Result<Vec<PackRule>, String> {
+    let mut errors = Vec::new();
+    let mut rules: Vec<PackRule> = Vec::new();
+    for (name, text) in files {
+        match parse_rule(name, text, pack) {
+            Ok(rule) => {
+                if rules.iter().any(|other| other.meta.id == rule.meta.id)
+                    || crate::rules::find_rule(rule.meta.id).is_some()
+                {
+                    let file = RuleFile {
+                        name,
+                        text,
+                        data: parse_yaml(text, 0..text.len()).unwrap_or_default(),
+                    };
+                    errors.push(file.error(
+                        "/id",
+                        true,
+                        format!("duplicate rule id `{}`", rule.meta.id),
+                    ));
+                } else {
+                    rules.push(rule);
+                }
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    SharedLocator::share(&mut rules);
+    for rule in rules.iter_mut().filter(|rule| rule.shared.is_none()) {
+        rule.patterns_mut()
+            .iter_mut()
+            .for_each(Pattern::search_alone);
+    }
+    Ok(rules)
+}
+
+#[cfg(test)]
+mod tests;

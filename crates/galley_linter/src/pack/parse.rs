@@ -1,0 +1,410 @@
+//! Reading a rule file: its keys, checked one by one, into a [`PackRule`].
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use regex::{Regex, RegexBuilder};
+use serde_json::Value;
+
+use super::docs::{docs_text, first_sentence};
+use super::examples::examples;
+use super::locate::{Pattern, REGEX_SIZE_LIMIT};
+use super::{FieldSource, Matcher, PackRule, Scope};
+use crate::config::place;
+use crate::diagnostic::Severity;
+use crate::fix::Applicability;
+use crate::frontmatter::{escape_pointer, parse_yaml, FrontmatterData, FrontmatterProblem};
+use crate::rule::{FixAbility, RuleMeta};
+
+const KEYS: &[&str] = &[
+    "id",
+    "message",
+    "level",
+    "description",
+    "scope",
+    "pattern",
+    "words",
+    "frontmatter",
+    "fix",
+    "fix-applicability",
+    "unless",
+    "ignore-case",
+    "examples",
+];
+
+/// One rule file as parsed, with what is needed to point at its keys.
+pub(super) struct RuleFile<'a> {
+    pub(super) name: &'a str,
+    pub(super) text: &'a str,
+    pub(super) data: FrontmatterData,
+}
+
+impl RuleFile<'_> {
+    fn place(&self, span: Range<usize>) -> String {
+        place(Path::new(self.name), self.text, span)
+    }
+
+    /// The span of a key (or of its value, `at_value`), else the file's start.
+    fn span_of(&self, pointer: &str, at_value: bool) -> Range<usize> {
+        let node = self.data.nodes.iter().find(|node| node.pointer == pointer);
+        match node {
+            Some(node) if at_value => node.value.clone(),
+            Some(node) => node.key.clone().unwrap_or(node.value.clone()),
+            None => 0..0,
+        }
+    }
+
+    pub(super) fn error(&self, pointer: &str, at_value: bool, message: impl AsRef<str>) -> String {
+        format!(
+            "{}: {}",
+            self.place(self.span_of(pointer, at_value)),
+            message.as_ref()
+        )
+    }
+
+    pub(super) fn get(&self, key: &str) -> Option<&Value> {
+        self.data.value.get(key)
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>, String> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(self.error(
+                &format!("/{key}"),
+                true,
+                format!("`{key}` must be a string"),
+            )),
+        }
+    }
+
+    fn strings(&self, key: &str) -> Result<Vec<(String, String)>, String> {
+        let pointer = format!("/{key}");
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::String(text)) => Ok(vec![(text.clone(), pointer)]),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Value::String(text) => Ok((text.clone(), format!("{pointer}/{i}"))),
+                    _ => Err(self.error(
+                        &format!("{pointer}/{i}"),
+                        true,
+                        format!("`{key}` holds strings"),
+                    )),
+                })
+                .collect(),
+            Some(_) => Err(self.error(
+                &pointer,
+                true,
+                format!("`{key}` must be a string or a list of strings"),
+            )),
+        }
+    }
+}
+
+fn compile(
+    file: &RuleFile,
+    pattern: &str,
+    pointer: &str,
+    ignore_case: bool,
+) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .case_insensitive(ignore_case)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|error| {
+            file.error(
+                pointer,
+                true,
+                format!("bad regex: {}", one_line(&error.to_string())),
+            )
+        })
+}
+
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Reads and checks one rule file.
+pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule, String> {
+    let data = match parse_yaml(text, 0..text.len()) {
+        Ok(data) => data,
+        Err(problem) => {
+            let (message, span) = match problem {
+                FrontmatterProblem::InvalidYaml { message, span } => {
+                    (format!("invalid YAML: {message}"), span)
+                }
+                FrontmatterProblem::DuplicateKey { key, span } => {
+                    (format!("duplicate key `{key}`"), span)
+                }
+                FrontmatterProblem::NotMapping { kind, span } => {
+                    (format!("a rule file is a mapping, not {kind}"), span)
+                }
+                FrontmatterProblem::Unterminated => ("unreadable".to_string(), 0..0),
+            };
+            return Err(format!("{}: {message}", place(Path::new(name), text, span)));
+        }
+    };
+    let file = RuleFile { name, text, data };
+    let Some(keys) = file.data.value.as_object() else {
+        return Err(format!("{name}:1:1: a rule file is a mapping of keys"));
+    };
+    if let Some(unknown) = keys.keys().find(|key| !KEYS.contains(&key.as_str())) {
+        return Err(file.error(
+            &format!("/{unknown}"),
+            false,
+            format!(
+                "unknown key `{unknown}` (expected one of: {})",
+                KEYS.join(", ")
+            ),
+        ));
+    }
+    let required = |key: &str| -> Result<String, String> {
+        file.string(key)?
+            .ok_or_else(|| format!("{name}:1:1: missing `{key}`"))
+    };
+    let id = required("id")?;
+    let valid_id = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid_id {
+        return Err(file.error("/id", true, "an id is lowercase words joined by `-`"));
+    }
+    let message = required("message")?;
+    let description = required("description")?;
+    let severity = match file.string("level")?.as_deref() {
+        None | Some("warning") => Severity::Warning,
+        Some("error") => Severity::Error,
+        Some(other) => {
+            return Err(file.error(
+                "/level",
+                true,
+                format!("level must be `error` or `warning`, not `{other}`"),
+            ))
+        }
+    };
+    let scope = match file.string("scope")?.as_deref() {
+        None | Some("prose") => Scope::Prose,
+        Some("heading") => Scope::Heading,
+        Some("link-text") => Scope::LinkText,
+        Some("raw") => Scope::Raw,
+        Some(other) => match other.strip_prefix("frontmatter.") {
+            Some(key) if !key.is_empty() => Scope::Frontmatter(format!("/{}", escape_pointer(key))),
+            _ => {
+                return Err(file.error(
+                    "/scope",
+                    true,
+                    format!("unknown scope `{other}` (expected prose, heading, link-text, frontmatter.<key> or raw)"),
+                ))
+            }
+        },
+    };
+    let ignore_case = match file.get("ignore-case") {
+        None => None,
+        Some(Value::Bool(flag)) => Some(*flag),
+        Some(_) => return Err(file.error("/ignore-case", true, "`ignore-case` is true or false")),
+    };
+    let applicability = match file.string("fix-applicability")?.as_deref() {
+        None | Some("safe") => Applicability::Safe,
+        Some("unsafe") => Applicability::Unsafe,
+        Some(other) => {
+            return Err(file.error(
+                "/fix-applicability",
+                true,
+                format!("`fix-applicability` is `safe` or `unsafe`, not `{other}`"),
+            ))
+        }
+    };
+    let kinds: Vec<&str> = ["pattern", "words", "frontmatter"]
+        .into_iter()
+        .filter(|k| keys.contains_key(*k))
+        .collect();
+    if kinds.len() != 1 {
+        return Err(format!(
+            "{name}:1:1: a rule has exactly one of `pattern`, `words` or `frontmatter` (found {})",
+            kinds.len()
+        ));
+    }
+    let fix = file.string("fix")?;
+    let matcher = match kinds[0] {
+        "pattern" => {
+            let ignore_case = ignore_case.unwrap_or(false);
+            let patterns = file.strings("pattern")?;
+            if patterns.is_empty() {
+                return Err(file.error("/pattern", true, "`pattern` needs at least one regex"));
+            }
+            let patterns = patterns
+                .iter()
+                .map(|(pattern, pointer)| {
+                    compile(&file, pattern, pointer, ignore_case)
+                        .map(|regex| Pattern::new(regex, ignore_case, scope.is_dense()))
+                })
+                .collect::<Result<_, _>>()?;
+            let unless = file
+                .strings("unless")?
+                .iter()
+                .map(|(pattern, pointer)| compile(&file, pattern, pointer, ignore_case))
+                .collect::<Result<_, _>>()?;
+            Matcher::Pattern {
+                patterns,
+                unless,
+                fix,
+            }
+        }
+        "words" => {
+            if fix.is_some() || keys.contains_key("unless") {
+                return Err(file.error(
+                    "/words",
+                    false,
+                    "`words` rules take their replacements from the map, not `fix` or `unless`",
+                ));
+            }
+            words_matcher(&file, ignore_case.unwrap_or(true), scope.is_dense())?
+        }
+        _ => {
+            if fix.is_some() || keys.contains_key("unless") || keys.contains_key("ignore-case") {
+                return Err(file.error(
+                    "/frontmatter",
+                    false,
+                    "`frontmatter` rules take no `fix`, `unless` or `ignore-case`",
+                ));
+            }
+            frontmatter_matcher(&file)?
+        }
+    };
+    let (flag_examples, pass_examples) = examples(&file)?;
+    let fixable = match &matcher {
+        Matcher::Pattern { fix, .. } => fix.is_some(),
+        Matcher::Words { replacements, .. } => !replacements.is_empty(),
+        Matcher::Frontmatter { .. } => false,
+    };
+    let summary = first_sentence(&description);
+    let docs = docs_text(
+        &description,
+        &flag_examples,
+        &pass_examples,
+        fixable,
+        applicability,
+    );
+    // Rule metadata lives for the whole run, like the built-ins'; a pack is loaded once.
+    let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
+        id: Box::leak(id.into_boxed_str()),
+        default_severity: severity,
+        fix: if fixable {
+            FixAbility::Sometimes
+        } else {
+            FixAbility::Never
+        },
+        summary: Box::leak(summary.into_boxed_str()),
+        docs: Box::leak(docs.into_boxed_str()),
+    }));
+    Ok(PackRule {
+        meta,
+        pack: pack.to_string(),
+        scope,
+        matcher,
+        shared: None,
+        message,
+        applicability,
+        flag_examples,
+        pass_examples,
+    })
+}
+
+fn words_matcher(file: &RuleFile, ignore_case: bool, dense: bool) -> Result<Matcher, String> {
+    let mut replacements = HashMap::new();
+    let terms: Vec<(String, String)> = match file.get("words") {
+        Some(Value::Array(_)) => file.strings("words")?,
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(from, to)| match to {
+                Value::String(to) => {
+                    replacements.insert(from.to_lowercase(), to.clone());
+                    Ok((from.clone(), format!("/words/{from}")))
+                }
+                _ => Err(file.error(&format!("/words/{from}"), true, "a replacement is a string")),
+            })
+            .collect::<Result<_, _>>()?,
+        _ => {
+            return Err(file.error(
+                "/words",
+                true,
+                "`words` is a list of terms or a map of term: replacement",
+            ))
+        }
+    };
+    if terms.is_empty() {
+        return Err(file.error("/words", true, "`words` needs at least one term"));
+    }
+    let mut terms: Vec<String> = terms.into_iter().map(|(term, _)| term).collect();
+    // Longest first, so that a phrase wins over a word it starts with.
+    terms.sort_by_key(|term| std::cmp::Reverse(term.chars().count()));
+    let alternatives: Vec<String> = terms
+        .iter()
+        .map(|term| {
+            term.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
+        .collect();
+    // Word boundaries are checked by hand (see `whole_word`): a Unicode `\b` in the regex
+    // would keep it off the fast automaton that finds the terms.
+    let pattern = format!("(?:{})", alternatives.join("|"));
+    let regex = Pattern::new(
+        compile(file, &pattern, "/words", ignore_case)?,
+        ignore_case,
+        dense,
+    );
+    Ok(Matcher::Words {
+        regex,
+        replacements,
+    })
+}
+
+fn frontmatter_matcher(file: &RuleFile) -> Result<Matcher, String> {
+    let Some(Value::Object(condition)) = file.get("frontmatter") else {
+        return Err(file.error(
+            "/frontmatter",
+            true,
+            "`frontmatter` is a mapping: `{field: title, equals: first-heading}`",
+        ));
+    };
+    if let Some(unknown) = condition.keys().find(|k| *k != "field" && *k != "equals") {
+        return Err(file.error(
+            &format!("/frontmatter/{unknown}"),
+            false,
+            format!("unknown key `{unknown}` (expected field, equals)"),
+        ));
+    }
+    let Some(Value::String(field)) = condition.get("field") else {
+        return Err(file.error(
+            "/frontmatter",
+            false,
+            "`frontmatter` needs a `field` (a key name)",
+        ));
+    };
+    let equals = match condition.get("equals").and_then(Value::as_str) {
+        Some("first-heading") => FieldSource::FirstHeading,
+        Some("file-name") => FieldSource::FileName,
+        _ => {
+            return Err(file.error(
+                "/frontmatter/equals",
+                true,
+                "`equals` is `first-heading` or `file-name`",
+            ))
+        }
+    };
+    Ok(Matcher::Frontmatter {
+        field: field.clone(),
+        equals,
+    })
+}

@@ -1,0 +1,238 @@
+//! The pack's tests: rule files, scopes, fixes, the default pack, the locators.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use super::*;
+use crate::document::Document;
+use crate::rule::Rule;
+
+fn rule(yaml: &str) -> Result<PackRule, String> {
+    parse_rule("r.yaml", yaml, "test")
+}
+
+fn found(rule: &PackRule, text: &str) -> Vec<String> {
+    let doc = Document::parse(text);
+    let mut out = Vec::new();
+    rule.check(&doc, &mut out);
+    out.into_iter()
+        .map(|d| format!("{}|{}", &text[d.span.clone()], d.message))
+        .collect()
+}
+
+const BASE: &str = "id: t\nmessage: \"found {match}\"\ndescription: A test.\n";
+
+#[test]
+fn bad_files_name_their_place() {
+    let cases = [
+        (
+            format!("{BASE}pattern: '(unclosed'\n"),
+            "r.yaml:4:10: bad regex",
+        ),
+        (
+            format!("{BASE}pattern: x\nscope: sideways\n"),
+            "r.yaml:5:8: unknown scope `sideways`",
+        ),
+        (
+            format!("{BASE}pattern: x\ncolour: red\n"),
+            "r.yaml:5:1: unknown key `colour`",
+        ),
+        (
+            format!("{BASE}pattern: x\nwords: [a]\n"),
+            "r.yaml:1:1: a rule has exactly one of",
+        ),
+        (
+            "id: t\nid: u\n".to_string(),
+            "r.yaml:2:1: duplicate key `id`",
+        ),
+        (
+            format!("{BASE}words: {{a: 1}}\n"),
+            "r.yaml:4:12: a replacement is a string",
+        ),
+    ];
+    for (yaml, expected) in cases {
+        let error = rule(&yaml).unwrap_err();
+        assert!(error.starts_with(expected), "{yaml}\n=> {error}");
+    }
+}
+
+#[test]
+fn scopes_keep_to_their_text() {
+    let prose = rule(&format!("{BASE}pattern: 'x+'\n")).unwrap();
+    let text = "---\nt: xx\n---\nxa `xb` [xc](/xd) <b>xe</b>\n\n```\nxf\n```\n";
+    // `xa`, the link text `xc`, and `xe` between inline tags; not code, destinations or
+    // frontmatter.
+    assert_eq!(found(&prose, text), ["x|found x", "x|found x", "x|found x"]);
+    let raw = rule(&format!("{BASE}pattern: 'x[a-z]'\nscope: raw\n")).unwrap();
+    assert_eq!(found(&raw, text).len(), 7);
+    let link = rule(&format!("{BASE}pattern: 'x.'\nscope: link-text\n")).unwrap();
+    assert_eq!(found(&link, text), ["xc|found xc"]);
+    let heading = rule(&format!("{BASE}pattern: '\\.$'\nscope: heading\n")).unwrap();
+    assert_eq!(found(&heading, "# Tittel.\n\nTekst.\n"), [".|found ."]);
+    let key = rule(&format!(
+        "{BASE}pattern: '^.{{5,}}$'\nscope: frontmatter.title\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        found(&key, "---\ntitle: \"Lang tittel\"\n---\n"),
+        ["Lang tittel|found Lang tittel"]
+    );
+}
+
+#[test]
+fn patterns_fix_with_captures_and_respect_unless() {
+    let r = rule(&format!(
+        "{BASE}pattern: '(\\d+) ?%'\nfix: '$1 %'\nunless: ['^\\d+ %$']\n"
+    ))
+    .unwrap();
+    let doc = Document::parse("25% og 30 %\n");
+    let mut out = Vec::new();
+    r.check(&doc, &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].fix.as_ref().unwrap().edits[0].replacement, "25 %");
+}
+
+#[test]
+fn words_are_whole_words_with_case_kept() {
+    let r = rule("id: t\nmessage: '{match} -> {replacement}'\ndescription: D.\nwords:\n  gratis ressurser: komplementære ressurser\n  idag: i dag\n").unwrap();
+    assert_eq!(
+        found(&r, "Gratis  ressurser finnes. Idag, ikke idagen.\n"),
+        [
+            "Gratis  ressurser|Gratis  ressurser -> Komplementære ressurser",
+            "Idag|Idag -> I dag"
+        ]
+    );
+}
+
+#[test]
+fn frontmatter_fields_match_the_first_heading() {
+    let r = rule("id: t\nmessage: 'title {value} is not {expected}'\ndescription: D.\nfrontmatter: {field: title, equals: first-heading}\n").unwrap();
+    assert_eq!(
+        found(&r, "---\ntitle: Aksje\n---\n# Aksjer\n"),
+        ["Aksje|title Aksje is not Aksjer"]
+    );
+    assert!(found(&r, "---\ntitle: Aksje\n---\n# Aksje\n").is_empty());
+}
+
+#[test]
+fn the_default_pack_loads_and_its_examples_hold() {
+    let rules: Vec<Arc<PackRule>> = default_pack().unwrap().into_iter().map(Arc::new).collect();
+    assert!(
+        rules.len() >= 8,
+        "the default pack has {} rules",
+        rules.len()
+    );
+    assert_eq!(test_examples(&rules), Vec::<String>::new());
+    for rule in &rules {
+        assert!(
+            !rule.flag_examples.is_empty() && !rule.pass_examples.is_empty(),
+            "{} needs examples",
+            rule.meta.id
+        );
+    }
+}
+
+/// Every match `pattern` finds range by range, with or without its locator.
+fn matches_in(pattern: &Pattern, source: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    pattern.for_each_candidate(source, ranges, |range| {
+        let text = &source[range.clone()];
+        found.extend(
+            pattern
+                .regex
+                .find_iter(text)
+                .map(|m| range.start + m.start()..range.start + m.end()),
+        );
+    });
+    found
+}
+
+proptest::proptest! {
+    /// The locator only skips ranges that hold no match: look-around assertions at range
+    /// edges, matches that would run across a gap, ranges that touch.
+    #[test]
+    fn the_locator_skips_only_ranges_without_matches(
+        source in "[ab .\n\"-]{0,40}",
+        cuts in proptest::collection::vec(0usize..40, 0..8),
+        which in 0usize..9,
+    ) {
+        const PATTERNS: [&str; 9] = [
+            r"^a", r"b$", r"(?m)^a b", r"\ba\b", r"\Bb",
+            r#""[^"]+""#, r"a +b", r"\.\.", r"(?i)A-B",
+        ];
+        let regex = Regex::new(PATTERNS[which]).unwrap();
+        let mut with_locator = Pattern::new(regex.clone(), false, true);
+        with_locator.search_alone();
+        proptest::prop_assert!(with_locator.locator.is_some());
+        let without = Pattern { regex, twin: None, locator: None };
+        // Sorted cut points, taken in pairs as ranges: apart, touching or empty.
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(source.len())).collect();
+        cuts.sort_unstable();
+        let ranges: Vec<Range<usize>> = cuts.chunks_exact(2).map(|p| p[0]..p[1]).collect();
+        proptest::prop_assert_eq!(
+            matches_in(&with_locator, &source, &ranges),
+            matches_in(&without, &source, &ranges)
+        );
+    }
+}
+
+#[test]
+fn sparse_scopes_and_empty_matching_twins_have_no_locator() {
+    let searching_alone = |pattern: &str, ignore_case: bool, dense: bool| {
+        let mut pattern = Pattern::new(Regex::new(pattern).unwrap(), ignore_case, dense);
+        pattern.search_alone();
+        pattern
+    };
+    assert!(searching_alone("a", false, false).locator.is_none());
+    // Without `^`, the twin of `^x?` matches the empty string, so everywhere.
+    assert!(searching_alone("^x?", false, true).locator.is_none());
+    assert!(searching_alone(r"\bidag\b", true, true).locator.is_some());
+}
+
+/// Four prose rules as one pack (sharing one search), and each alone.
+static SHARING: LazyLock<(Vec<PackRule>, Vec<PackRule>)> = LazyLock::new(|| {
+    let files: Vec<(String, String)> = [
+        r"pattern: '^a'",
+        r"pattern: ['b$', '\ba\b\s']",
+        r"pattern: '(\S)  +(\S)'",
+        "words: [ab, b a]",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, matcher)| {
+        let text = format!("id: r{i}\nmessage: m\ndescription: D.\n{matcher}\n");
+        (format!("r{i}.yaml"), text)
+    })
+    .collect();
+    let alone = files
+        .iter()
+        .map(|(name, text)| {
+            let mut rule = parse_rule(name, text, "test").unwrap();
+            rule.patterns_mut()
+                .iter_mut()
+                .for_each(Pattern::search_alone);
+            rule
+        })
+        .collect();
+    (parse_pack(&files, "test").unwrap(), alone)
+});
+
+proptest::proptest! {
+    /// The search a pack's prose rules share finds what each rule finds alone.
+    #[test]
+    fn a_shared_search_finds_what_each_rule_finds_alone(
+        source in "[ab \"`.*\n-]{0,60}",
+    ) {
+        let (pack, alone) = &*SHARING;
+        proptest::prop_assert!(pack.iter().all(|rule| rule.shared.is_some()));
+        let doc = Document::parse(&source);
+        let spans = |rule: &PackRule| {
+            let mut out = Vec::new();
+            rule.check(&doc, &mut out);
+            out.into_iter().map(|d| d.span).collect::<Vec<_>>()
+        };
+        for (shared, alone) in pack.iter().zip(alone) {
+            proptest::prop_assert_eq!(spans(shared), spans(alone), "{}", alone.meta.id);
+        }
+    }
+}

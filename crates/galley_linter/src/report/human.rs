@@ -1,0 +1,155 @@
+//! miette's graphical reports, rendered per file in parallel, with a source backed by our
+//! line index (miette's own scans the file from the start for every report).
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use rayon::prelude::*;
+
+use crate::diagnostic::Severity;
+use crate::finding::{CheckOutcome, Finding};
+use crate::source::SourceFile;
+
+/// Our line index finds the lines around a span at once.
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset();
+        let end = start + span.len();
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first_line = self.lines.line_of(start);
+        let last_line = self.lines.line_of(end.saturating_sub(1).max(start));
+        let from = first_line.saturating_sub(context_lines_before);
+        let to = (last_line + context_lines_after).min(self.lines.line_count() - 1);
+        let data_start = self.lines.line_start(from);
+        let data_end = if to + 1 < self.lines.line_count() {
+            self.lines.line_start(to + 1)
+        } else {
+            self.text.len()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.path.to_string(),
+            &self.text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            from,
+            0,
+            to - from + 1,
+        )))
+    }
+}
+
+/// One finding as a miette diagnostic.
+struct Report<'a> {
+    finding: &'a Finding,
+    source: Option<&'a SourceFile>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.diagnostic.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.finding.diagnostic.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        super::help_lines(&self.finding.diagnostic)
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.map(|source| source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source?;
+        let d = &self.finding.diagnostic;
+        let span = LabeledSpan::new(d.label.clone(), d.span.start, d.span.len());
+        Some(Box::new(std::iter::once(span)))
+    }
+}
+
+/// Lines longer than this are not shown: the snippet would be unreadable, and miette's
+/// column arithmetic overflows its formatting width on very long lines.
+const LONGEST_SNIPPET_LINE: usize = 10_000;
+
+fn fits_a_snippet(source: &SourceFile, span: &std::ops::Range<usize>) -> bool {
+    if span.end > source.text.len() {
+        return false;
+    }
+    let first = source.lines.line_of(span.start);
+    let last = source.lines.line_of(span.end);
+    (first..=last)
+        .all(|line| source.lines.line_range(&source.text, line).len() <= LONGEST_SNIPPET_LINE)
+}
+
+fn render_file(findings: &[Finding], handler: &GraphicalReportHandler) -> String {
+    let mut rendered = String::new();
+    for finding in findings {
+        let path = finding.path();
+        // Files with unreadable text have only io-error findings, shown without a snippet.
+        let source = Some(&*finding.file)
+            .filter(|file| file.readable && fits_a_snippet(file, &finding.diagnostic.span));
+        let report = Report { finding, source };
+        if handler.render_report(&mut rendered, &report).is_err() {
+            rendered.push_str(&format!("{}: {}\n", path, finding.diagnostic.message));
+        }
+        if report.source.is_none() {
+            rendered.push_str(&format!(
+                "  --> {}:{}:{}\n",
+                path, finding.start.line, finding.start.column
+            ));
+        }
+        rendered.push('\n');
+    }
+    rendered
+}
+
+pub fn write(out: &mut dyn Write, outcome: &CheckOutcome, color: bool) -> io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let by_file: Vec<&[Finding]> = outcome
+        .findings
+        .chunk_by(|a, b| a.path() == b.path())
+        .collect();
+    let rendered: Vec<String> = by_file
+        .par_iter()
+        .map(|findings| render_file(findings, &handler))
+        .collect();
+    for text in rendered {
+        out.write_all(text.as_bytes())?;
+    }
+    writeln!(out, "{}", super::summary_line(outcome))
+}

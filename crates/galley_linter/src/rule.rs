@@ -1,0 +1,97 @@
+//! The rule trait, rule metadata (with the docs that `galley explain` prints) and the flat
+//! registry of built-in rules.
+
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::links::{LinkIndex, PageSummary};
+
+/// Whether a rule's diagnostics carry fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAbility {
+    /// Every diagnostic carries a fix.
+    Always,
+    /// Some diagnostics carry a fix.
+    Sometimes,
+    Never,
+}
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub default_severity: Severity,
+    pub fix: FixAbility,
+    /// One line for `galley rules` and the README's table.
+    pub summary: &'static str,
+    /// The full docs under fixed headings: What it does, Why, Example, Fix, Options.
+    pub docs: &'static str,
+}
+
+/// Declares a rule's metadata with its docs taken from the doc comment above it, so the docs
+/// cannot be left out and live next to the code.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        pub static $name:ident = {
+            id: $id:literal,
+            severity: $severity:ident,
+            fix: $fix:ident,
+            summary: $summary:literal $(,)?
+        };
+    ) => {
+        pub static $name: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+            id: $id,
+            default_severity: $crate::diagnostic::Severity::$severity,
+            fix: $crate::rule::FixAbility::$fix,
+            summary: $summary,
+            docs: concat!($($doc, "\n"),+),
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// A rule: either hook may be left out. Diagnostics a rule pushes are stamped by the engine
+/// with the rule's id and configured level.
+pub trait Rule: Send + Sync {
+    /// Checks one parsed file.
+    fn check(&self, _doc: &Document, _out: &mut Vec<Diagnostic>) {}
+
+    /// Checks one page's outgoing links against the whole corpus, after every file has been
+    /// summarised.
+    fn check_workspace(&self, _index: &LinkIndex, _page: &PageSummary, _out: &mut Vec<Diagnostic>) {
+    }
+}
+
+/// What a rule is built from: its `[rules.<id>]` options and the rest of the configuration.
+pub struct RuleSettings<'a> {
+    pub id: &'static str,
+    pub options: toml::Table,
+    /// Where the rule's settings were written, for error messages.
+    pub place: String,
+    pub config: &'a Config,
+}
+
+impl RuleSettings<'_> {
+    /// Reads the rule's own options into its struct (`deny_unknown_fields` catches typos);
+    /// the error names the place in the config.
+    pub fn options<T: DeserializeOwned>(&self) -> Result<T, String> {
+        toml::Value::Table(self.options.clone())
+            .try_into()
+            .map_err(|error: toml::de::Error| {
+                format!("{}: [rules.{}]: {}", self.place, self.id, error.message())
+            })
+    }
+}
+
+/// A shared rule (a pack rule, compiled once and used by every rule set) is a rule.
+impl<R: Rule + ?Sized> Rule for std::sync::Arc<R> {
+    fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
+        (**self).check(doc, out)
+    }
+
+    fn check_workspace(&self, index: &LinkIndex, page: &PageSummary, out: &mut Vec<Diagnostic>) {
+        (**self).check_workspace(index, page, out)
+    }
+}

@@ -1,0 +1,340 @@
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::fix::{Edit, Fix};
+use crate::rule::{declare_rule, Rule, RuleSettings};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags bullet markers that differ from the document's style at the same nesting level,
+    /// and pseudo-bullets: paragraphs written as list items with `–`, `—`, `•`, `·`, `▪`, `◦`
+    /// or `‣` and a space, when two or more stand together or one stands next to a real list.
+    ///
+    /// ## Why
+    /// A pseudo-bullet renders as a paragraph, not a list: the items lose their indentation
+    /// and screen readers do not announce a list. Mixing `-` and `*` in one list splits it into
+    /// two lists in CommonMark, with a gap between them.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// – A supplier can join the alliance.
+    ///
+    /// - A retailer can join it too.
+    ///
+    /// * A bank can finance it.
+    /// ```
+    /// Not flagged: thematic breaks (`***`, `- - -`), emphasis at the start of a line, table
+    /// cells, code, and a single dash-led line of dialogue between ordinary paragraphs.
+    ///
+    /// ## Fix
+    /// Rewrites the marker to the expected one, and puts a blank line between a pseudo-bullet
+    /// and a line of text right above it, which renderers other than CommonMark's need before
+    /// a list. Safe: the writer meant a list item.
+    ///
+    /// ## Options
+    /// `style`: `"consistent"` (default: the first bullet marker used at each nesting level;
+    /// a level is told by the lists around it, so bullets under `1.` form their own level),
+    /// `"dash"`, `"asterisk"` or `"plus"`. `pseudo_bullets`: set to `false` to stop flagging
+    /// pseudo-bullets.
+    pub static META = {
+        id: "list-marker-style",
+        severity: Warning,
+        fix: Always,
+        summary: "bullet markers that break the document's style, and pseudo-bullets",
+    };
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Style {
+    #[default]
+    Consistent,
+    Dash,
+    Asterisk,
+    Plus,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListMarkerStyle {
+    style: Style,
+    pseudo_bullets: bool,
+}
+
+impl Default for ListMarkerStyle {
+    fn default() -> Self {
+        ListMarkerStyle {
+            style: Style::Consistent,
+            pseudo_bullets: true,
+        }
+    }
+}
+
+pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
+    Ok(Box::new(settings.options::<ListMarkerStyle>()?))
+}
+
+fn wrong_marker(span: Range<usize>, found: char, expected: char) -> Diagnostic {
+    Diagnostic::new(
+        span.clone(),
+        format!("list marker `{found}` differs from `{expected}` used at this level"),
+    )
+    .with_label(format!("expected `{expected}`"))
+    .with_help(format!("use `{expected}` for every item at this level"))
+    .with_fix(Fix::safe(
+        format!("use `{expected}`"),
+        vec![Edit::replace(span, expected.to_string())],
+    ))
+}
+
+fn pseudo_bullet(doc: &Document, bullet: &PseudoBullet, expected: char) -> Diagnostic {
+    let span = bullet.span.clone();
+    let edit = if bullet.after_text {
+        // Renderers other than CommonMark's need a blank line before a list that follows
+        // text: end the text's line, repeating the line's quote markers or indentation.
+        let line_start = doc.lines.line_start(doc.lines.line_of(span.start));
+        let prefix = &doc.source[line_start..span.start];
+        let line_ending = if doc.source[..line_start].ends_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        Edit::replace(
+            line_start..span.end,
+            format!("{}{line_ending}{prefix}{expected}", prefix.trim_end()),
+        )
+    } else {
+        Edit::replace(span.clone(), expected.to_string())
+    };
+    Diagnostic::new(
+        span,
+        format!("pseudo-bullet `{}` instead of a list item", bullet.marker),
+    )
+    .with_label("this renders as a paragraph, not a list item")
+    .with_help(format!(
+        "start the line with `{expected} ` to make it a real list item"
+    ))
+    .with_fix(Fix::safe(
+        format!("make it a `{expected}` list item"),
+        vec![edit],
+    ))
+}
+
+const PSEUDO_MARKERS: &[char] = &['–', '—', '•', '·', '▪', '◦', '‣'];
+
+/// A block among its siblings in one container (the document, a quote, a list item).
+enum Block {
+    /// A paragraph with pseudo-bullet lines, inside lists of these kinds (bullet or not).
+    Pseudo(Vec<PseudoBullet>, Vec<bool>),
+    List,
+    Other,
+}
+
+/// The lines of one paragraph, or of a tight list item's own text, as they are read.
+struct PseudoBullet {
+    span: Range<usize>,
+    marker: char,
+    /// It opens the paragraph.
+    first_line: bool,
+    /// It follows a line of ordinary text in the same paragraph.
+    after_text: bool,
+}
+
+struct InlineText {
+    found: Vec<PseudoBullet>,
+    /// The next event starts a new line.
+    line_start: bool,
+    in_tight_item: bool,
+}
+
+impl InlineText {
+    fn into_block(self, depth: &[bool]) -> Option<Block> {
+        (!self.found.is_empty()).then(|| Block::Pseudo(self.found, depth.to_vec()))
+    }
+}
+
+fn pseudo_marker(source: &str, at: usize) -> Option<(Range<usize>, char)> {
+    let mut chars = source[at..].chars();
+    let marker = chars.next().filter(|c| PSEUDO_MARKERS.contains(c))?;
+    (chars.next() == Some(' ')).then(|| (at..at + marker.len_utf8(), marker))
+}
+
+impl Rule for ListMarkerStyle {
+    fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
+        let source = doc.source;
+        // Real markers: (span, marker, list depth); blocks by container, in order.
+        let mut markers: Vec<(Range<usize>, char, Vec<bool>)> = Vec::new();
+        let mut siblings: BTreeMap<usize, Vec<Block>> = BTreeMap::new();
+        let mut containers = vec![0usize];
+        let mut next_container = 1;
+        let mut lists: Vec<bool> = Vec::new();
+        let mut inline: Option<InlineText> = None;
+        for (event, range) in &doc.events {
+            let parent = *containers.last().unwrap_or(&0);
+            let is_block_start = matches!(
+                event,
+                Event::Start(
+                    Tag::Paragraph
+                        | Tag::List(_)
+                        | Tag::BlockQuote(_)
+                        | Tag::FootnoteDefinition(_)
+                        | Tag::Heading { .. }
+                        | Tag::CodeBlock(_)
+                        | Tag::HtmlBlock
+                        | Tag::MetadataBlock(_)
+                        | Tag::Table(_)
+                ) | Event::Rule
+                    | Event::End(TagEnd::Item)
+            );
+            // A tight item's own text ends where a block starts.
+            if is_block_start && inline.as_ref().is_some_and(|text| text.in_tight_item) {
+                if let Some(block) = inline.take().and_then(|text| text.into_block(&lists)) {
+                    siblings.entry(parent).or_default().push(block);
+                }
+            }
+            match event {
+                Event::Start(Tag::Paragraph) => {
+                    let first =
+                        pseudo_marker(source, range.start).map(|(span, marker)| PseudoBullet {
+                            span,
+                            marker,
+                            first_line: true,
+                            after_text: false,
+                        });
+                    inline = Some(InlineText {
+                        found: first.into_iter().collect(),
+                        line_start: false,
+                        in_tight_item: false,
+                    });
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some(text) = inline.as_mut() {
+                        text.line_start = true;
+                    }
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    if let Some(text) = inline.take() {
+                        let block = text.into_block(&lists).unwrap_or(Block::Other);
+                        siblings.entry(parent).or_default().push(block);
+                    }
+                }
+                Event::Start(Tag::List(ordered)) => {
+                    siblings.entry(parent).or_default().push(Block::List);
+                    lists.push(ordered.is_none());
+                }
+                Event::End(TagEnd::List(_)) => {
+                    lists.pop();
+                }
+                Event::Start(Tag::Item) => {
+                    if lists.last() == Some(&true) {
+                        let text = &source[range.clone()];
+                        let offset = text.len() - text.trim_start_matches([' ', '\t']).len();
+                        let at = range.start + offset;
+                        if let Some(marker @ ('-' | '*' | '+')) = source[at..].chars().next() {
+                            markers.push((at..at + 1, marker, lists.clone()));
+                        }
+                    }
+                    containers.push(next_container);
+                    next_container += 1;
+                    // The item's first line is the item itself, never a pseudo-bullet.
+                    inline = Some(InlineText {
+                        found: Vec::new(),
+                        line_start: false,
+                        in_tight_item: true,
+                    });
+                }
+                Event::Start(Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => {
+                    siblings.entry(parent).or_default().push(Block::Other);
+                    containers.push(next_container);
+                    next_container += 1;
+                }
+                Event::End(TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition) => {
+                    containers.pop();
+                }
+                Event::Start(
+                    Tag::Heading { .. }
+                    | Tag::CodeBlock(_)
+                    | Tag::HtmlBlock
+                    | Tag::MetadataBlock(_)
+                    | Tag::Table(_),
+                )
+                | Event::Rule => siblings.entry(parent).or_default().push(Block::Other),
+                _ => {}
+            }
+            // The first text of each line after the first may open with a pseudo-bullet.
+            if let Some(text) = inline.as_mut() {
+                if text.line_start && !matches!(event, Event::SoftBreak | Event::HardBreak) {
+                    text.line_start = false;
+                    if let Some((span, marker)) = pseudo_marker(source, range.start) {
+                        let line = doc.lines.line_of(span.start);
+                        let after_pseudo = text
+                            .found
+                            .last()
+                            .is_some_and(|last| doc.lines.line_of(last.span.start) + 1 == line);
+                        text.found.push(PseudoBullet {
+                            span,
+                            marker,
+                            first_line: false,
+                            // A tight item's first line is the item: a sublist may follow it.
+                            after_text: !after_pseudo && !text.in_tight_item,
+                        });
+                    }
+                }
+            }
+        }
+
+        // A level is the kinds of the lists around it (bullet or ordered), so a bullet list
+        // nested in a numbered one is not held to the style of one nested in a bullet list.
+        let mut expected_at: BTreeMap<Vec<bool>, char> = BTreeMap::new();
+        let fixed = match self.style {
+            Style::Consistent => None,
+            Style::Dash => Some('-'),
+            Style::Asterisk => Some('*'),
+            Style::Plus => Some('+'),
+        };
+        for (span, marker, depth) in &markers {
+            let expected =
+                fixed.unwrap_or_else(|| *expected_at.entry(depth.clone()).or_insert(*marker));
+            if *marker != expected {
+                out.push(wrong_marker(span.clone(), *marker, expected));
+            }
+        }
+        if !self.pseudo_bullets {
+            return;
+        }
+        for blocks in siblings.values() {
+            for (i, block) in blocks.iter().enumerate() {
+                let Block::Pseudo(found, depth) = block else {
+                    continue;
+                };
+                let listish = |other: Option<&Block>| match other {
+                    Some(Block::List) => true,
+                    Some(Block::Pseudo(items, _)) => items.iter().any(|item| item.first_line),
+                    _ => false,
+                };
+                let stands_with_others = found.len() >= 2
+                    || (found[0].first_line
+                        && (listish(i.checked_sub(1).and_then(|p| blocks.get(p)))
+                            || listish(blocks.get(i + 1))));
+                if !stands_with_others {
+                    continue;
+                }
+                let expected = fixed
+                    .or_else(|| {
+                        let mut level = depth.clone();
+                        level.push(true);
+                        expected_at.get(&level).copied()
+                    })
+                    .unwrap_or('-');
+                for bullet in found {
+                    out.push(pseudo_bullet(doc, bullet, expected));
+                }
+            }
+        }
+    }
+}

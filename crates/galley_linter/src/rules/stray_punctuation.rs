@@ -1,0 +1,373 @@
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::fix::{Edit, Fix};
+use crate::prose::TextRun;
+use crate::rule::{declare_rule, Rule, RuleSettings};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags doubled or clashing punctuation in prose (`,.` `.,` `..` `,,` `;;` `,;` `!.`
+    /// `?.` ...), also right after a link or emphasis (`[x](/y),.`), and whitespace before
+    /// `,` `.` or `;` (`word ,next`).
+    ///
+    /// ## Why
+    /// These are traces of editing and machine translation: a sentence was cut or joined and
+    /// its old mark stayed behind. Readers see them at once; spell checkers do not.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// The deal is simpler than a [joint venture](/jointventure),. where both sides invest.
+    /// Costs rise ,and margins fall..
+    /// ```
+    /// Not flagged: the ellipsis (`...`, `…`), `?!` and `!!`, abbreviations before a comma
+    /// (`e.g.,` `f.eks.,` `bl.a.,` `osv.,`: see the option below), single initials (`J.,`),
+    /// numbers (`1,000.50`), URLs and paths (`../x`), code, link destinations, HTML and
+    /// frontmatter.
+    ///
+    /// ## Fix
+    /// Whitespace before a mark: delete it, or move it behind the mark when a word follows
+    /// (`rise ,and` becomes `rise, and`) (safe). A doubled `,,` `;;` `::`: keep one (safe).
+    /// A doubled `..`: keep one period (unsafe: an ellipsis may have been meant). Clashing
+    /// marks: keep the mark the next word asks for, the comma before a lowercase word and the
+    /// full stop (or `?`, `!`) before a capital or at the end (unsafe: it guesses the
+    /// writer's intent).
+    ///
+    /// ## Options
+    /// `abbreviations`: words that end in a period and may stand before a comma, compared
+    /// without case. Setting it replaces the default list: `e.g.` `i.e.` `etc.` `cf.` `vs.`
+    /// `al.` `approx.` `incl.` `no.` `vol.` `pp.` `ed.` `mr.` `mrs.` `ms.` `dr.` `prof.`
+    /// `inc.` `ltd.` `co.` `corp.` `jr.` `sr.` `st.` `f.eks.` `bl.a.` `osv.` `dvs.` `mv.`
+    /// `m.m.` `m.fl.` `o.l.` `ca.` `jf.` `inkl.` `evt.` `ev.` `pga.` `mht.` `nr.` `kl.`.
+    pub static META = {
+        id: "stray-punctuation",
+        severity: Warning,
+        fix: Always,
+        summary: "doubled or clashing punctuation, and whitespace before punctuation",
+    };
+}
+
+const DEFAULT_ABBREVIATIONS: &[&str] = &[
+    "e.g.", "i.e.", "etc.", "cf.", "vs.", "al.", "approx.", "incl.", "no.", "vol.", "pp.", "ed.",
+    "mr.", "mrs.", "ms.", "dr.", "prof.", "inc.", "ltd.", "co.", "corp.", "jr.", "sr.", "st.",
+    "f.eks.", "bl.a.", "osv.", "dvs.", "mv.", "m.m.", "m.fl.", "o.l.", "ca.", "jf.", "inkl.",
+    "evt.", "ev.", "pga.", "mht.", "nr.", "kl.",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StrayPunctuation {
+    abbreviations: Vec<String>,
+}
+
+impl Default for StrayPunctuation {
+    fn default() -> Self {
+        StrayPunctuation {
+            abbreviations: DEFAULT_ABBREVIATIONS
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
+        }
+    }
+}
+
+pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
+    let mut rule: StrayPunctuation = settings.options()?;
+    for abbreviation in &mut rule.abbreviations {
+        *abbreviation = abbreviation.to_lowercase();
+    }
+    Ok(Box::new(rule))
+}
+
+fn clashing_marks(span: Range<usize>, marks: &str, keep: char, safe: bool) -> Diagnostic {
+    let all_same = marks.chars().all(|c| c == keep);
+    let message = if all_same {
+        format!("doubled punctuation `{marks}`")
+    } else {
+        format!("clashing punctuation `{marks}`")
+    };
+    let fix_message = format!("keep `{keep}`");
+    let edit = Edit::replace(span.clone(), keep.to_string());
+    let fix = if safe {
+        Fix::safe(fix_message, vec![edit])
+    } else {
+        Fix::unsafe_(fix_message, vec![edit])
+    };
+    Diagnostic::new(span, message)
+        .with_label("one mark is enough")
+        .with_help(format!("write `{keep}` alone"))
+        .with_fix(fix)
+}
+
+/// `space` is the whitespace before `mark`; when a word follows the mark directly
+/// (`rise ,and`), the space moves behind the mark instead of vanishing.
+fn space_before(space: Range<usize>, mark: char, word_follows: bool) -> Diagnostic {
+    let fix = if word_follows {
+        let mark_end = space.end + mark.len_utf8();
+        Fix::safe(
+            "move the space after the mark",
+            vec![Edit::replace(space.start..mark_end, format!("{mark} "))],
+        )
+    } else {
+        Fix::safe("remove the space", vec![Edit::delete(space.clone())])
+    };
+    Diagnostic::new(space, format!("space before `{mark}`"))
+        .with_label("remove this space")
+        .with_help("punctuation follows the word directly")
+        .with_fix(fix)
+}
+
+/// ASCII only: `may_hold_a_finding` looks them up by byte.
+const MARKS: &[char] = &['.', ',', ';', ':', '!', '?'];
+
+/// URLs, e-mail addresses and anything path-like, where dots and commas are not prose.
+static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[a-z][a-z0-9+.\-]*://\S*|\bwww\.\S*|\S*[/\\]\S*|\S+@\S+\.\S+")
+        .expect("valid regex")
+});
+
+/// A blank line: where the paragraph ends, and the look-ahead for the next word stops.
+static BLANK_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\n[ \t>]*\r?\n").expect("valid regex"));
+
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        ')' | ']' | '}' | '"' | '\'' | '»' | '”' | '’' | '*' | '_' | '~' | '<'
+    )
+}
+
+/// Two marks side by side, or a space before a mark: without either, a run holds nothing to
+/// flag, and most runs are skipped on this byte scan alone.
+fn may_hold_a_finding(text: &str) -> bool {
+    // By table: this scans every byte of prose.
+    const IS_MARK: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < MARKS.len() {
+            table[MARKS[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .zip(&bytes[1.min(bytes.len())..])
+        .any(|(&before, &mark)| {
+            IS_MARK[usize::from(mark)]
+                && (IS_MARK[usize::from(before)] || before == b' ' || before == b'\t')
+        })
+}
+
+fn is_line_end(c: char) -> bool {
+    c == '\n' || c == '\r'
+}
+
+/// What punctuation may directly follow: a letter, a digit, or a closing mark.
+fn ends_a_word(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(
+            c,
+            ')' | ']' | '}' | '"' | '\'' | '»' | '”' | '’' | '*' | '_' | '`' | '%'
+        )
+}
+
+fn is_opening(c: char) -> bool {
+    matches!(c, '(' | '[' | '{' | '"' | '\'' | '«' | '“' | '‘' | '„')
+}
+
+/// Whether a mark sequence ends where a word boundary allows punctuation to end.
+fn ends_at_boundary(next: Option<char>) -> bool {
+    next.is_none_or(|c| c.is_whitespace() || is_closing(c))
+}
+
+/// The ranges of `text` that are not prose, with the marks that end a sentence after a URL
+/// or path left out of them (`see ../x,.` still has its `,.` checked).
+fn not_prose(text: &str) -> Vec<Range<usize>> {
+    NOT_PROSE
+        .find_iter(text)
+        .map(|m| m.start()..m.start() + m.as_str().trim_end_matches(MARKS).len())
+        .collect()
+}
+
+impl StrayPunctuation {
+    /// Whether the text just before a `.` (ending at `end`) is an abbreviation or an initial.
+    fn is_abbreviation(&self, text: &str, end: usize) -> bool {
+        let word_start = text[..end]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_alphabetic() || c == '.')
+            .last()
+            .map_or(end, |(i, _)| i);
+        let word = &text[word_start..end];
+        let mut chars = word.chars();
+        let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
+        initial || {
+            let with_dot = format!("{}.", word.to_lowercase());
+            self.abbreviations.contains(&with_dot)
+        }
+    }
+
+    fn check_run(&self, doc: &Document, run: &TextRun, out: &mut Vec<Diagnostic>) {
+        let text = &doc.source[run.range.clone()];
+        if !may_hold_a_finding(text) {
+            return;
+        }
+        let base = run.range.start;
+        let excluded = not_prose(text);
+        let is_excluded = |at: usize| excluded.iter().any(|range| range.contains(&at));
+        let escaped_start = base > 0 && doc.source.as_bytes()[base - 1] == b'\\';
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (start, c) = chars[i];
+            if !MARKS.contains(&c) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < chars.len() && MARKS.contains(&chars[j].1) {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(text.len(), |&(at, _)| at);
+            // Where the run stops, the source goes on: `ascii::` + a code span is one token.
+            let next = match chars.get(j) {
+                Some(&(_, c)) => Some(c),
+                None => doc.source[run.range.end..]
+                    .chars()
+                    .next()
+                    .filter(|c| !is_line_end(*c)),
+            };
+            // Doubled marks follow a word, a closing mark or an inline element, not a space
+            // or a symbol (`<!,`).
+            let after_word = match i.checked_sub(1) {
+                Some(before) => ends_a_word(chars[before].1),
+                None => run.after_inline,
+            };
+            let escaped = start == 0 && escaped_start;
+            if !is_excluded(start) && !escaped {
+                self.check_space_before(text, base, &chars, i, run.after_inline, out);
+                if j - i >= 2 && after_word {
+                    self.check_sequence(doc, text, base, start..end, next, out);
+                }
+            }
+            i = j;
+        }
+    }
+
+    fn check_space_before(
+        &self,
+        text: &str,
+        base: usize,
+        chars: &[(usize, char)],
+        i: usize,
+        after_inline: bool,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let (at, mark) = chars[i];
+        if !matches!(mark, ',' | '.' | ';') || i == 0 || !matches!(chars[i - 1].1, ' ' | '\t') {
+            return;
+        }
+        let mut k = i;
+        while k > 0 && matches!(chars[k - 1].1, ' ' | '\t') {
+            k -= 1;
+        }
+        let before = k.checked_sub(1).map(|before| chars[before].1);
+        let preceded = match before {
+            Some(c) => !is_opening(c),
+            None => after_inline,
+        };
+        let next = chars.get(i + 1).map(|&(_, c)| c);
+        let mark_is_prose = match mark {
+            // Not an ellipsis, spaced (`. . .`) or not, nor a leading dot (`.NET`).
+            '.' => {
+                ends_at_boundary(next)
+                    && !text[at..].starts_with("..")
+                    && !text[at..].starts_with(". .")
+                    && before != Some('.')
+            }
+            ',' => !next.is_some_and(|c| c.is_ascii_digit()),
+            _ => !matches!(next, Some(')' | '-' | '(')),
+        };
+        if preceded && mark_is_prose {
+            let word_follows = next.is_some_and(char::is_alphanumeric);
+            out.push(space_before(
+                base + chars[k].0..base + at,
+                mark,
+                word_follows,
+            ));
+        }
+    }
+
+    fn check_sequence(
+        &self,
+        doc: &Document,
+        text: &str,
+        base: usize,
+        mut range: Range<usize>,
+        next: Option<char>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let marks = &text[range.clone()];
+        let is_ellipsis_with = |s: &str| s.len() <= 1;
+        if marks.chars().all(|c| c == '.') && marks.len() >= 3
+            || marks.strip_prefix("...").is_some_and(is_ellipsis_with)
+            || marks.strip_suffix("...").is_some_and(is_ellipsis_with)
+            || marks.chars().all(|c| c == '!' || c == '?')
+            || !ends_at_boundary(next)
+        {
+            return;
+        }
+        // `e.g.,` is fine; `etc..` is still a doubled period.
+        if marks.starts_with('.')
+            && !marks[1..].starts_with('.')
+            && self.is_abbreviation(text, range.start)
+        {
+            range.start += 1;
+            if range.len() < 2 {
+                return;
+            }
+        }
+        let marks = &text[range.clone()];
+        let first = marks.chars().next().unwrap_or('.');
+        let all_same = marks.chars().all(|c| c == first);
+        let span = base + range.start..base + range.end;
+        let (keep, safe) = if all_same {
+            (first, first != '.')
+        } else {
+            (intended_mark(marks, &doc.source[span.end..]), false)
+        };
+        out.push(clashing_marks(span, marks, keep, safe));
+    }
+}
+
+/// The mark the writer most likely meant: a pause before a lowercase word of the same
+/// paragraph, an ending before a capital or at the paragraph's end.
+fn intended_mark(marks: &str, after: &str) -> char {
+    let paragraph_rest = BLANK_LINE
+        .find(after)
+        .map_or(after, |blank| &after[..blank.start()]);
+    let next_word = paragraph_rest.chars().find(|c| c.is_alphanumeric());
+    let continues = next_word.is_some_and(char::is_lowercase);
+    let find = |wanted: &[char]| marks.chars().find(|c| wanted.contains(c));
+    let preferred = if continues {
+        find(&[',', ';', ':'])
+    } else {
+        find(&['?', '!']).or_else(|| find(&['.']))
+    };
+    preferred.unwrap_or_else(|| marks.chars().next().unwrap_or('.'))
+}
+
+impl Rule for StrayPunctuation {
+    fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
+        for run in &doc.prose().runs {
+            self.check_run(doc, run, out);
+        }
+    }
+}

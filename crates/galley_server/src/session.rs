@@ -1,0 +1,474 @@
+//! The editor's side of the server: open buffers, the message loop with its debounced lints,
+//! and a handler for each request and notification.
+
+use std::collections::HashMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread;
+use std::time::Instant;
+
+use crossbeam_channel::{select, Receiver, Sender};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Initialized, Notification as _, PublishDiagnostics, ShowMessage,
+};
+use lsp_types::request::{
+    CodeActionRequest, Completion, HoverRequest, RegisterCapability, Request as _,
+};
+use lsp_types::{
+    CodeActionKind, CodeActionParams, CodeActionResponse, CompletionParams, CompletionResponse,
+    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Hover, HoverContents,
+    HoverParams, InitializeParams, MarkupContent, MarkupKind, MessageType, Position,
+    PublishDiagnosticsParams, Registration, RegistrationParams, ShowMessageParams, Uri,
+};
+
+use crate::completion::{self, LinkTyping};
+use crate::corpus::{Corpus, Engine, PendingPages};
+use crate::document::OpenDocument;
+use crate::positions::{uri_to_path, Lines};
+use crate::{actions, diagnostics, hover, Result};
+use galley_linter::diagnostic::Diagnostic;
+use galley_linter::engine::Linter;
+use galley_linter::fix::{fix_until_stable, Applicability, FixMode};
+use galley_linter::links::{split_destination, LinkIndex, PageSummary, Target};
+
+/// What the handlers read: the rules in force and the corpus with its link index (`None`
+/// until the content root has been read).
+pub struct Context<'c> {
+    pub engine: &'c Engine,
+    pub workspace: &'c Linter,
+    pub corpus: &'c Corpus,
+    pub index: Option<&'c LinkIndex<'c>>,
+}
+
+/// Why serving against one context stopped.
+pub enum Change {
+    /// Pages whose link targets changed, by path; `None`: the page is gone.
+    Pages(HashMap<PathBuf, Option<PageSummary>>),
+    /// The content root as read, page by page.
+    Scanned(Vec<(PathBuf, PageSummary)>),
+    /// A configuration file changed.
+    Configuration,
+    Exit,
+}
+
+struct Scan {
+    generation: u64,
+    pages: Vec<(PathBuf, PageSummary)>,
+}
+
+pub struct Session {
+    connection: Connection,
+    /// The workspace folder the editor opened.
+    folder: PathBuf,
+    /// Whether the editor can watch files for the server.
+    can_watch: bool,
+    documents: HashMap<Uri, OpenDocument>,
+    pending: PendingPages,
+    scans: (Sender<Scan>, Receiver<Scan>),
+    /// Counts the scans started: only the latest one's result is used.
+    scan_generation: u64,
+}
+
+const WATCH_REGISTRATION: &str = "galley-watched-files";
+
+impl Session {
+    pub fn new(connection: Connection, params: &InitializeParams) -> Self {
+        #[allow(
+            deprecated,
+            reason = "editors that predate workspace folders send only these"
+        )]
+        let root_uri = params.root_uri.as_ref();
+        let folder = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .map(|folder| &folder.uri)
+            .chain(root_uri)
+            .find_map(uri_to_path)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        let can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|workspace| workspace.did_change_watched_files)
+            .and_then(|watch| watch.dynamic_registration)
+            .unwrap_or(false);
+        Session {
+            connection,
+            folder,
+            can_watch,
+            documents: HashMap::new(),
+            pending: PendingPages::default(),
+            scans: crossbeam_channel::unbounded(),
+            scan_generation: 0,
+        }
+    }
+
+    /// The configuration from the workspace folder; an error is shown to the writer, and the
+    /// defaults are used.
+    pub fn load_engine(&self) -> Engine {
+        let (engine, error) = Engine::load(&self.folder);
+        if let Some(error) = error {
+            let message = format!("galley: {error} (using the default configuration)");
+            self.notify::<ShowMessage>(ShowMessageParams {
+                typ: MessageType::ERROR,
+                message,
+            });
+        }
+        engine
+    }
+
+    /// Reads the content root in the background; the result arrives as [`Change::Scanned`].
+    pub fn start_scan(&mut self, engine: &Arc<Engine>) {
+        self.scan_generation += 1;
+        let generation = self.scan_generation;
+        let engine = engine.clone();
+        let sender = self.scans.0.clone();
+        thread::spawn(move || {
+            let pages = engine.linter().summarise_root();
+            // The server may have stopped meanwhile; then nobody needs the pages.
+            let _ = sender.send(Scan { generation, pages });
+        });
+    }
+
+    /// The summaries of the open buffers, which stand in for their files in the corpus.
+    pub fn buffer_pages(&self) -> impl Iterator<Item = (PathBuf, PageSummary)> + '_ {
+        self.documents
+            .values()
+            .filter_map(|doc| Some((doc.path.clone(), doc.summary.clone()?)))
+    }
+
+    /// Lints every open buffer now and publishes what changed.
+    pub fn lint_all(&mut self, context: &Context) -> Result<()> {
+        for doc in self.documents.values_mut() {
+            guarded("lint", || lint(doc, context, &mut self.pending));
+            publish(&self.connection, doc, context)?;
+        }
+        Ok(())
+    }
+
+    /// Handles messages until one changes what they are served against, linting buffers
+    /// when their debounce time comes and no message is waiting.
+    pub fn serve(&mut self, context: &Context) -> Result<Change> {
+        loop {
+            let lints = self.documents.values().filter_map(|doc| doc.lint_due);
+            let timer = match lints.chain(self.pending.due).min() {
+                Some(due) => crossbeam_channel::at(due),
+                None => crossbeam_channel::never(),
+            };
+            select! {
+                recv(self.connection.receiver) -> message => {
+                    // A closed input means the editor is gone.
+                    let Ok(message) = message else { return Ok(Change::Exit) };
+                    if let Some(change) = self.handle(message, context)? {
+                        return Ok(change);
+                    }
+                }
+                recv(self.scans.1) -> scan => {
+                    let scan = scan.expect("the session holds a sender");
+                    if scan.generation == self.scan_generation {
+                        return Ok(Change::Scanned(scan.pages));
+                    }
+                }
+                recv(timer) -> _ => {}
+            }
+            if self.connection.receiver.is_empty() {
+                let now = Instant::now();
+                for doc in self.documents.values_mut() {
+                    if doc.lint_due.is_some_and(|due| due <= now) {
+                        guarded("lint", || lint(doc, context, &mut self.pending));
+                        publish(&self.connection, doc, context)?;
+                    }
+                }
+            }
+            if let Some(pages) = self.pending.take_due(Instant::now()) {
+                return Ok(Change::Pages(pages));
+            }
+        }
+    }
+
+    fn handle(&mut self, message: Message, context: &Context) -> Result<Option<Change>> {
+        match message {
+            Message::Request(request) => {
+                if self.connection.handle_shutdown(&request)? {
+                    return Ok(Some(Change::Exit));
+                }
+                let id = request.id.clone();
+                let response = guarded(&request.method.clone(), || self.answer(request, context))
+                    .unwrap_or_else(|| {
+                        let message = "galley failed on this request; see its log".to_string();
+                        Response::new_err(id, ErrorCode::InternalError as i32, message)
+                    });
+                self.connection.sender.send(response.into())?;
+                Ok(None)
+            }
+            Message::Notification(notification) if notification.method == "exit" => {
+                Ok(Some(Change::Exit))
+            }
+            Message::Notification(notification) => {
+                let method = notification.method.clone();
+                Ok(guarded(&method, || self.take_note(notification, context)).flatten())
+            }
+            // Only the answer to the watcher registration comes back; nothing waits for it.
+            Message::Response(_) => Ok(None),
+        }
+    }
+
+    fn answer(&mut self, request: Request, context: &Context) -> Response {
+        let id = request.id.clone();
+        match request.method.as_str() {
+            CodeActionRequest::METHOD => {
+                respond(id, request.params, |p| self.code_actions(p, context))
+            }
+            Completion::METHOD => respond(id, request.params, |p| self.complete(p, context)),
+            HoverRequest::METHOD => respond(id, request.params, |p| self.hover(p, context)),
+            method => Response::new_err(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("galley does not answer `{method}`"),
+            ),
+        }
+    }
+
+    fn take_note(&mut self, notification: Notification, context: &Context) -> Option<Change> {
+        let now = Instant::now();
+        let params = notification.params;
+        match notification.method.as_str() {
+            Initialized::METHOD if self.can_watch => self.watch_files(context.engine),
+            DidOpenTextDocument::METHOD => {
+                let params: lsp_types::DidOpenTextDocumentParams = parse(params)?;
+                let item = params.text_document;
+                let path = document_path(&item.uri, context.workspace.root());
+                let doc = OpenDocument::open(item.uri.clone(), path, item.version, item.text, now);
+                self.documents.insert(item.uri, doc);
+            }
+            DidChangeTextDocument::METHOD => {
+                let params: lsp_types::DidChangeTextDocumentParams = parse(params)?;
+                let doc = self.documents.get_mut(&params.text_document.uri)?;
+                doc.edit(params.text_document.version, params.content_changes, now);
+            }
+            DidSaveTextDocument::METHOD => {
+                let params: lsp_types::DidSaveTextDocumentParams = parse(params)?;
+                let doc = self.documents.get_mut(&params.text_document.uri)?;
+                doc.lint_due = doc.lint_due.map(|due| due.min(now));
+            }
+            DidCloseTextDocument::METHOD => {
+                let params: lsp_types::DidCloseTextDocumentParams = parse(params)?;
+                let doc = self.documents.remove(&params.text_document.uri)?;
+                // The file on disk takes the buffer's place in the corpus.
+                let page = context.workspace.summarise_file(&doc.path);
+                self.pending.note(doc.path, page, now);
+                let cleared = PublishDiagnosticsParams::new(doc.uri, Vec::new(), None);
+                self.notify::<PublishDiagnostics>(cleared);
+            }
+            DidChangeWatchedFiles::METHOD => {
+                let params: lsp_types::DidChangeWatchedFilesParams = parse(params)?;
+                for path in params.changes.iter().filter_map(|c| uri_to_path(&c.uri)) {
+                    if context.engine.is_configuration(&path) {
+                        return Some(Change::Configuration);
+                    }
+                    let open = self.documents.values().any(|doc| doc.path == path);
+                    if context.workspace.is_content(&path) && !open {
+                        let page = context.workspace.summarise_file(&path);
+                        self.pending.note(path, page, now);
+                    }
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn watch_files(&self, engine: &Engine) {
+        let watchers = engine
+            .watched_globs()
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob),
+                kind: None,
+            })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let params = RegistrationParams {
+            registrations: vec![Registration {
+                id: WATCH_REGISTRATION.to_string(),
+                method: DidChangeWatchedFiles::METHOD.to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        };
+        let id = RequestId::from(WATCH_REGISTRATION.to_string());
+        let request = Request::new(id, RegisterCapability::METHOD.to_string(), params);
+        // A failed send means the editor is gone: the loop finds out on its next read.
+        let _ = self.connection.sender.send(request.into());
+    }
+
+    fn code_actions(&mut self, params: CodeActionParams, context: &Context) -> CodeActionResponse {
+        let Some(doc) = self.documents.get_mut(&params.text_document.uri) else {
+            return Vec::new();
+        };
+        if doc.lint_due.is_some() {
+            lint(doc, context, &mut self.pending);
+        }
+        let lines = Lines::new(&doc.text);
+        let only = params.context.only.as_deref();
+        let mut found = Vec::new();
+        if actions::wanted(only, &CodeActionKind::QUICKFIX) {
+            let shown = editor_diagnostics(doc, context);
+            let pairs: Vec<_> = doc.diagnostics.iter().cloned().zip(shown).collect();
+            let range = lines.offsets(params.range);
+            found.extend(actions::quick_fixes(&doc.uri, &lines, &pairs, &range));
+        }
+        let safe_fix = |d: &Diagnostic| {
+            d.fix
+                .as_ref()
+                .is_some_and(|fix| fix.applicability == Applicability::Safe)
+        };
+        if actions::wanted(only, &actions::FIX_ALL) && doc.diagnostics.iter().any(safe_fix) {
+            let lint = |text: &str| {
+                let (found, _) = context.workspace.lint_text(&doc.path, text, context.index);
+                found
+            };
+            if let Ok(fixed) = fix_until_stable(&doc.text, FixMode::SafeOnly, lint) {
+                found.extend(actions::fix_all(&doc.uri, &doc.text, &fixed.text));
+            }
+        }
+        found
+    }
+
+    fn complete(&self, params: CompletionParams, context: &Context) -> Option<CompletionResponse> {
+        let at = params.text_document_position;
+        let doc = self.documents.get(&at.text_document.uri)?;
+        let lines = Lines::new(&doc.text);
+        let cursor = lines.offset(at.position);
+        let line_start = lines.offset(Position::new(at.position.line, 0));
+        let typing = completion::link_typing(&doc.text[line_start..cursor])?;
+        let replace = lines.range(&(cursor - typing.typed().len()..cursor));
+        let list = match typing {
+            LinkTyping::Path { typed } => {
+                completion::pages(context.corpus.pages.values(), typed, replace)
+            }
+            LinkTyping::Anchor { path: "", .. } => {
+                completion::anchors(doc.summary.as_ref()?, replace)
+            }
+            LinkTyping::Anchor { path, .. } => {
+                let (path, _) = split_destination(path);
+                let index = context.index?;
+                let from = doc.summary.as_ref()?;
+                let Target::Page(page) = index.resolve(from, path.trim_end_matches('/')) else {
+                    return None;
+                };
+                completion::anchors(page, replace)
+            }
+        };
+        Some(CompletionResponse::List(list))
+    }
+
+    fn hover(&self, params: HoverParams, context: &Context) -> Option<Hover> {
+        let at = params.text_document_position_params;
+        let doc = self.documents.get(&at.text_document.uri)?;
+        let lines = Lines::new(&doc.text);
+        let (destination, span) = hover::link_at(&doc.text, lines.offset(at.position))?;
+        let value = hover::describe(&destination, doc.summary.as_ref()?, context.index?);
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            }),
+            range: Some(lines.range(&span)),
+        })
+    }
+
+    fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {
+        let notification = Notification::new(N::METHOD.to_string(), params);
+        // A failed send means the editor is gone: the loop finds out on its next read.
+        let _ = self.connection.sender.send(notification.into());
+    }
+}
+
+/// Lints a buffer as it is in the editor, and notes its page when its link targets changed.
+fn lint(doc: &mut OpenDocument, context: &Context, pending: &mut PendingPages) {
+    // Cleared first: a lint that panics is not tried again until the next edit.
+    doc.lint_due = None;
+    let (diagnostics, summary) = context
+        .workspace
+        .lint_text(&doc.path, &doc.text, context.index);
+    if context.corpus.changes_targets(&doc.path, &summary) {
+        pending.note(doc.path.clone(), Some(summary.clone()), Instant::now());
+    } else {
+        pending.forget(&doc.path);
+    }
+    doc.diagnostics = diagnostics;
+    doc.summary = Some(summary);
+}
+
+/// Sends the buffer's diagnostics unless the editor has them already.
+fn publish(connection: &Connection, doc: &mut OpenDocument, context: &Context) -> Result<()> {
+    if doc.lint_due.is_some() {
+        return Ok(());
+    }
+    let fresh = Some((doc.version, editor_diagnostics(doc, context)));
+    if doc.published == fresh {
+        return Ok(());
+    }
+    doc.published = fresh;
+    let diagnostics = doc
+        .published
+        .as_ref()
+        .map(|(_, d)| d.clone())
+        .unwrap_or_default();
+    let params = PublishDiagnosticsParams::new(doc.uri.clone(), diagnostics, Some(doc.version));
+    let notification = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
+    connection.sender.send(notification.into())?;
+    Ok(())
+}
+
+fn editor_diagnostics(doc: &OpenDocument, context: &Context) -> Vec<lsp_types::Diagnostic> {
+    let lines = Lines::new(&doc.text);
+    doc.diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let related = diagnostics::linked_page(diagnostic, context.workspace.root());
+            diagnostics::to_lsp(diagnostic, &lines, related)
+        })
+        .collect()
+}
+
+/// Where a buffer is linted from: its file, or for an unsaved one (`untitled:Untitled-1`),
+/// a file of that name in the content root.
+fn document_path(uri: &Uri, root: &Path) -> PathBuf {
+    uri_to_path(uri).unwrap_or_else(|| {
+        let name = uri.as_str().rsplit([':', '/']).next().unwrap_or_default();
+        root.join(name)
+    })
+}
+
+fn parse<P: serde::de::DeserializeOwned>(params: serde_json::Value) -> Option<P> {
+    serde_json::from_value(params)
+        .inspect_err(|error| eprintln!("galley: bad parameters: {error}"))
+        .ok()
+}
+
+fn respond<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+    id: RequestId,
+    params: serde_json::Value,
+    answer: impl FnOnce(P) -> R,
+) -> Response {
+    match serde_json::from_value(params) {
+        Ok(params) => Response::new_ok(id, answer(params)),
+        Err(error) => Response::new_err(id, ErrorCode::InvalidParams as i32, error.to_string()),
+    }
+}
+
+/// Runs `work`, and survives its panic: a bug met on one buffer must not take the editor's
+/// diagnostics down for all. The panic's message goes to stderr, the editor's server log.
+fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
+    let result = panic::catch_unwind(AssertUnwindSafe(work));
+    if result.is_err() {
+        eprintln!("galley: `{what}` failed; the server goes on");
+    }
+    result.ok()
+}
