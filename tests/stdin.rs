@@ -77,3 +77,21 @@ fn fix_prints_the_fixed_text_and_reports_on_stderr() {
     assert!(stderr.contains("Fixed 2 problems in 1 file"), "{stderr}");
     assert!(!corpus.join("side.md").exists(), "nothing is written");
 }
+
+#[test]
+fn the_human_report_shows_the_buffers_text_not_the_files() {
+    let dir = corpus();
+    let corpus = dir.path().join("corpus");
+    let on_disk = "---\ntitle: A\n---\n\n# A\n\nThe file on disk says this.\n";
+    std::fs::write(corpus.join("a.md"), on_disk).unwrap();
+    let output = galley(&corpus)
+        .args(["check", "--stdin-filename", "a.md"])
+        .write_stdin("---\ntitle: A\n---\n\n# A\n\nSomething else,. here.\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "warnings only");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("stray-punctuation"), "{stdout}");
+    assert!(stdout.contains("Something else,. here."), "{stdout}");
+    assert!(!stdout.contains("The file on disk"), "{stdout}");
+}

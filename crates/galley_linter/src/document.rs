@@ -196,7 +196,7 @@ impl<'a> Document<'a> {
 
     pub fn prose(&self) -> &ProseView {
         self.prose.get_or_init(|| {
-            let runs = crate::prose::text_runs(self);
+            let runs = crate::prose::text_runs(&self.events);
             let ranges = crate::prose::without_urls(self.source, &runs);
             ProseView { runs, ranges }
         })

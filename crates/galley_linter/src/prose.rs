@@ -8,8 +8,6 @@ use memchr::memmem;
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
 
-use crate::document::Document;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextRun {
     /// Contiguous text in the source; the text is `doc.source[range]`.
@@ -19,11 +17,11 @@ pub struct TextRun {
 }
 
 /// Consecutive text events with adjacent ranges are merged into one run.
-pub fn text_runs(doc: &Document) -> Vec<TextRun> {
+pub fn text_runs(events: &[(Event, Range<usize>)]) -> Vec<TextRun> {
     let mut runs: Vec<TextRun> = Vec::new();
     let mut hidden_depth = 0usize;
     let mut after_inline = false;
-    for (event, range) in &doc.events {
+    for (event, range) in events {
         match event {
             Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_))
             | Event::Start(Tag::Link {
@@ -99,10 +97,11 @@ pub fn without_urls(source: &str, runs: &[TextRun]) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Document;
 
     fn runs(source: &str) -> Vec<&str> {
         let doc = Document::parse(source);
-        text_runs(&doc)
+        text_runs(&doc.events)
             .into_iter()
             .map(|run| &source[run.range])
             .collect()
@@ -131,7 +130,7 @@ mod tests {
     fn runs_after_links_know_it() {
         let source = "[x](/y),. z\n";
         let doc = Document::parse(source);
-        let runs = text_runs(&doc);
+        let runs = text_runs(&doc.events);
         assert_eq!(&source[runs[1].range.clone()], ",. z");
         assert!(runs[1].after_inline);
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::discover::FileTarget;
-use super::run::locate_all;
+use super::pipeline::locate_all;
 use super::Linter;
 use crate::finding::{io_error, not_converged, Finding, FixedFile};
 use crate::fix::{fix_until_stable, FixMode, NotConverged};

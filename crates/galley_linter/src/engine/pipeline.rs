@@ -9,6 +9,7 @@ use super::discover::{absolute, FileTarget};
 use super::{unused_suppression_level, Linter, RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::finding::Finding;
 use crate::links::{LinkIndex, PageSummary};
 use crate::source::SourceFile;
 use crate::suppression::{self, Suppression};
@@ -136,4 +137,14 @@ fn stamp(diagnostics: &mut [Diagnostic], active: &super::ActiveRule) {
         diagnostic.rule = active.meta.id;
         diagnostic.severity = active.severity;
     }
+}
+
+/// Places a file's diagnostics, counting positions on in offset order.
+pub(super) fn locate_all(file: &Arc<SourceFile>, mut found: Vec<Diagnostic>) -> Vec<Finding> {
+    found.sort_by_key(|diagnostic| diagnostic.span.start);
+    let position = file.locator();
+    found
+        .into_iter()
+        .map(|diagnostic| Finding::locate(file, diagnostic, &position))
+        .collect()
 }

@@ -2,14 +2,12 @@
 //! in parallel; then the link index over their summaries; then every linted file through the
 //! second half, in parallel. Fixes, when asked for, run last, on the texts already read.
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
 use rayon::prelude::*;
+use std::path::PathBuf;
 
 use super::discover::FileTarget;
 use super::fixing::Fixing;
-use super::pipeline::FileLint;
+use super::pipeline::{locate_all, FileLint};
 use super::Linter;
 use crate::diagnostic::Diagnostic;
 use crate::finding::{io_error, sort_findings, CheckOutcome, Finding};
@@ -140,14 +138,4 @@ impl Linter {
             (Read::Summarised(lint.summary), found)
         }
     }
-}
-
-/// Places a file's diagnostics, counting positions on in offset order.
-pub(super) fn locate_all(file: &Arc<SourceFile>, mut found: Vec<Diagnostic>) -> Vec<Finding> {
-    found.sort_by_key(|diagnostic| diagnostic.span.start);
-    let position = file.locator();
-    found
-        .into_iter()
-        .map(|diagnostic| Finding::locate(file, diagnostic, &position))
-        .collect()
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::discover::{absolute, FileTarget};
-use super::run::locate_all;
+use super::pipeline::locate_all;
 use super::Linter;
 use crate::diagnostic::Diagnostic;
 use crate::finding::{sort_findings, CheckOutcome};
