@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use regex::{Regex, RegexBuilder};
 use serde_json::Value;
@@ -294,18 +295,12 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
         fixable,
         applicability,
     );
-    // Rule metadata lives for the whole run, like the built-ins'; a pack is loaded once.
-    let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
-        id: Box::leak(id.into_boxed_str()),
-        default_severity: severity,
-        fix: if fixable {
-            FixAbility::Sometimes
-        } else {
-            FixAbility::Never
-        },
-        summary: Box::leak(summary.into_boxed_str()),
-        docs: Box::leak(docs.into_boxed_str()),
-    }));
+    let fix = if fixable {
+        FixAbility::Sometimes
+    } else {
+        FixAbility::Never
+    };
+    let meta = interned_meta(id, severity, fix, summary, docs);
     Ok(PackRule {
         meta,
         pack: pack.to_string(),
@@ -407,4 +402,31 @@ fn frontmatter_matcher(file: &RuleFile) -> Result<Matcher, String> {
         field: field.clone(),
         equals,
     })
+}
+
+/// Rule metadata lives as long as the process, like the built-ins'. A language server reloads
+/// its packs whenever the configuration changes: the same rule's metadata is made once.
+fn interned_meta(
+    id: String,
+    severity: Severity,
+    fix: FixAbility,
+    summary: String,
+    docs: String,
+) -> &'static RuleMeta {
+    type Key = (String, Severity, FixAbility, String, String);
+    static MADE: Mutex<Vec<(Key, &'static RuleMeta)>> = Mutex::new(Vec::new());
+    let key = (id, severity, fix, summary, docs);
+    let mut made = MADE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, meta)) = made.iter().find(|(made_key, _)| *made_key == key) {
+        return meta;
+    }
+    let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
+        id: Box::leak(key.0.clone().into_boxed_str()),
+        default_severity: severity,
+        fix,
+        summary: Box::leak(key.3.clone().into_boxed_str()),
+        docs: Box::leak(key.4.clone().into_boxed_str()),
+    }));
+    made.push((key, meta));
+    meta
 }

@@ -236,3 +236,12 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn reloading_a_pack_makes_no_new_metadata() {
+    let first = default_pack().unwrap();
+    let second = default_pack().unwrap();
+    for (a, b) in first.iter().zip(&second) {
+        assert!(std::ptr::eq(a.meta, b.meta), "{}", a.meta.id);
+    }
+}
