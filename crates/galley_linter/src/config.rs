@@ -54,6 +54,14 @@ impl Default for LinksConfig {
     }
 }
 
+/// `[content]`: what galley should know of the pages that they do not say themselves.
+#[derive(Debug, Clone, Default)]
+pub struct ContentConfig {
+    /// The site's language (`nb`, `en`), for pages whose frontmatter, file name and folder
+    /// name none.
+    pub language: Option<String>,
+}
+
 /// Rule levels and options, by rule id: the `[rules.<id>]` tables.
 pub type RuleTables = BTreeMap<String, Placed<toml::Table>>;
 
@@ -74,6 +82,7 @@ pub struct Config {
     /// A JSON Schema (JSON or YAML) for the frontmatter, resolved against its config file.
     pub schema: Option<Placed<PathBuf>>,
     pub links: LinksConfig,
+    pub content: ContentConfig,
     /// Folders of YAML rules, resolved against their config file.
     pub packs: Vec<Placed<PathBuf>>,
     pub rules: RuleTables,
@@ -89,6 +98,7 @@ struct ConfigFile {
     files: Option<FilesSection>,
     frontmatter: Option<FrontmatterSection>,
     links: Option<LinksSection>,
+    content: Option<ContentSection>,
     /// `packs = [...]` and the `[rules.<id>]` tables.
     rules: Option<BTreeMap<String, Spanned<toml::Value>>>,
     overrides: Option<Vec<OverrideSection>>,
@@ -112,6 +122,12 @@ struct FrontmatterSection {
 struct LinksSection {
     slug_field: Option<String>,
     root: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContentSection {
+    language: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,6 +233,17 @@ impl Config {
             if let Some(root) = links.root {
                 self.links.root = Some(dir.join(root));
             }
+        }
+        if let Some(language) = file.content.and_then(|content| content.language) {
+            let place = at(language.span());
+            let code = crate::language::primary_subtag(language.get_ref()).ok_or_else(|| {
+                Error::Config(format!(
+                    "{place}: [content] language: `{}` is not a language code galley knows \
+                     (such as `nb`, `nn`, `en`)",
+                    language.get_ref()
+                ))
+            })?;
+            self.content.language = Some(code);
         }
         for (key, value) in file.rules.unwrap_or_default() {
             let place = at(value.span());

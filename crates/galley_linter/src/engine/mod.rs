@@ -82,7 +82,7 @@ fn level_and_options(
     let mut options = table.map(|t| t.value.clone()).unwrap_or_default();
     let place = table.map_or_else(|| CONFIG_FILE.to_string(), |t| t.place.clone());
     let severity = match options.remove("level") {
-        None => Some(meta.default_severity),
+        None => (!meta.opt_in).then_some(meta.default_severity),
         Some(toml::Value::String(level)) if level == "error" => Some(Severity::Error),
         Some(toml::Value::String(level)) if level == "warning" => Some(Severity::Warning),
         Some(toml::Value::String(level)) if level == "off" => None,
