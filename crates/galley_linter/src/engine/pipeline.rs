@@ -39,13 +39,17 @@ impl FileLint {
 impl Linter {
     fn summarise(&self, doc: &Document, target: &FileTarget, collect_links: bool) -> PageSummary {
         let dir = absolute(target.path.parent().unwrap_or(Path::new(".")));
-        PageSummary::build(
+        let mut page = PageSummary::build(
             doc,
             target.key.clone(),
             dir,
             &self.config.links.slug_field,
             collect_links,
-        )
+        );
+        if let Some(site) = &self.site {
+            (page.urls, page.url_is_folder) = site.urls(&absolute(&target.path), doc);
+        }
+        page
     }
 
     /// The summary of a page that is not linted (only read for the link index), without its
