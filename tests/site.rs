@@ -108,3 +108,126 @@ fn a_fix_that_would_move_an_anchor_is_unsafe() {
     assert!(text.contains("a.md:1:"), "{text}");
     assert!(!text.contains("broken-link"), "{text}");
 }
+
+/// The broken links galley finds in `dir`, as `path:line`.
+fn broken_links(dir: &std::path::Path) -> Vec<String> {
+    found(dir)
+        .into_iter()
+        .filter(|found| found.ends_with(":broken-link"))
+        .map(|found| found.trim_end_matches(":broken-link").to_string())
+        .collect()
+}
+
+#[test]
+fn hugo_urls_are_lowercase_sections_and_languages() {
+    let dir = corpus(&[
+        ("site/hugo.toml", "title = \"x\"\n"),
+        (
+            "site/content/en/functions/strings/Contains.md",
+            "---\naliases: [/old/contains/]\n---\n# Contains\n",
+        ),
+        (
+            "site/content/en/docs/_index.md",
+            "# Docs\n\n## Getting started\n",
+        ),
+        ("site/content/fr/docs/_index.md", "# Docs\n"),
+        (
+            "site/content/en/page.md",
+            "[a](/functions/strings/contains/) [b](/docs/#getting-started) [c](/fr/docs/) \
+             [d](/old/contains/) [e](/tags/release/) [f](/fr/functions/strings/contains/)\n\n\
+             [planted](/functions/strings/contain/)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["site/content/en/page.md:3"]);
+}
+
+#[test]
+fn mdbook_pages_are_html_and_sibling_books_are_outside() {
+    let dir = corpus(&[
+        ("book.toml", "[book]\ntitle = \"x\"\n"),
+        ("src/ch01.md", "# One\n\n## Shadowing\n"),
+        (
+            "src/ch02.md",
+            "[a](ch01.html#shadowing) [b](../std/vec/index.html) [c](ch01.md)\n\n[planted](ch03.html)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["src/ch02.md:3"]);
+}
+
+#[test]
+fn jekyll_collections_permalinks_and_base_url() {
+    let dir = corpus(&[
+        (
+            "docs/_config.yml",
+            "collections:\n  docs:\n    permalink: \"/:collection/:path/\"\n    output: true\n",
+        ),
+        (
+            "docs/_docs/history.md",
+            "# History\n\n## 1.5.0 / 2014-03-24\n{: #v1-5-0}\n",
+        ),
+        ("docs/_docs/step/01-setup.md", "# Setup\n"),
+        ("docs/help.md", "---\npermalink: /help/\n---\n# Help\n"),
+        (
+            "docs/_docs/step/02-liquid.md",
+            "[a](/docs/history/#v1-5-0) [b](../01-setup/) [c](/help/) \
+             [d]({{ site.baseurl }}/docs/step/01-setup/) [e]({{ site.repository }}/issues)\n\n\
+             [planted](/docs/histry/)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/_docs/step/02-liquid.md:3"]);
+}
+
+#[test]
+fn docusaurus_ids_and_static_files() {
+    let dir = corpus(&[
+        ("website/docusaurus.config.ts", "export default {};\n"),
+        ("website/static/img/flow.png", ""),
+        (
+            "docs/faq/LearningResources.md",
+            "---\nid: learning-resources\n---\n# Learn\n",
+        ),
+        (
+            "docs/faq/Intro.md",
+            "[a](/faq/learning-resources) [b](./LearningResources.md) [c](/img/flow.png)\n\n\
+             [planted](/faq/learning-resource)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/faq/Intro.md:3"]);
+}
+
+#[test]
+fn starlight_translations_fall_back_to_the_default_language() {
+    let dir = corpus(&[
+        ("docs/astro.config.mjs", "export default {};\n"),
+        (
+            "docs/src/content/docs/guides/sidebar.mdx",
+            "# Sidebar\n\n## Custom groups\n",
+        ),
+        ("docs/src/content/docs/fr/index.mdx", "# Accueil\n"),
+        (
+            "docs/src/content/docs/fr/intro.md",
+            "[a](/fr/guides/sidebar/#custom-groups) [b](/fr/)\n\n[planted](/fr/guides/sidebars/)\n",
+        ),
+    ]);
+    assert_eq!(
+        broken_links(dir.path()),
+        ["docs/src/content/docs/fr/intro.md:3"]
+    );
+}
+
+#[test]
+fn docfx_matches_case_and_other_docsets_are_outside() {
+    let dir = corpus(&[
+        ("docset/docfx.json", "{\"build\": {}}\n"),
+        ("docset/ADFS/Add-AdfsClient.md", "# Add-AdfsClient\n"),
+        (
+            "docset/ADFS/Get-AdfsClient.md",
+            "[a](./add-adfsclient.md) [b](/powershell/module/cimcmdlets/get-cimsession)\n\n\
+             [planted](./Remove-AdfsClient.md)\n",
+        ),
+    ]);
+    assert_eq!(
+        broken_links(dir.path()),
+        ["docset/ADFS/Get-AdfsClient.md:3"]
+    );
+}
