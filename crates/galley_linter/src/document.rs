@@ -125,6 +125,8 @@ pub struct Document<'a> {
     pub folder_language: Option<String>,
     /// The site's language (`[content] language`), for pages nothing else tells about.
     pub default_language: Option<String>,
+    /// The site generator that renders the page, when the site has one.
+    pub generator: Option<crate::site::Generator>,
     /// The page's language, worked out on first use (see [`Document::language`]).
     language: OnceCell<Option<String>>,
     /// The last position computed, to count on from it.
@@ -193,6 +195,7 @@ impl<'a> Document<'a> {
             path: None,
             folder_language: None,
             default_language: None,
+            generator: None,
             language: OnceCell::new(),
             last_position: LastPosition::default(),
             lines,

@@ -202,7 +202,8 @@ impl Site {
         let Some((root, relative)) = self.content_path(path) else {
             return (urls, !self.html_pages);
         };
-        let mut url = page_url(&relative, self.generator);
+        let path_url = page_url(&relative, self.generator);
+        let mut url = path_url.clone();
         let mut folder = !self.html_pages;
         if let Some((collection, is_folder)) = self.collection_url(&relative, doc) {
             url = collection;
@@ -242,6 +243,10 @@ impl Site {
             }
         }
         urls.push(join_url(&root.prefix, &url));
+        // Docusaurus also finds a doc by its file path from the docs folder (`api/Store.md`).
+        if self.generator == Generator::Docusaurus && url != path_url {
+            urls.push(join_url(&root.prefix, &path_url));
+        }
         for key in ["aliases", "redirect_from"] {
             urls.extend(list(key).iter().map(|alias| trim_url(alias)));
         }
@@ -274,10 +279,28 @@ impl Site {
             && crate::language::primary_subtag(segment).is_some()
     }
 
-    /// Whether the generator makes the page at `url` itself (Hugo's taxonomy pages).
+    /// Whether the generator makes the page at `url` itself: feeds and sitemaps, Hugo's
+    /// taxonomy pages.
     pub fn generated(&self, url: &str) -> bool {
+        const MADE_BY_EVERY_GENERATOR: &[&str] = &[
+            "sitemap.xml",
+            "robots.txt",
+            "index.xml",
+            "feed.xml",
+            "rss.xml",
+            "atom.xml",
+            "llms.txt",
+            "404",
+        ];
         let first = url.split('/').next().unwrap_or_default();
-        self.generator == Generator::Hugo && matches!(first, "tags" | "categories")
+        MADE_BY_EVERY_GENERATOR.contains(&url)
+            || self.generator == Generator::Hugo && matches!(first, "tags" | "categories")
+    }
+
+    /// Whether a relative link may also name a page from the content root, as Docusaurus
+    /// reads `api/Store.md`.
+    pub fn relative_from_root(&self) -> bool {
+        self.generator == Generator::Docusaurus
     }
 
     /// The content root holding `path`, and the path relative to it with `/` separators.

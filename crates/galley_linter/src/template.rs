@@ -3,8 +3,9 @@
 //! mdBook (`{% link x %}`, `{{ site.baseurl }}`, `{{#include x}}`), directive lines
 //! (`:::note`, docfx's `:::code source="x":::`), MkDocs admonition lines (`!!! note "Title"`),
 //! JSX and HTML tags written across lines (`<LinkCard title="x"\n  href="y" />`), and MDX
-//! `import`/`export` lines. The set is the same for every generator: each construct is
-//! unlikely prose anywhere, and masking it costs no real finding.
+//! `import`/`export` lines, and the pipes of table rows that CommonMark reads as a paragraph
+//! (kramdown tables need no delimiter row). The set is the same for every generator: each
+//! construct is unlikely prose anywhere, and masking it costs no real finding.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -13,10 +14,17 @@ use regex::Regex;
 
 static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\{\{[^}]*\}\}",
+        // Code and math that the generator renders, whole: Liquid's `highlight` and `raw`,
+        // Hugo's `highlight`, `code` and `tab` shortcodes, TeX display math.
+        r"(?s:\{%-?\s*(highlight|raw)\b.*?\{%-?\s*end(?:highlight|raw)\s*-?%\})",
+        r"|(?s:\{\{[<%]\s*(?:highlight|code|tab|code-toggle)\b.*?\{\{[<%]\s*/(?:highlight|code|tab|code-toggle)\s*[%>]\}\})",
+        r"|(?s:\$\$.*?\$\$)|(?s:\\\[.*?\\\])",
+        r"|\{\{[^}]*\}\}",
         r"|\{%[^%]*%\}",
         r"|</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>",
         r"|(?m:^[ \t>]*(?::::|!!!|\?\?\?).*$)",
+        // A definition list's marker and its padding (`:   The definition`).
+        r"|(?m:^[ \t]*:[ \t]{2,})",
     ))
     .expect("valid regex")
 });
@@ -37,8 +45,11 @@ pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
     }
     if mdx {
         spans.extend(MDX_STATEMENT.find_iter(text).map(|m| m.range()));
-        spans.sort_by_key(|span| span.start);
     }
+    if memchr::memchr(b'|', bytes).is_some() {
+        spans.extend(table_pipes(text));
+    }
+    spans.sort_by_key(|span| span.start);
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
     for span in spans {
         let span = span.start + body.start..span.end + body.start;
@@ -48,6 +59,22 @@ pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
         }
     }
     merged
+}
+
+/// The pipes of lines that start with one: table rows, whether or not the parser saw a table.
+fn table_pipes(text: &str) -> Vec<Range<usize>> {
+    let mut pipes = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        // A row may stand in a quote (`> | a | b |`).
+        if line.trim_start_matches([' ', '\t', '>']).starts_with('|') {
+            pipes.extend(
+                memchr::memchr_iter(b'|', line.as_bytes()).map(|at| start + at..start + at + 1),
+            );
+        }
+        start += line.len();
+    }
+    pipes
 }
 
 /// `ranges` (sorted) less the parts that `mask` (sorted, apart) covers.
@@ -105,6 +132,12 @@ mod tests {
         let text = "import Card from '~/components/Card.astro';\n\nimport this thought.\n";
         assert_eq!(masked(text, true).len(), 2);
         assert!(masked(text, false).is_empty());
+    }
+
+    #[test]
+    fn pipes_of_table_rows_are_masked() {
+        let text = "| Term     | Value |\nA | in prose\n";
+        assert_eq!(masked(text, false), ["|", "|", "|"]);
     }
 
     #[test]

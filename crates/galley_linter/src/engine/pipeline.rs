@@ -82,6 +82,7 @@ impl Linter {
         doc.path = Some(target.path.clone());
         doc.folder_language = self.folder_language(target);
         doc.default_language = self.config.content.language.clone();
+        doc.generator = self.site.as_ref().map(|site| site.generator);
         let mut summary = self.summarise(&doc, target, true);
         if describe {
             summary.describe(&doc);

@@ -177,7 +177,15 @@ impl<'a> LinkIndex<'a> {
             return Target::Outside;
         };
         let url = site.url_key(&url);
-        let candidates = [Some(url.as_str()), url.strip_suffix(".md")];
+        let from_root = (site.relative_from_root() && !path.starts_with(['.', '/']))
+            .then(|| site.url_key(path));
+        let from_root = from_root.as_deref();
+        let candidates = [
+            Some(url.as_str()),
+            url.strip_suffix(".md"),
+            from_root,
+            from_root.and_then(|url| url.strip_suffix(".md")),
+        ];
         for candidate in candidates.into_iter().flatten() {
             if let Some(page) = self.by_url.get(candidate) {
                 return Target::Page(page);

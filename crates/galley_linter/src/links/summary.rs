@@ -57,6 +57,11 @@ static MKDOCS_HOOK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// An `id` in a heading's trailing attribute list: `{ #id }` or `{ id="id" }`.
+static ATTRIBUTE_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\{[^}]*?(?:#([\w.:-]+)|\bid="([^"]+)")[^}]*\}\s*#*\s*$"#).expect("valid regex")
+});
+
 /// Kramdown's attribute list on the line after a heading: `{: #id}`.
 static KRAMDOWN_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\{:\s*#([\w-]+)[^}]*\}\s*$").expect("valid regex"));
@@ -114,7 +119,22 @@ impl PageSummary {
         for (event, range) in &doc.events {
             match event {
                 Event::Start(Tag::Heading { id, .. }) => {
-                    heading = Some((id.as_ref().map(|id| id.to_string()), String::new()));
+                    // An attribute list the parser left in the text: `{ id="9.7.0" }`.
+                    let line = doc.source[range.clone()].lines().next().unwrap_or_default();
+                    let listed = ATTRIBUTE_ID.captures(line).and_then(|found| {
+                        found
+                            .get(1)
+                            .or_else(|| found.get(2))
+                            .map(|id| id.as_str().to_string())
+                    });
+                    let explicit = id.as_ref().map(|id| id.to_string()).or(listed);
+                    heading = Some((explicit, String::new()));
+                }
+                // Footnotes are linked as Python-Markdown and GitHub name them.
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    for prefix in ["fn:", "fnref:", "user-content-fn-"] {
+                        summary.anchors.insert(format!("{prefix}{label}"));
+                    }
                 }
                 Event::Text(text) | Event::Code(text) => {
                     if let Some((_, buffer)) = heading.as_mut() {

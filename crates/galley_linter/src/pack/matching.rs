@@ -180,6 +180,12 @@ impl Rule for PackRule {
         if !self.languages.is_empty() && !in_its_language() {
             return;
         }
+        if doc
+            .generator
+            .is_some_and(|generator| self.not_on.contains(&generator))
+        {
+            return;
+        }
         match &self.matcher {
             Matcher::Pattern {
                 patterns,

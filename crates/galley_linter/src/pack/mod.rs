@@ -101,6 +101,8 @@ pub struct PackRule {
     applicability: Applicability,
     /// The languages whose pages the rule runs on; empty for all.
     pub languages: Vec<String>,
+    /// The site generators whose pages the rule skips.
+    pub not_on: Vec<crate::site::Generator>,
     pub flag_examples: Vec<Example>,
     pub pass_examples: Vec<String>,
 }

@@ -23,6 +23,7 @@ const KEYS: &[&str] = &[
     "message",
     "level",
     "languages",
+    "not-on",
     "description",
     "scope",
     "pattern",
@@ -195,6 +196,7 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
         }
     };
     let languages = languages(&file)?;
+    let not_on = generators(&file)?;
     let scope = match file.string("scope")?.as_deref() {
         None | Some("prose") => Scope::Prose,
         Some("heading") => Scope::Heading,
@@ -313,6 +315,7 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
         message,
         applicability,
         languages,
+        not_on,
         flag_examples,
         pass_examples,
     })
@@ -431,6 +434,36 @@ fn languages(file: &RuleFile) -> Result<Vec<String>, String> {
                     "/languages",
                     true,
                     format!("`{code}` is not a language code galley knows"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `not-on: [hugo, jekyll]`: the site generators on which the rule flags nothing real (their
+/// typographer already renders `--` as a dash).
+fn generators(file: &RuleFile) -> Result<Vec<crate::site::Generator>, String> {
+    let Some(value) = file.get("not-on") else {
+        return Ok(Vec::new());
+    };
+    let wrong = || {
+        file.error(
+            "/not-on",
+            true,
+            "`not-on` is a list of site generators such as `hugo`",
+        )
+    };
+    value
+        .as_array()
+        .ok_or_else(wrong)?
+        .iter()
+        .map(|name| {
+            let name = name.as_str().ok_or_else(wrong)?;
+            crate::site::Generator::from_name(name).ok_or_else(|| {
+                file.error(
+                    "/not-on",
+                    true,
+                    format!("`{name}` is not a site generator galley knows"),
                 )
             })
         })

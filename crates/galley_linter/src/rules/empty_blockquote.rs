@@ -106,6 +106,16 @@ fn deletion(doc: &Document, span: Range<usize>) -> Option<Range<usize>> {
     Some(range)
 }
 
+/// Whether `offset` is in template syntax: the `>` closing a JSX tag written across lines
+/// reads as a quote marker.
+fn in_template(doc: &Document, offset: usize) -> bool {
+    let templates = doc.templates();
+    let after = templates.partition_point(|span| span.end <= offset);
+    templates
+        .get(after)
+        .is_some_and(|span| span.start <= offset)
+}
+
 impl Rule for EmptyBlockquote {
     fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
         // Open quotes, each with whether anything but a nested quote was seen inside.
@@ -119,7 +129,7 @@ impl Rule for EmptyBlockquote {
                     };
                     // An empty quote nested in an empty quote is reported once, by the outer.
                     let parent_is_empty = open.last().is_some_and(|&(_, content)| !content);
-                    if !has_content && !parent_is_empty {
+                    if !has_content && !parent_is_empty && !in_template(doc, start) {
                         out.push(empty_blockquote(doc, start..range.end));
                     }
                 }

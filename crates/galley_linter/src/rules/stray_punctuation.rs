@@ -324,6 +324,14 @@ impl StrayPunctuation {
         {
             return;
         }
+        // A drive or provider name ends in a colon (`C:.`, `Alias:, Cert:, Env:`), and so
+        // does an emoji code (`:bug:.`); an IPv6 address holds `::` (`2001:db8::1`).
+        let before = &text[..range.start];
+        if (marks == ":," || marks == ":.") && (names_a_drive(before) || ends_an_emoji(before))
+            || marks == "::" && in_an_address(before)
+        {
+            return;
+        }
         // `e.g.,` is fine; `etc..` is still a doubled period.
         if marks.starts_with('.')
             && !marks[1..].starts_with('.')
@@ -345,6 +353,35 @@ impl StrayPunctuation {
         };
         out.push(clashing_marks(span, marks, keep, safe));
     }
+}
+
+/// Whether the word before a colon is a drive or provider name (`C`, `Cert`, `HKLM`): one
+/// capitalised word, directly before the colon.
+fn names_a_drive(before: &str) -> bool {
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let starts_upper = word.chars().last().is_some_and(|c| c.is_ascii_uppercase());
+    (1..=12).contains(&word.len()) && starts_upper
+}
+
+/// Whether the text before a colon ends an emoji code's name (`:bug`).
+fn ends_an_emoji(before: &str) -> bool {
+    let name = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '+');
+    name.len() < before.len() && name.ends_with(':')
+}
+
+/// Whether the text before `::` is the start of an IPv6 address (hex groups and colons).
+fn in_an_address(before: &str) -> bool {
+    let token = before
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or_default();
+    !token.is_empty()
+        && token.chars().all(|c| c.is_ascii_hexdigit() || c == ':')
+        && token.chars().any(|c| c.is_ascii_digit())
 }
 
 /// The mark the writer most likely meant: a pause before a lowercase word of the same
