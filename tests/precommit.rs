@@ -1,7 +1,8 @@
 //! The pre-commit hooks end to end: `pre-commit try-repo` builds galley from this repository
 //! (`language: rust`) and runs its hooks in a temporary content repository. A clean file
 //! passes, even when it links to a page that was not passed; a broken one fails with galley's
-//! message; `galley-fix` fixes a file.
+//! message; `galley-fix` fixes a file; `galley-staged`, installed as a git hook, blocks a
+//! commit that deletes a page others link to.
 //!
 //! pre-commit comes from the virtual environment `.ci/run` installs (`GALLEY_CI_VENV`); without
 //! it (a plain `cargo test`) the test says so and skips.
@@ -159,4 +160,68 @@ fn hooks_check_and_fix_through_pre_commit() {
     );
     let clean_now = try_repo.run("galley", &["fixable.md"]);
     assert!(clean_now.status.success(), "{}", text(&clean_now));
+}
+
+#[test]
+fn a_staged_deletion_that_breaks_a_link_blocks_the_commit() {
+    let Some(pre_commit) = pre_commit() else {
+        return;
+    };
+    let galley = tempfile::tempdir().unwrap();
+    snapshot_of_this_repository(galley.path());
+    let revision = String::from_utf8(git(galley.path(), &["rev-parse", "HEAD"])).unwrap();
+    let content = tempfile::tempdir().unwrap();
+    let content = content.path();
+    content_repository(content);
+    let config = format!(
+        "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: galley-staged\n",
+        galley.path().display(),
+        revision.trim()
+    );
+    fs::write(content.join(".pre-commit-config.yaml"), config).unwrap();
+    // The pages as they were, with the defects that no staged change touches.
+    fs::write(content.join("broken.md"), "# Brudd\n\nIngen lenker.\n").unwrap();
+    fs::write(content.join("fond.md"), "# Fond\n\nSe [aksje](/ok).\n").unwrap();
+    git(content, &["add", "."]);
+    git(content, &["commit", "--quiet", "-m", "pages"]);
+    let home = tempfile::tempdir().unwrap();
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit");
+    let hooked = |args: &[&str]| {
+        Command::new(&pre_commit)
+            .current_dir(content)
+            .args(args)
+            .env("PRE_COMMIT_HOME", home.path())
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap()
+    };
+    let installed = hooked(&["install"]);
+    assert!(installed.status.success(), "{}", text(&installed));
+
+    // ok.md links to /fond; deleting fond.md passes no file to a hook, and must still fail.
+    git(content, &["rm", "--quiet", "fond.md"]);
+    let commit = Command::new("git")
+        .current_dir(content)
+        .args(["commit", "-m", "delete fond"])
+        .env("PRE_COMMIT_HOME", home.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "galley tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@galley.invalid")
+        .env("GIT_COMMITTER_NAME", "galley tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@galley.invalid")
+        .output()
+        .unwrap();
+    let report = text(&commit);
+    assert_eq!(commit.status.code(), Some(1), "{report}");
+    assert!(report.contains("ok.md"), "{report}");
+    assert!(
+        report.contains("broken link `/fond`: no such page or file"),
+        "{report}"
+    );
+    let log = String::from_utf8(git(content, &["log", "--format=%s"])).unwrap();
+    assert_eq!(log, "pages\n", "the commit was blocked");
 }
