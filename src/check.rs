@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use galley_linter::baseline::{self, Baseline};
 use galley_linter::changed::ChangedFiles;
 use galley_linter::config::Config;
-use galley_linter::engine::{common_folder, expand_patterns, Fixing, Linter, Selection};
+use galley_linter::engine::{common_folder, expand_patterns, Fixing, Linter, RunCache, Selection};
 use galley_linter::fix::FixMode;
 use galley_linter::report::{self, statistics, Format, Totals};
 
@@ -48,7 +48,7 @@ pub fn check(args: CheckArgs) -> Result<u8> {
         return crate::watch::watch(&args, &inputs);
     }
     let linter = build_linter(&args, &inputs)?;
-    run(&args, &linter, &inputs)
+    run(&args, &linter, &inputs, None)
 }
 
 /// The linter for these inputs: their config (or `--config`), less what `--select` and
@@ -65,8 +65,14 @@ pub fn build_linter(args: &CheckArgs, inputs: &Inputs) -> Result<Linter> {
     Ok(Linter::with_selection(config, &inputs.paths, &selection)?)
 }
 
-/// One run with a built linter: lint, report, and the exit code.
-pub fn run(args: &CheckArgs, linter: &Linter, inputs: &Inputs) -> Result<u8> {
+/// One run with a built linter: lint, report, and the exit code. With a `cache` (`--watch`),
+/// the files unchanged since the last run are not linted again.
+pub fn run(
+    args: &CheckArgs,
+    linter: &Linter,
+    inputs: &Inputs,
+    cache: Option<&RunCache>,
+) -> Result<u8> {
     let fixing = (args.fix || args.diff).then_some(Fixing {
         mode: if args.unsafe_fixes {
             FixMode::All
@@ -91,7 +97,10 @@ pub fn run(args: &CheckArgs, linter: &Linter, inputs: &Inputs) -> Result<u8> {
             stdin_text = args.fix.then(|| text.clone());
             linter.check_text(path, text, fixing.map(|f| f.mode))
         }
-        None => linter.check(&inputs.paths, inputs.defaulted, fixing, &progress),
+        None => match cache {
+            Some(cache) => linter.check_again(&inputs.paths, inputs.defaulted, &progress, cache),
+            None => linter.check(&inputs.paths, inputs.defaulted, fixing, &progress),
+        },
     };
     progress.finish();
 

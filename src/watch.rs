@@ -1,6 +1,7 @@
 //! `galley check --watch`: check, then check again whenever a file that can change the result
-//! changes. The linter (rule sets, packs, schema) is built once and kept; only a change to the
-//! configuration, a schema or a rule file builds it again.
+//! changes. The linter (rule sets, packs, schema) is built once and kept, with what it found
+//! in each file: a check again lints only the files that changed (then the links of all).
+//! Only a change to the configuration, a schema or a rule file builds the linter again.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -8,7 +9,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use galley_linter::engine::{absolute, Linter};
+use galley_linter::engine::{absolute, Linter, RunCache};
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode, Watcher};
 
@@ -56,6 +57,7 @@ pub fn watch(args: &CheckArgs, inputs: &Inputs) -> Result<u8> {
     .context("--watch: cannot watch files")?;
 
     let mut linter = build_linter(args, inputs)?;
+    let mut cache = RunCache::default();
     let mut watched: Vec<PathBuf> = Vec::new();
     let clear = io::stdout().is_terminal();
     loop {
@@ -68,7 +70,7 @@ pub fn watch(args: &CheckArgs, inputs: &Inputs) -> Result<u8> {
         if clear {
             print!("\x1b[2J\x1b[H");
         }
-        if let Err(error) = run(args, &linter, inputs) {
+        if let Err(error) = run(args, &linter, inputs, Some(&cache)) {
             eprintln!("galley: error: {error:#}");
         }
         if !args.quiet {
@@ -98,7 +100,10 @@ pub fn watch(args: &CheckArgs, inputs: &Inputs) -> Result<u8> {
             // A broken config is reported and the last good linter kept, so fixing the config
             // needs no restart.
             match build_linter(args, inputs) {
-                Ok(rebuilt) => linter = rebuilt,
+                Ok(rebuilt) => {
+                    linter = rebuilt;
+                    cache = RunCache::default();
+                }
                 Err(error) => eprintln!("galley: error: {error:#}"),
             }
         }

@@ -5,6 +5,7 @@ mod common;
 
 use common::{corpus, galley};
 
+use std::fs;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::sync::mpsc;
@@ -194,7 +195,7 @@ fn color_is_chosen_by_the_flag() {
 #[test]
 fn quoted_globs_are_expanded() {
     let dir = two_pages();
-    std::fs::write(dir.path().join("docs/notes.txt"), "Text ,more.\n").unwrap();
+    fs::write(dir.path().join("docs/notes.txt"), "Text ,more.\n").unwrap();
     galley(dir.path())
         .args([
             "check",
@@ -351,7 +352,7 @@ fn watch_reports_an_edit_within_a_second() {
         ["0 problems (0 errors, 0 warnings) in 1 file"]
     );
     // The watcher is set up before the first report is printed.
-    std::fs::write(dir.path().join("a.md"), "# A\n\nText ,more.\n").unwrap();
+    fs::write(dir.path().join("a.md"), "# A\n\nText ,more.\n").unwrap();
     let report = next_summary(Duration::from_secs(1));
     child.kill().unwrap();
     child.wait().unwrap();
@@ -362,4 +363,43 @@ fn watch_reports_an_edit_within_a_second() {
             "1 problem (0 errors, 1 warning) in 1 file"
         ]
     );
+}
+
+#[test]
+fn a_check_again_lints_only_the_files_that_changed() {
+    use galley_linter::config::Config;
+    use galley_linter::engine::{Linter, RunCache};
+    use std::fs::File;
+
+    let dir = corpus(&[
+        ("a.md", "# A\n\nText ,more.\n"),
+        ("b.md", "# B\n\nSee [a](/a).\n"),
+    ]);
+    let a = dir.path().join("a.md");
+    let inputs = vec![dir.path().to_path_buf()];
+    let linter = Linter::new(Config::defaults_at(dir.path()), &inputs).unwrap();
+    let cache = RunCache::default();
+    let rules = |cache: &RunCache| -> Vec<&'static str> {
+        let outcome = linter.check_again(&inputs, false, &(), cache);
+        outcome.findings.iter().map(|f| f.diagnostic.rule).collect()
+    };
+    assert_eq!(rules(&cache), ["stray-punctuation"]);
+
+    // The same length and modification time: taken as unchanged, so not read again (the
+    // stale finding shows it).
+    let modified = fs::metadata(&a).unwrap().modified().unwrap();
+    fs::write(&a, "# A\n\nText. more.\n").unwrap();
+    File::options()
+        .write(true)
+        .open(&a)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(rules(&cache), ["stray-punctuation"]);
+
+    // A real edit is seen; a page deleted is forgotten, and the link to it breaks.
+    fs::write(&a, "# A\n\nText. More text.\n").unwrap();
+    assert_eq!(rules(&cache), Vec::<&str>::new());
+    fs::remove_file(&a).unwrap();
+    assert_eq!(rules(&cache), ["broken-link"]);
 }

@@ -7,6 +7,7 @@
 //! - [`fixing`]: fixes in rounds, and writing the fixed files;
 //! - [`text`]: text that is not on disk (stdin, an editor's buffer).
 
+mod cache;
 mod discover;
 mod fixing;
 mod pipeline;
@@ -28,6 +29,7 @@ use crate::rule::{Rule, RuleMeta, RuleSettings};
 use crate::rules::{find_rule, BUILTIN_RULES};
 use crate::suppression::UNUSED_SUPPRESSION;
 
+pub use cache::RunCache;
 pub use discover::{absolute, common_folder, expand_patterns};
 pub use fixing::{write_atomic, Fixing};
 pub use run::Progress;
