@@ -6,7 +6,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use galley_linter::engine::{absolute, Linter, RunCache};
@@ -19,6 +19,9 @@ use crate::cli::CheckArgs;
 /// Editors save in bursts (a temporary file, a rename, a metadata change): changes this close
 /// together make one re-check.
 const SETTLE: Duration = Duration::from_millis(50);
+
+/// Other changes never stop (a build writing beside the content): a re-check waits no longer.
+const LONGEST_WAIT: Duration = Duration::from_millis(500);
 
 /// Whether `path` configures the linter rather than being linted: the config file and the
 /// TOML files beside it (what it extends), the schema, a file in a pack's folder.
@@ -81,10 +84,12 @@ pub fn watch(args: &CheckArgs, inputs: &Inputs) -> Result<u8> {
         let Ok(mut paths) = changes.recv() else {
             return Ok(0);
         };
+        let named: Vec<PathBuf> = inputs.paths.iter().map(|path| absolute(path)).collect();
         loop {
-            let relevant = paths
-                .iter()
-                .any(|path| configures(&linter, path) || linter.is_content(path));
+            // A file named on the command line counts whatever its extension.
+            let relevant = paths.iter().any(|path| {
+                configures(&linter, path) || linter.is_content(path) || named.contains(path)
+            });
             if relevant {
                 break;
             }
@@ -93,8 +98,12 @@ pub fn watch(args: &CheckArgs, inputs: &Inputs) -> Result<u8> {
                 Err(_) => return Ok(0),
             };
         }
-        while let Ok(more) = changes.recv_timeout(SETTLE) {
-            paths.extend(more);
+        let settled_by = Instant::now() + LONGEST_WAIT;
+        while Instant::now() < settled_by {
+            match changes.recv_timeout(SETTLE) {
+                Ok(more) => paths.extend(more),
+                Err(_) => break,
+            }
         }
         if paths.iter().any(|path| configures(&linter, path)) {
             // A broken config is reported and the last good linter kept, so fixing the config

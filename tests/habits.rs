@@ -314,12 +314,15 @@ fn rules_name_a_pack_by_its_folder_and_stay_aligned() {
     }
 }
 
-#[test]
-fn watch_reports_an_edit_within_a_second() {
-    let dir = corpus(&[("a.md", "# A\n\nClean text.\n")]);
+/// Starts `galley check --watch --format concise ARGS` in a corpus of `page` (at `path`), waits
+/// for the first report, writes `edit` to the page, and returns both reports: the second must
+/// come within a second.
+fn watch_then_edit(path: &str, page: &str, args: &[&str], edit: &str) -> [Vec<String>; 2] {
+    let dir = corpus(&[(path, page)]);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("galley"))
         .current_dir(dir.path())
         .args(["check", "--watch", "--format", "concise"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -333,7 +336,7 @@ fn watch_reports_an_edit_within_a_second() {
             }
         }
     });
-    let next_summary = |within: Duration| -> Vec<String> {
+    let next_report = |within: Duration| -> Vec<String> {
         let deadline = Instant::now() + within;
         let mut seen = Vec::new();
         while let Ok(line) =
@@ -347,22 +350,45 @@ fn watch_reports_an_edit_within_a_second() {
         }
         panic!("no report within {within:?}: {seen:?}");
     };
-    assert_eq!(
-        next_summary(Duration::from_secs(10)),
-        ["0 problems (0 errors, 0 warnings) in 1 file"]
-    );
+    let first = next_report(Duration::from_secs(10));
     // The watcher is set up before the first report is printed.
-    fs::write(dir.path().join("a.md"), "# A\n\nText ,more.\n").unwrap();
-    let report = next_summary(Duration::from_secs(1));
+    fs::write(dir.path().join(path), edit).unwrap();
+    let second = next_report(Duration::from_secs(1));
     child.kill().unwrap();
     child.wait().unwrap();
+    [first, second]
+}
+
+#[test]
+fn watch_reports_an_edit_within_a_second() {
+    let [first, second] =
+        watch_then_edit("a.md", "# A\n\nClean text.\n", &[], "# A\n\nText ,more.\n");
+    assert_eq!(first, ["0 problems (0 errors, 0 warnings) in 1 file"]);
     assert_eq!(
-        report,
+        second,
         [
             "a.md:3:5: warning[stray-punctuation] [*] space before `,`",
             "1 problem (0 errors, 1 warning) in 1 file"
         ]
     );
+}
+
+#[test]
+fn watch_sees_a_named_file_whatever_its_extension() {
+    let [first, second] = watch_then_edit(
+        "notes.txt",
+        "Text ,more.\n",
+        &["notes.txt", "--select", "stray-punctuation"],
+        "Text, more.\n",
+    );
+    assert_eq!(
+        first,
+        [
+            "notes.txt:1:5: warning[stray-punctuation] [*] space before `,`",
+            "1 problem (0 errors, 1 warning) in 1 file"
+        ]
+    );
+    assert_eq!(second, ["0 problems (0 errors, 0 warnings) in 1 file"]);
 }
 
 #[test]
