@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint content files: frontmatter, links, blockquotes, punctuation, lists.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its default level and whether it can fix.
     Rules,
     /// Print a rule's full documentation.
@@ -94,6 +94,36 @@ pub struct CheckArgs {
     /// No progress bar and no notes on stderr; with `--output-file`, no summary line either.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run only these rules: ids, `pack:<name>` or `built-in`, separated by commas.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules (ids, `pack:<name>` or `built-in`), after `--select`.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print how many findings each rule has (and how many `--fix` fixes) instead of the
+    /// findings.
+    #[arg(long, conflicts_with = "diff")]
+    pub statistics: bool,
+    /// Exit 0 even with findings (usage and configuration errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the settings that apply to the path (config file, content root, files, packs and
+    /// the rules with their levels), then exit.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "stdin_filename", "watch"])]
+    pub show_settings: bool,
+    /// When to colour the human report: `auto` on a terminal unless `NO_COLOR` is set.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+    /// Check again whenever a content file, the config, a schema or a rule file changes.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "stdin_filename", "write_baseline"])]
+    pub watch: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// `--format`'s values, named and described by the library's formats.

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 use galley_linter::config::Config;
-use galley_linter::engine::catalog;
+use galley_linter::engine::{catalog, closest_name};
 use galley_linter::pack::{load_pack_folder, load_packs, test_examples, DEFAULT_PACK_NAME};
 use galley_linter::rule::{FixAbility, RuleMeta};
 
@@ -19,10 +19,21 @@ fn current_catalog() -> Result<Vec<(&'static RuleMeta, String)>> {
 
 pub fn print_rules() -> Result<u8> {
     let rules = current_catalog()?;
+    // Columns as wide as their longest entry: pack names are as long as their folders.
+    let id_width = rules
+        .iter()
+        .map(|(meta, _)| meta.id.len())
+        .max()
+        .unwrap_or(0);
+    let source_width = rules
+        .iter()
+        .map(|(_, source)| source.len())
+        .max()
+        .unwrap_or(0);
     let mut out = io::stdout().lock();
     writeln!(
         out,
-        "{:<24} {:<14} {:<8} {:<10} summary",
+        "{:<id_width$} {:<source_width$} {:<8} {:<10} summary",
         "rule", "source", "level", "fix"
     )?;
     for (meta, source) in rules {
@@ -34,7 +45,7 @@ pub fn print_rules() -> Result<u8> {
         let level = meta.default_severity.as_str();
         writeln!(
             out,
-            "{:<24} {source:<14} {level:<8} {fix:<10} {}",
+            "{:<id_width$} {source:<source_width$} {level:<8} {fix:<10} {}",
             meta.id, meta.summary
         )?;
     }
@@ -42,10 +53,13 @@ pub fn print_rules() -> Result<u8> {
 }
 
 pub fn explain(id: &str) -> Result<u8> {
-    let (meta, source) = current_catalog()?
-        .into_iter()
-        .find(|(meta, _)| meta.id == id)
-        .ok_or_else(|| anyhow!("unknown rule `{id}` (see `galley rules`)"))?;
+    let rules = current_catalog()?;
+    let Some((meta, source)) = rules.iter().find(|(meta, _)| meta.id == id) else {
+        let hint = closest_name(id, rules.iter().map(|(meta, _)| meta.id))
+            .map(|found| format!(": did you mean `{found}`?"))
+            .unwrap_or_default();
+        bail!("unknown rule `{id}`{hint} (see `galley rules`)");
+    };
     let mut out = io::stdout().lock();
     writeln!(out, "# {}\n", meta.id)?;
     writeln!(out, "{}\n", meta.summary)?;

@@ -91,7 +91,7 @@ fn concise_prints_one_line_each() {
         .args(["check", "--format", "concise", "a.md"])
         .assert()
         .code(0)
-        .stdout("a.md:3:1: warning[empty-blockquote] empty blockquote\n1 problem (0 errors, 1 warning) in 1 file\n");
+        .stdout("a.md:3:1: warning[empty-blockquote] [*] empty blockquote\n1 problem (0 errors, 1 warning) in 1 file\n");
 }
 
 #[test]

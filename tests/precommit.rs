@@ -1,10 +1,13 @@
-//! The pre-commit hooks end to end: `pre-commit try-repo` builds galley from this repository
-//! (`language: rust`) and runs its hooks in a temporary content repository. A clean file
-//! passes, even when it links to a page that was not passed; a broken one fails with galley's
-//! message; `galley-fix` fixes a file.
+//! The pre-commit hooks end to end. `pre-commit try-repo` installs this repository's hooks
+//! (`language: python`: pip builds the `galley-lint` wheel from source with maturin) and runs
+//! them in a temporary content repository: a clean file passes, even when it links to a page
+//! that was not passed; a broken one fails with galley's message; `galley-fix` fixes a file;
+//! `galley-staged`, installed as a git hook, blocks a commit that deletes a page others link
+//! to. And the wheel `.ci/run` built (`GALLEY_WHEELS`) installs from a package index as users
+//! get it from PyPI, with no Rust, and blocks a commit with a defect.
 //!
-//! pre-commit comes from the virtual environment `.ci/run` installs (`GALLEY_CI_VENV`); without
-//! it (a plain `cargo test`) the test says so and skips.
+//! They need pre-commit from the virtual environment `.ci/run` installs (`GALLEY_CI_VENV`), so
+//! a plain `cargo test` lists them as ignored; `.ci/run` runs them with `--ignored`.
 
 mod common;
 
@@ -14,18 +17,22 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn pre_commit() -> Option<PathBuf> {
-    let Some(venv) = std::env::var_os("GALLEY_CI_VENV") else {
-        eprintln!("skipped: GALLEY_CI_VENV is not set (.ci/run sets it up with pre-commit)");
-        return None;
-    };
-    let executable = Path::new(&venv).join("bin/pre-commit");
+/// A folder an environment variable names; a test run with `--ignored` without it fails
+/// rather than passing unseen.
+fn required_dir(variable: &str) -> PathBuf {
+    let dir = std::env::var_os(variable)
+        .unwrap_or_else(|| panic!("{variable} is not set: run the pre-commit tests by .ci/run"));
+    PathBuf::from(dir)
+}
+
+fn pre_commit() -> PathBuf {
+    let executable = required_dir("GALLEY_CI_VENV").join("bin/pre-commit");
     assert!(
         executable.is_file(),
-        "GALLEY_CI_VENV is set but has no pre-commit: {}",
+        "GALLEY_CI_VENV has no pre-commit: {}",
         executable.display()
     );
-    Some(executable)
+    executable
 }
 
 /// This repository as it is on disk, committed in a temporary repository: try-repo builds
@@ -92,8 +99,9 @@ impl TryRepo<'_> {
             .args([hook, "--color", "never", "--files"])
             .args(files)
             .env("PRE_COMMIT_HOME", self.home)
-            // try-repo installs the hook afresh each time: a shared target folder makes the
-            // second build incremental, and no optimisation makes the first one quick.
+            // try-repo installs the hook afresh each time: a shared target folder (where
+            // .ci/run built the wheel the same way) makes the builds incremental, and no
+            // optimisation makes the first one quick.
             .env("CARGO_TARGET_DIR", target)
             .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -111,10 +119,9 @@ fn text(output: &Output) -> String {
 }
 
 #[test]
+#[ignore = "needs pre-commit: run by .ci/run (GALLEY_CI_VENV)"]
 fn hooks_check_and_fix_through_pre_commit() {
-    let Some(pre_commit) = pre_commit() else {
-        return;
-    };
+    let pre_commit = pre_commit();
     let galley = tempfile::tempdir().unwrap();
     snapshot_of_this_repository(galley.path());
     let content = tempfile::tempdir().unwrap();
@@ -159,4 +166,117 @@ fn hooks_check_and_fix_through_pre_commit() {
     );
     let clean_now = try_repo.run("galley", &["fixable.md"]);
     assert!(clean_now.status.success(), "{}", text(&clean_now));
+}
+
+#[test]
+#[ignore = "needs pre-commit: run by .ci/run (GALLEY_CI_VENV)"]
+fn a_staged_deletion_that_breaks_a_link_blocks_the_commit() {
+    let pre_commit = pre_commit();
+    let galley = tempfile::tempdir().unwrap();
+    snapshot_of_this_repository(galley.path());
+    let revision = String::from_utf8(git(galley.path(), &["rev-parse", "HEAD"])).unwrap();
+    let content = tempfile::tempdir().unwrap();
+    let content = content.path();
+    content_repository(content);
+    let config = format!(
+        "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: galley-staged\n",
+        galley.path().display(),
+        revision.trim()
+    );
+    fs::write(content.join(".pre-commit-config.yaml"), config).unwrap();
+    // The pages as they were, with the defects that no staged change touches.
+    fs::write(content.join("broken.md"), "# Brudd\n\nIngen lenker.\n").unwrap();
+    fs::write(content.join("fond.md"), "# Fond\n\nSe [aksje](/ok).\n").unwrap();
+    git(content, &["add", "."]);
+    git(content, &["commit", "--quiet", "-m", "pages"]);
+    let home = tempfile::tempdir().unwrap();
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit");
+    let hooked = |args: &[&str]| {
+        Command::new(&pre_commit)
+            .current_dir(content)
+            .args(args)
+            .env("PRE_COMMIT_HOME", home.path())
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap()
+    };
+    let installed = hooked(&["install"]);
+    assert!(installed.status.success(), "{}", text(&installed));
+
+    // ok.md links to /fond; deleting fond.md passes no file to a hook, and must still fail.
+    git(content, &["rm", "--quiet", "fond.md"]);
+    let commit = Command::new("git")
+        .current_dir(content)
+        .args(["commit", "-m", "delete fond"])
+        .env("PRE_COMMIT_HOME", home.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "galley tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@galley.invalid")
+        .env("GIT_COMMITTER_NAME", "galley tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@galley.invalid")
+        .output()
+        .unwrap();
+    let report = text(&commit);
+    assert_eq!(commit.status.code(), Some(1), "{report}");
+    assert!(report.contains("ok.md"), "{report}");
+    assert!(
+        report.contains("broken link `/fond`: no such page or file"),
+        "{report}"
+    );
+    let log = String::from_utf8(git(content, &["log", "--format=%s"])).unwrap();
+    assert_eq!(log, "pages\n", "the commit was blocked");
+}
+
+#[test]
+#[ignore = "needs pre-commit and the wheel: run by .ci/run (GALLEY_CI_VENV, GALLEY_WHEELS)"]
+fn the_wheel_installs_without_rust_and_blocks_a_commit() {
+    let pre_commit = pre_commit();
+    let wheels = required_dir("GALLEY_WHEELS");
+    let content = tempfile::tempdir().unwrap();
+    let content = content.path();
+    content_repository(content);
+    // The hook as a user declares it with the package from PyPI: pre-commit installs only the
+    // package (here from the wheel folder, as if from the index), nothing is built.
+    let config = format!(
+        "repos:\n  - repo: local\n    hooks:\n      - id: galley\n        name: galley\n\
+         \x20       entry: galley check\n        language: python\n\
+         \x20       additional_dependencies: [\"galley-lint=={}\"]\n\
+         \x20       types_or: [markdown]\n        require_serial: true\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    fs::write(content.join(".pre-commit-config.yaml"), config).unwrap();
+    git(content, &["add", ".pre-commit-config.yaml"]);
+    let home = tempfile::tempdir().unwrap();
+    let with_env = |command: &mut Command| {
+        command
+            .current_dir(content)
+            .env("PRE_COMMIT_HOME", home.path())
+            .env("PIP_FIND_LINKS", &wheels)
+            // No toolchain: the wheel must not need one.
+            .env("PATH", "/usr/bin:/bin")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "galley tests")
+            .env("GIT_AUTHOR_EMAIL", "tests@galley.invalid")
+            .env("GIT_COMMITTER_NAME", "galley tests")
+            .env("GIT_COMMITTER_EMAIL", "tests@galley.invalid")
+            .output()
+            .unwrap()
+    };
+    let installed = with_env(Command::new(&pre_commit).args(["install", "--install-hooks"]));
+    assert!(installed.status.success(), "{}", text(&installed));
+
+    // broken.md links to a page that does not exist: the commit is blocked.
+    let commit = with_env(Command::new("git").args(["commit", "-m", "pages"]));
+    let report = text(&commit);
+    assert_eq!(commit.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("broken link `/mangler`: no such page or file"),
+        "{report}"
+    );
+    let head = with_env(Command::new("git").args(["rev-parse", "--verify", "--quiet", "HEAD"]));
+    assert!(!head.status.success(), "the commit was blocked");
 }

@@ -78,7 +78,7 @@ pub struct Override {
     pub rules: RuleTables,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// The file it was read from; `None` for the defaults.
     pub path: Option<PathBuf>,
@@ -90,11 +90,31 @@ pub struct Config {
     pub links: LinksConfig,
     pub content: ContentConfig,
     pub site: SiteConfig,
+    /// Whether the built-in default pack runs (`[rules] default_pack = false` turns it off).
+    pub default_pack: bool,
     /// Folders of YAML rules, resolved against their config file.
     pub packs: Vec<Placed<PathBuf>>,
     pub rules: RuleTables,
     /// Later entries win.
     pub overrides: Vec<Override>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            dir: PathBuf::new(),
+            files: FilesConfig::default(),
+            schema: None,
+            links: LinksConfig::default(),
+            content: ContentConfig::default(),
+            site: SiteConfig::default(),
+            default_pack: true,
+            packs: Vec::new(),
+            rules: RuleTables::new(),
+            overrides: Vec::new(),
+        }
+    }
 }
 
 /// One file as written; `None` where it says nothing, so that `extends` can fill in.
@@ -107,7 +127,7 @@ struct ConfigFile {
     links: Option<LinksSection>,
     content: Option<ContentSection>,
     site: Option<SiteSection>,
-    /// `packs = [...]` and the `[rules.<id>]` tables.
+    /// `packs = [...]`, `default_pack = false` and the `[rules.<id>]` tables.
     rules: Option<BTreeMap<String, Spanned<toml::Value>>>,
     overrides: Option<Vec<OverrideSection>>,
 }
@@ -292,6 +312,12 @@ impl Config {
                         "{place}: `packs` is a list of folder paths"
                     )))
                 }
+                ("default_pack", toml::Value::Boolean(on)) => self.default_pack = on,
+                ("default_pack", _) => {
+                    return Err(Error::Config(format!(
+                        "{place}: `default_pack` is true or false"
+                    )))
+                }
                 (_, toml::Value::Table(table)) => {
                     merge_rule_table(&mut self.rules, key, table, place)
                 }
@@ -413,6 +439,21 @@ mod tests {
         let table = &config.rules["list-marker-style"].value;
         assert_eq!(table["style"].as_str(), Some("dash"));
         assert_eq!(table["level"].as_str(), Some("warning"));
+    }
+
+    #[test]
+    fn default_pack_is_on_unless_switched_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), CONFIG_FILE, "[rules]\npacks = []\n");
+        assert!(Config::load(&path).unwrap().default_pack);
+        let path = write(dir.path(), CONFIG_FILE, "[rules]\ndefault_pack = false\n");
+        assert!(!Config::load(&path).unwrap().default_pack);
+        let path = write(dir.path(), CONFIG_FILE, "[rules]\ndefault_pack = \"no\"\n");
+        let error = Config::load(&path).unwrap_err().to_string();
+        assert!(
+            error.ends_with("galley.toml:2:16: `default_pack` is true or false"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -13,6 +13,12 @@ pub enum Error {
     /// A rule's options, or a file they name (a schema), are wrong.
     #[error("{0}")]
     Rule(String),
+    /// `--select` or `--ignore` names no known rule or pack.
+    #[error("{0}")]
+    Selection(String),
+    /// A glob pattern given as an input is malformed or matches nothing.
+    #[error("{0}")]
+    Input(String),
     /// `--changed-since`: git could not say what changed.
     #[error("{0}")]
     Changed(String),

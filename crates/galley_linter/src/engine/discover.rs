@@ -5,12 +5,74 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use globset::GlobBuilder;
 use rayon::prelude::*;
 
 use super::Linter;
+use crate::error::Error;
 use crate::finding::{io_error, Finding};
 pub use crate::paths::{absolute, common_folder};
 use crate::source::SourceFile;
+
+/// Whether an input is a glob pattern (quoted, so the shell left it alone) rather than a path.
+fn is_pattern(input: &Path) -> bool {
+    !input.exists() && has_glob_syntax(input)
+}
+
+fn has_glob_syntax(path: &Path) -> bool {
+    path.to_string_lossy().contains(['*', '?', '[', '{'])
+}
+
+/// The inputs, with each glob pattern (`'docs/**/*.md'`: `*` stays within a folder, `**`
+/// crosses folders) replaced by the files it matches, sorted. The files are walked as folders
+/// are (`.gitignore` respected, hidden files skipped) from the pattern's folder part; like a
+/// file named on the command line, a match is linted whatever its extension. A pattern that
+/// matches nothing is an error: a typo should not pass as a clean run.
+pub fn expand_patterns(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut expanded = Vec::new();
+    for input in inputs {
+        if !is_pattern(input) {
+            expanded.push(input.clone());
+            continue;
+        }
+        let text = input.to_string_lossy();
+        let glob = GlobBuilder::new(&text)
+            .literal_separator(true)
+            .build()
+            .map_err(|error| Error::Input(format!("bad pattern `{text}`: {error}")))?
+            .compile_matcher();
+        let base: PathBuf = input
+            .components()
+            .take_while(|part| !has_glob_syntax(Path::new(part.as_os_str())))
+            .collect();
+        let walked_from = if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &base
+        };
+        let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(walked_from)
+            .require_git(false)
+            .build()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+            .map(|entry| {
+                // A pattern without a folder part is matched from here, as the user wrote it.
+                let path = entry.into_path();
+                match path.strip_prefix(".") {
+                    Ok(relative) if base.as_os_str().is_empty() => relative.to_path_buf(),
+                    _ => path,
+                }
+            })
+            .filter(|path| glob.is_match(path))
+            .collect();
+        if found.is_empty() {
+            return Err(Error::Input(format!("no file matches `{text}`")));
+        }
+        found.sort();
+        expanded.extend(found);
+    }
+    Ok(expanded)
+}
 
 /// One file to read: linted, or only summarised for the link index.
 pub(super) struct FileTarget {

@@ -7,10 +7,12 @@
 //! - [`fixing`]: fixes in rounds, and writing the fixed files;
 //! - [`text`]: text that is not on disk (stdin, an editor's buffer).
 
+mod cache;
 mod discover;
 mod fixing;
 mod pipeline;
 mod run;
+mod select;
 mod text;
 
 use std::collections::HashMap;
@@ -28,9 +30,11 @@ use crate::rules::{find_rule, BUILTIN_RULES};
 use crate::site::Site;
 use crate::suppression::UNUSED_SUPPRESSION;
 
-pub use discover::{absolute, common_folder};
+pub use cache::RunCache;
+pub use discover::{absolute, common_folder, expand_patterns};
 pub use fixing::{write_atomic, Fixing};
 pub use run::Progress;
+pub use select::{closest_name, Selection};
 
 /// A rule switched on, at its configured level.
 pub struct ActiveRule {
@@ -40,7 +44,7 @@ pub struct ActiveRule {
 }
 
 /// The rules that apply to one file: the base set, or that of the overrides matching it.
-type RuleSet = Arc<[ActiveRule]>;
+pub type RuleSet = Arc<[ActiveRule]>;
 
 pub struct Linter {
     config: Config,
@@ -175,21 +179,35 @@ impl Linter {
     /// Builds every rule set the configuration names; `inputs` (the paths a run was given)
     /// set the content root when no config file does.
     pub fn new(config: Config, inputs: &[PathBuf]) -> Result<Self, Error> {
-        Self::build(config, inputs, None)
+        Self::build(config, inputs, |_| Ok(None))
     }
 
     /// A linter that runs only the rules named, in every rule set.
     pub fn selecting(config: Config, inputs: &[PathBuf], rules: &[&str]) -> Result<Self, Error> {
         let selected = rules.iter().map(|id| id.to_string()).collect();
-        Self::build(config, inputs, Some(selected))
+        Self::build(config, inputs, |_| Ok(Some(selected)))
     }
 
+    /// A linter that runs the rules `--select` and `--ignore` keep, named by id or pack.
+    pub fn with_selection(
+        config: Config,
+        inputs: &[PathBuf],
+        selection: &Selection,
+    ) -> Result<Self, Error> {
+        if selection.is_everything() {
+            return Self::new(config, inputs);
+        }
+        Self::build(config, inputs, |packs| selection.resolve(packs).map(Some))
+    }
+
+    /// `select` names the rules kept (`None`: all) once the packs are known.
     fn build(
         config: Config,
         inputs: &[PathBuf],
-        selected: Option<Vec<String>>,
+        select: impl FnOnce(&[Arc<PackRule>]) -> Result<Option<Vec<String>>, Error>,
     ) -> Result<Self, Error> {
         let packs = load_packs(&config)?;
+        let selected = select(&packs)?;
         let rules = build_rule_set(&config, &packs, &config.rules, selected.as_deref())?;
         let root = match (&config.links.root, &config.path) {
             (Some(root), _) => absolute(&config.dir.join(root)),
@@ -269,7 +287,7 @@ impl Linter {
     }
 
     /// The rules for one file: the base rules, or those of the overrides matching it.
-    fn rules_for(&self, path: &Path) -> RuleSet {
+    pub fn rules_for(&self, path: &Path) -> RuleSet {
         if self.overrides.is_empty() {
             return self.rules.clone();
         }

@@ -4,7 +4,9 @@
 
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use super::cache::RunCache;
 use super::discover::FileTarget;
 use super::fixing::Fixing;
 use super::pipeline::{locate_all, FileLint};
@@ -25,7 +27,7 @@ pub trait Progress: Sync {
 impl Progress for () {}
 
 /// What the first phase leaves of one file.
-enum Read {
+pub(super) enum Read {
     /// A linted file that may report something.
     Linted(FileLint),
     /// A file read only for its summary: not linted, or linted with nothing to report.
@@ -54,27 +56,60 @@ impl Linter {
         fixing: Option<Fixing>,
         progress: &dyn Progress,
     ) -> CheckOutcome {
+        self.check_with(inputs, strip_dot, fixing, progress, None)
+    }
+
+    /// A check again (`--watch`): the files unchanged since `cache` saw them are taken from
+    /// it, not read, parsed and linted again; the link index and the cross-file rules still
+    /// run over every file, as one change can break links anywhere.
+    pub fn check_again(
+        &self,
+        inputs: &[PathBuf],
+        strip_dot: bool,
+        progress: &dyn Progress,
+        cache: &RunCache,
+    ) -> CheckOutcome {
+        self.check_with(inputs, strip_dot, None, progress, Some(cache))
+    }
+
+    fn check_with(
+        &self,
+        inputs: &[PathBuf],
+        strip_dot: bool,
+        fixing: Option<Fixing>,
+        progress: &dyn Progress,
+        cache: Option<&RunCache>,
+    ) -> CheckOutcome {
         let (targets, missing) = self.targets(inputs, strip_dot);
         progress.start(targets.len());
-        let (reads, first_found): (Vec<Read>, Vec<Vec<Diagnostic>>) = targets
+        let (reads, first_found): (Vec<Arc<Read>>, Vec<Vec<Diagnostic>>) = targets
             .par_iter()
             .map(|target| {
-                let read = self.read(target);
+                let read = match cache {
+                    Some(cache) => cache.read(self, target),
+                    None => {
+                        let (read, found) = self.read(target);
+                        (Arc::new(read), found)
+                    }
+                };
                 progress.advance();
                 read
             })
             .unzip();
+        if let Some(cache) = cache {
+            cache.keep_only(&targets);
+        }
         let index = LinkIndex::new(
             &self.root,
             &self.config.files.extensions,
-            reads.iter().filter_map(Read::summary),
+            reads.iter().filter_map(|read| read.summary()),
         )
         .caching_files()
         .with_site(self.site.as_ref());
         let mut findings: Vec<Vec<Finding>> = reads
             .par_iter()
             .zip(first_found)
-            .map(|(read, found)| match read {
+            .map(|(read, found)| match &**read {
                 Read::Linted(lint) => {
                     let found = self.lint_second(lint, found, Some(&index));
                     locate_all(&lint.file, found)
@@ -95,7 +130,7 @@ impl Linter {
         };
         if let Some(fixing) = fixing {
             let linted = (targets.iter().zip(&reads).zip(&mut findings)).filter_map(
-                |((target, read), found)| match read {
+                |((target, read), found)| match &**read {
                     Read::Linted(lint) => Some((target, &lint.file, found)),
                     _ => None,
                 },
@@ -116,7 +151,7 @@ impl Linter {
 
     /// The first phase for one file: read it, then the first half of the pipeline (or only
     /// its summary, for a page read for the link index).
-    fn read(&self, target: &FileTarget) -> (Read, Vec<Diagnostic>) {
+    pub(super) fn read(&self, target: &FileTarget) -> (Read, Vec<Diagnostic>) {
         let text = match read_text(&target.path) {
             Ok(text) => text,
             Err(message) => {

@@ -131,11 +131,18 @@ pub fn load_pack_folder(folder: &Path, pack: &str) -> Result<Vec<PackRule>, Stri
     parse_pack(&files, pack)
 }
 
-/// Every pack rule a configuration runs: the default pack, then the configured packs.
+/// Every pack rule a configuration runs: the default pack (unless switched off), then the
+/// configured packs, each named by its folder relative to the config's (`styles/house`), so
+/// the name reads the same on every machine.
 pub fn load_packs(config: &Config) -> Result<Vec<Arc<PackRule>>, Error> {
-    let mut rules = default_pack().map_err(Error::Pack)?;
+    let mut rules = if config.default_pack {
+        default_pack().map_err(Error::Pack)?
+    } else {
+        Vec::new()
+    };
     for pack in &config.packs {
-        let more = load_pack_folder(&pack.value, &pack.value.display().to_string())
+        let name = pack.value.strip_prefix(&config.dir).unwrap_or(&pack.value);
+        let more = load_pack_folder(&pack.value, &name.to_string_lossy())
             .map_err(|error| Error::Pack(format!("{error}\n(the pack named at {})", pack.place)))?;
         for rule in more {
             if rules.iter().any(|other| other.meta.id == rule.meta.id) {

@@ -151,5 +151,8 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome, color: bool) -> io::Re
     for text in rendered {
         out.write_all(text.as_bytes())?;
     }
+    if let Some(line) = super::statistics::by_rule_line(&outcome.findings) {
+        writeln!(out, "{line}")?;
+    }
     writeln!(out, "{}", super::summary_line(outcome))
 }

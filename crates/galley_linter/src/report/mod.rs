@@ -8,6 +8,7 @@ mod human;
 mod json;
 mod junit;
 mod sarif;
+pub mod statistics;
 
 use std::io::{self, Write};
 
@@ -56,7 +57,9 @@ impl Format {
             Format::Human => {
                 "Rich reports with the source snippet, a label under the span, help and rule id"
             }
-            Format::Concise => "`path:line:col: severity[rule] message`, one line each",
+            Format::Concise => {
+                "`path:line:col: severity[rule] message`, one line each; `[*]`: `--fix` fixes it"
+            }
             Format::Json => "One JSON object (see the README for its fields)",
             Format::Sarif => "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers",
             Format::Github => {

@@ -1,0 +1,215 @@
+//! `galley check`: the inputs and the linter resolved from what the user typed, then one run
+//! (or, with `--watch`, one run per change) reported and turned into an exit code.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use galley_linter::baseline::{self, Baseline};
+use galley_linter::changed::ChangedFiles;
+use galley_linter::config::Config;
+use galley_linter::engine::{common_folder, expand_patterns, Fixing, Linter, RunCache, Selection};
+use galley_linter::fix::FixMode;
+use galley_linter::report::{self, statistics, Format, Totals};
+
+use crate::cli::{CheckArgs, ColorChoice};
+use crate::progress::Progress;
+
+pub const FINDINGS: u8 = 1;
+
+/// The paths to check, with glob patterns expanded, and whether they were defaulted to `.`.
+pub struct Inputs {
+    pub paths: Vec<PathBuf>,
+    pub defaulted: bool,
+}
+
+pub fn check(args: CheckArgs) -> Result<u8> {
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        bail!("--unsafe-fixes works with --fix or --diff");
+    }
+    if args.statistics && args.format.is_structured() {
+        bail!("--statistics prints text: use it with --format human or concise");
+    }
+    let inputs = Inputs {
+        defaulted: args.paths.is_empty(),
+        paths: match &args.stdin_filename {
+            Some(path) => vec![path.clone()],
+            None if args.paths.is_empty() => vec![PathBuf::from(".")],
+            None => expand_patterns(&args.paths)?,
+        },
+    };
+    if args.show_settings {
+        let linter = build_linter(&args, &inputs)?;
+        crate::settings::show(&linter, &inputs.paths)?;
+        return Ok(0);
+    }
+    if args.watch {
+        return crate::watch::watch(&args, &inputs);
+    }
+    let linter = build_linter(&args, &inputs)?;
+    run(&args, &linter, &inputs, None)
+}
+
+/// The linter for these inputs: their config (or `--config`), less what `--select` and
+/// `--ignore` leave out.
+pub fn build_linter(args: &CheckArgs, inputs: &Inputs) -> Result<Linter> {
+    let config = match &args.config {
+        Some(path) => Config::load(path),
+        None => Config::discover(&common_folder(&inputs.paths)),
+    }?;
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    Ok(Linter::with_selection(config, &inputs.paths, &selection)?)
+}
+
+/// One run with a built linter: lint, report, and the exit code. With a `cache` (`--watch`),
+/// the files unchanged since the last run are not linted again.
+pub fn run(
+    args: &CheckArgs,
+    linter: &Linter,
+    inputs: &Inputs,
+    cache: Option<&RunCache>,
+) -> Result<u8> {
+    let fixing = (args.fix || args.diff).then_some(Fixing {
+        mode: if args.unsafe_fixes {
+            FixMode::All
+        } else {
+            FixMode::SafeOnly
+        },
+        write: args.fix,
+    });
+    let changed = args
+        .changed_since
+        .as_deref()
+        .map(|reference| ChangedFiles::since(reference, linter))
+        .transpose()?;
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+
+    let progress = Progress::start(args.quiet);
+    // With `--fix`, stdin's text is printed back when no fix changes it.
+    let mut stdin_text = None;
+    let mut outcome = match &args.stdin_filename {
+        Some(path) => {
+            let text = io::read_to_string(io::stdin()).context("cannot read stdin")?;
+            stdin_text = args.fix.then(|| text.clone());
+            linter.check_text(path, text, fixing.map(|f| f.mode))
+        }
+        None => match cache {
+            Some(cache) => linter.check_again(&inputs.paths, inputs.defaulted, &progress, cache),
+            None => linter.check(&inputs.paths, inputs.defaulted, fixing, &progress),
+        },
+    };
+    progress.finish();
+
+    if let Some(changed) = &changed {
+        changed.retain(&mut outcome);
+    }
+    if let Some(file) = &args.write_baseline {
+        let written = baseline::write(file, &outcome.findings)?;
+        if !args.quiet {
+            eprintln!("{written}");
+        }
+        return Ok(0);
+    }
+    if let Some(baseline) = &baseline {
+        let comparison = baseline.apply(&mut outcome.findings);
+        if !args.quiet {
+            eprint!("{comparison}");
+        }
+    }
+
+    let stdout = io::stdout();
+    // `--stdin-filename` with `--fix` prints the fixed text, like a formatter; the report goes
+    // to stderr.
+    let mut out = match &stdin_text {
+        Some(text) => {
+            let fixed = outcome.fixed.first().map_or(text, |file| &file.fixed.text);
+            stdout.lock().write_all(fixed.as_bytes())?;
+            Box::new(io::stderr())
+        }
+        None => output(args.output_file.as_deref())?,
+    };
+    if args.diff {
+        report::write_diff(&mut out, &outcome)?;
+        out.flush()?;
+        eprintln!(
+            "{}",
+            report::fix_summary_line(&outcome, args.unsafe_fixes, false)
+        );
+        let code = if outcome.fixed.is_empty() {
+            0
+        } else {
+            FINDINGS
+        };
+        return Ok(exit_code(args, code));
+    }
+    let color = args.format == Format::Human
+        && args.output_file.is_none()
+        && match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stdout.is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+            }
+        };
+    if args.statistics {
+        statistics::write(&mut out, &outcome)?;
+    } else {
+        report::write(&mut out, args.format, &outcome, color)?;
+    }
+    if args.fix {
+        // Machine-readable output stays parseable: the fix summary goes to stderr there.
+        let summary = report::fix_summary_line(&outcome, args.unsafe_fixes, true);
+        if args.format.is_structured() {
+            eprintln!("{summary}");
+        } else {
+            writeln!(out, "{summary}")?;
+        }
+    }
+    out.flush()?;
+    if args.output_file.is_some() && !args.quiet {
+        println!("{}", report::summary_line(&outcome));
+    }
+
+    let totals = Totals::of(&outcome.findings);
+    let too_many_warnings = args.max_warnings.filter(|&max| totals.warnings > max);
+    // Without errors, the warnings alone failed the run: say so, or exit 1 looks unexplained.
+    if let (Some(max), 0) = (too_many_warnings, totals.errors) {
+        eprintln!(
+            "galley: {} warnings, more than --max-warnings {max} allows",
+            totals.warnings
+        );
+    }
+    let code = if totals.errors > 0 || too_many_warnings.is_some() {
+        FINDINGS
+    } else {
+        0
+    };
+    Ok(exit_code(args, code))
+}
+
+/// `--exit-zero` turns findings into success; errors of use or configuration never reach
+/// here.
+fn exit_code(args: &CheckArgs, code: u8) -> u8 {
+    if args.exit_zero {
+        0
+    } else {
+        code
+    }
+}
+
+/// Standard output, or the `--output-file`.
+fn output(file: Option<&Path>) -> Result<Box<dyn Write>> {
+    Ok(match file {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            Box::new(io::BufWriter::new(file))
+        }
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    })
+}
