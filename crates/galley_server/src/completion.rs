@@ -15,7 +15,8 @@ use galley_linter::links::PageSummary;
 const MAX_PAGES: usize = 200;
 
 /// Characters a link destination may not hold as they are.
-const NOT_IN_DESTINATIONS: &AsciiSet = &CONTROLS.add(b' ').add(b'(').add(b')').add(b'<').add(b'>');
+pub const NOT_IN_DESTINATIONS: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'(').add(b')').add(b'<').add(b'>');
 
 /// What the writer is typing inside a link's destination, up to the cursor.
 #[derive(Debug, PartialEq, Eq)]

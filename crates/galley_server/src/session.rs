@@ -12,23 +12,30 @@ use crossbeam_channel::{select, Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    DidSaveTextDocument, Initialized, Notification as _, PublishDiagnostics, ShowMessage,
+    DidSaveTextDocument, Exit, Initialized, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, HoverRequest, RegisterCapability, Request as _,
+    CodeActionRequest, Completion, DocumentDiagnosticRequest, DocumentLinkRequest,
+    DocumentSymbolRequest, GotoDefinition, HoverRequest, References, RegisterCapability, Rename,
+    Request as _, Shutdown, WillRenameFiles, WorkspaceSymbolRequest,
 };
 use lsp_types::{
     CodeActionKind, CodeActionParams, CodeActionResponse, CompletionParams, CompletionResponse,
-    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Hover, HoverContents,
-    HoverParams, InitializeParams, MarkupContent, MarkupKind, MessageType, Position,
-    PublishDiagnosticsParams, Registration, RegistrationParams, ShowMessageParams, Uri,
+    DidChangeWatchedFilesRegistrationOptions, DocumentDiagnosticParams, DocumentDiagnosticReport,
+    DocumentDiagnosticReportResult, FileSystemWatcher, FullDocumentDiagnosticReport, GlobPattern,
+    Hover, HoverContents, HoverParams, InitializeParams, MarkupContent, MarkupKind, MessageType,
+    Position, PublishDiagnosticsParams, Registration, RegistrationParams,
+    RelatedFullDocumentDiagnosticReport, ShowMessageParams, Uri,
 };
 
 use crate::completion::{self, LinkTyping};
 use crate::corpus::{Corpus, Engine, PendingPages};
+use crate::definition::definition;
 use crate::document::OpenDocument;
+use crate::navigation::View;
 use crate::positions::{uri_to_path, Lines};
-use crate::{actions, diagnostics, hover, Result};
+use crate::references::references;
+use crate::{actions, diagnostics, hover, rename, symbols, Result};
 use galley_linter::diagnostic::Diagnostic;
 use galley_linter::engine::Linter;
 use galley_linter::fix::{fix_until_stable, Applicability, FixMode};
@@ -51,6 +58,8 @@ pub enum Change {
     Scanned(Vec<(PathBuf, PageSummary)>),
     /// A configuration file changed.
     Configuration,
+    /// Files may have changed on disk unseen: the content root is read again.
+    Rescan,
     Exit,
 }
 
@@ -70,6 +79,9 @@ pub struct Session {
     scans: (Sender<Scan>, Receiver<Scan>),
     /// Counts the scans started: only the latest one's result is used.
     scan_generation: u64,
+    /// Whether the editor asked for `shutdown`: then requests are refused, and `exit` ends
+    /// the server with success.
+    shut_down: bool,
 }
 
 const WATCH_REGISTRATION: &str = "galley-watched-files";
@@ -105,7 +117,12 @@ impl Session {
             pending: PendingPages::default(),
             scans: crossbeam_channel::unbounded(),
             scan_generation: 0,
+            shut_down: false,
         }
+    }
+
+    pub fn shut_down(&self) -> bool {
+        self.shut_down
     }
 
     /// The configuration from the workspace folder; an error is shown to the writer, and the
@@ -193,10 +210,20 @@ impl Session {
 
     fn handle(&mut self, message: Message, context: &Context) -> Result<Option<Change>> {
         match message {
+            Message::Request(request) if request.method == Shutdown::METHOD => {
+                self.shut_down = true;
+                let answer = Response::new_ok(request.id, ());
+                self.connection.sender.send(answer.into())?;
+                Ok(None)
+            }
+            Message::Request(request) if self.shut_down => {
+                let code = ErrorCode::InvalidRequest as i32;
+                let message = "galley is shutting down".to_string();
+                let answer = Response::new_err(request.id, code, message);
+                self.connection.sender.send(answer.into())?;
+                Ok(None)
+            }
             Message::Request(request) => {
-                if self.connection.handle_shutdown(&request)? {
-                    return Ok(Some(Change::Exit));
-                }
                 let id = request.id.clone();
                 let response = guarded(&request.method.clone(), || self.answer(request, context))
                     .unwrap_or_else(|| {
@@ -206,7 +233,7 @@ impl Session {
                 self.connection.sender.send(response.into())?;
                 Ok(None)
             }
-            Message::Notification(notification) if notification.method == "exit" => {
+            Message::Notification(notification) if notification.method == Exit::METHOD => {
                 Ok(Some(Change::Exit))
             }
             Message::Notification(notification) => {
@@ -226,6 +253,39 @@ impl Session {
             }
             Completion::METHOD => respond(id, request.params, |p| self.complete(p, context)),
             HoverRequest::METHOD => respond(id, request.params, |p| self.hover(p, context)),
+            DocumentDiagnosticRequest::METHOD => {
+                respond(id, request.params, |p| self.pulled(p, context))
+            }
+            method @ (GotoDefinition::METHOD
+            | References::METHOD
+            | Rename::METHOD
+            | WillRenameFiles::METHOD
+            | DocumentSymbolRequest::METHOD
+            | WorkspaceSymbolRequest::METHOD
+            | DocumentLinkRequest::METHOD) => {
+                // Navigation reads the buffers as they are now.
+                self.lint_due_now(context);
+                let view = View {
+                    documents: &self.documents,
+                    context,
+                };
+                let params = request.params;
+                match method {
+                    GotoDefinition::METHOD => respond(id, params, |p| definition(&view, p)),
+                    References::METHOD => respond(id, params, |p| references(&view, p)),
+                    Rename::METHOD => respond(id, params, |p| rename::rename_heading(&view, p)),
+                    WillRenameFiles::METHOD => {
+                        respond(id, params, |p| rename::rename_files(&view, p))
+                    }
+                    DocumentSymbolRequest::METHOD => {
+                        respond(id, params, |p| symbols::outline(&view, p))
+                    }
+                    WorkspaceSymbolRequest::METHOD => {
+                        respond(id, params, |p| symbols::pages(&view, p))
+                    }
+                    _ => respond(id, params, |p| symbols::links(&view, p)),
+                }
+            }
             method => Response::new_err(
                 id,
                 ErrorCode::MethodNotFound as i32,
@@ -253,8 +313,19 @@ impl Session {
             }
             DidSaveTextDocument::METHOD => {
                 let params: lsp_types::DidSaveTextDocumentParams = parse(params)?;
-                let doc = self.documents.get_mut(&params.text_document.uri)?;
-                doc.lint_due = doc.lint_due.map(|due| due.min(now));
+                let uri = params.text_document.uri;
+                if let Some(doc) = self.documents.get_mut(&uri) {
+                    doc.lint_due = doc.lint_due.map(|due| due.min(now));
+                }
+                // An editor that cannot watch files tells of none changed on disk: a save is
+                // when the writer expects what changed to be seen.
+                if !self.can_watch {
+                    let path = uri_to_path(&uri)?;
+                    if context.engine.is_configuration(&path) {
+                        return Some(Change::Configuration);
+                    }
+                    return Some(Change::Rescan);
+                }
             }
             DidCloseTextDocument::METHOD => {
                 let params: lsp_types::DidCloseTextDocumentParams = parse(params)?;
@@ -304,6 +375,41 @@ impl Session {
         let request = Request::new(id, RegisterCapability::METHOD.to_string(), params);
         // A failed send means the editor is gone: the loop finds out on its next read.
         let _ = self.connection.sender.send(request.into());
+    }
+
+    /// Lints the buffers whose lint is due, and publishes what they report.
+    fn lint_due_now(&mut self, context: &Context) {
+        for doc in self
+            .documents
+            .values_mut()
+            .filter(|doc| doc.lint_due.is_some())
+        {
+            guarded("lint", || lint(doc, context, &mut self.pending));
+            // A failed send means the editor is gone: the loop finds out on its next read.
+            let _ = publish(&self.connection, doc, context);
+        }
+    }
+
+    /// Pull diagnostics: the buffer's, as they would be published.
+    fn pulled(
+        &mut self,
+        params: DocumentDiagnosticParams,
+        context: &Context,
+    ) -> DocumentDiagnosticReportResult {
+        self.lint_due_now(context);
+        let items = (self.documents.get(&params.text_document.uri))
+            .map(|doc| editor_diagnostics(doc, context))
+            .unwrap_or_default();
+        let report = FullDocumentDiagnosticReport {
+            result_id: None,
+            items,
+        };
+        DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+            RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: report,
+            },
+        ))
     }
 
     fn code_actions(&mut self, params: CodeActionParams, context: &Context) -> CodeActionResponse {
