@@ -195,3 +195,33 @@ pub fn fragment_span(text: &str, link: &LinkRecord) -> Option<Range<usize>> {
     let written = percent_decode_str(text.get(span.clone())?).decode_utf8_lossy();
     (Some(written) == fragment).then_some(span)
 }
+
+/// The folder of a key (`a/b` for `a/b/c.md`; `""` at the root).
+pub fn folder(key: &str) -> &str {
+    key.rsplit_once('/').map_or("", |(folder, _)| folder)
+}
+
+/// The relative path from a page in `from` (a folder's key) to the key `to`.
+pub fn relative(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = to.split('/').collect();
+    let common = (from.iter().zip(&to[..to.len() - 1]))
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_only_what_they_must() {
+        assert_eq!(relative("", "a/b.md"), "a/b.md");
+        assert_eq!(relative("a", "a/b.md"), "b.md");
+        assert_eq!(relative("a/c", "a/b.md"), "../b.md");
+        assert_eq!(relative("a/c", "a/c/d/e.md"), "d/e.md");
+    }
+}

@@ -9,7 +9,7 @@ use lsp_types::{RenameFilesParams, RenameParams, TextEdit, Uri, WorkspaceEdit};
 use percent_encoding::{percent_decode_str, utf8_percent_encode};
 
 use crate::completion::NOT_IN_DESTINATIONS;
-use crate::navigation::{at_cursor, fragment_span, AtCursor, View};
+use crate::navigation::{at_cursor, folder, fragment_span, relative, AtCursor, View};
 use crate::positions::{path_to_uri, uri_to_path, Lines};
 use galley_linter::document::Document;
 use galley_linter::links::{normalize, split_destination, PageSummary, Target};
@@ -129,7 +129,7 @@ pub fn rename_files(view: &View, params: RenameFilesParams) -> Option<WorkspaceE
                 edits.add(
                     old_path,
                     start..start + written.len(),
-                    relative(new_folder, &target),
+                    encode(&relative(new_folder, &target)),
                 );
             }
         }
@@ -177,7 +177,7 @@ pub fn rename_files(view: &View, params: RenameFilesParams) -> Option<WorkspaceE
                         },
                         |key| Some(folder(&key).to_string()),
                     );
-                relative(from.as_deref().unwrap_or(""), &target)
+                encode(&relative(from.as_deref().unwrap_or(""), &target))
             };
             let start = backlink.link.dest_span.start;
             edits.add(backlink.path, start..start + written.len(), replacement);
@@ -186,39 +186,12 @@ pub fn rename_files(view: &View, params: RenameFilesParams) -> Option<WorkspaceE
     Some(edits.into_workspace_edit(view))
 }
 
+fn encode(path: &str) -> String {
+    utf8_percent_encode(path, NOT_IN_DESTINATIONS).to_string()
+}
+
 /// The path part of a destination as written (before its `#` or `?`).
 fn written_path<'t>(text: &'t str, span: &std::ops::Range<usize>) -> Option<&'t str> {
     let written = text.get(span.clone())?;
     Some(written.split(['#', '?']).next().unwrap_or(written))
-}
-
-/// The folder of a key (`a/b` for `a/b/c.md`; `""` at the root).
-fn folder(key: &str) -> &str {
-    key.rsplit_once('/').map_or("", |(folder, _)| folder)
-}
-
-/// The relative link from a page in `from` (a folder's key) to the key `to`, encoded for a
-/// destination.
-fn relative(from: &str, to: &str) -> String {
-    let from: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
-    let to: Vec<&str> = to.split('/').collect();
-    let common = (from.iter().zip(&to[..to.len() - 1]))
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut parts = vec![".."; from.len() - common];
-    parts.extend(&to[common..]);
-    utf8_percent_encode(&parts.join("/"), NOT_IN_DESTINATIONS).to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_links_climb_only_what_they_must() {
-        assert_eq!(relative("", "a/b.md"), "a/b.md");
-        assert_eq!(relative("a", "a/b.md"), "b.md");
-        assert_eq!(relative("a/c", "a/b.md"), "../b.md");
-        assert_eq!(relative("x", "min side.md"), "../min%20side.md");
-    }
 }

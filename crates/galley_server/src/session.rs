@@ -20,26 +20,20 @@ use lsp_types::request::{
     Request as _, Shutdown, WillRenameFiles, WorkspaceSymbolRequest,
 };
 use lsp_types::{
-    CodeActionKind, CodeActionParams, CodeActionResponse, CompletionParams, CompletionResponse,
-    DidChangeWatchedFilesRegistrationOptions, DocumentDiagnosticParams, DocumentDiagnosticReport,
-    DocumentDiagnosticReportResult, FileSystemWatcher, FullDocumentDiagnosticReport, GlobPattern,
-    Hover, HoverContents, HoverParams, InitializeParams, MarkupContent, MarkupKind, MessageType,
-    Position, PublishDiagnosticsParams, Registration, RegistrationParams,
-    RelatedFullDocumentDiagnosticReport, ShowMessageParams, Uri,
+    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, InitializeParams,
+    MessageType, PublishDiagnosticsParams, Registration, RegistrationParams, ShowMessageParams,
+    Uri,
 };
 
-use crate::completion::{self, LinkTyping};
 use crate::corpus::{Corpus, Engine, PendingPages};
 use crate::definition::definition;
 use crate::document::OpenDocument;
 use crate::navigation::View;
-use crate::positions::{uri_to_path, Lines};
+use crate::positions::uri_to_path;
 use crate::references::references;
-use crate::{actions, diagnostics, hover, rename, symbols, Result};
-use galley_linter::diagnostic::Diagnostic;
+use crate::{actions, completion, diagnostics, hover, rename, symbols, Result};
 use galley_linter::engine::Linter;
-use galley_linter::fix::{fix_until_stable, Applicability, FixMode};
-use galley_linter::links::{split_destination, LinkIndex, PageSummary, Target};
+use galley_linter::links::{LinkIndex, PageSummary};
 
 /// What the handlers read: the rules in force and the corpus with its link index (`None`
 /// until the content root has been read).
@@ -246,46 +240,27 @@ impl Session {
     }
 
     fn answer(&mut self, request: Request, context: &Context) -> Response {
-        let id = request.id.clone();
+        let (id, params) = (request.id, request.params);
+        // Every answer reads the buffers as they are now.
+        self.lint_due_now(context);
+        let view = &View {
+            documents: &self.documents,
+            context,
+        };
         match request.method.as_str() {
-            CodeActionRequest::METHOD => {
-                respond(id, request.params, |p| self.code_actions(p, context))
-            }
-            Completion::METHOD => respond(id, request.params, |p| self.complete(p, context)),
-            HoverRequest::METHOD => respond(id, request.params, |p| self.hover(p, context)),
+            CodeActionRequest::METHOD => respond(id, params, |p| actions::code_actions(view, p)),
+            Completion::METHOD => respond(id, params, |p| completion::complete(view, p)),
+            HoverRequest::METHOD => respond(id, params, |p| hover::hover(view, p)),
             DocumentDiagnosticRequest::METHOD => {
-                respond(id, request.params, |p| self.pulled(p, context))
+                respond(id, params, |p| diagnostics::pulled(view, p))
             }
-            method @ (GotoDefinition::METHOD
-            | References::METHOD
-            | Rename::METHOD
-            | WillRenameFiles::METHOD
-            | DocumentSymbolRequest::METHOD
-            | WorkspaceSymbolRequest::METHOD
-            | DocumentLinkRequest::METHOD) => {
-                // Navigation reads the buffers as they are now.
-                self.lint_due_now(context);
-                let view = View {
-                    documents: &self.documents,
-                    context,
-                };
-                let params = request.params;
-                match method {
-                    GotoDefinition::METHOD => respond(id, params, |p| definition(&view, p)),
-                    References::METHOD => respond(id, params, |p| references(&view, p)),
-                    Rename::METHOD => respond(id, params, |p| rename::rename_heading(&view, p)),
-                    WillRenameFiles::METHOD => {
-                        respond(id, params, |p| rename::rename_files(&view, p))
-                    }
-                    DocumentSymbolRequest::METHOD => {
-                        respond(id, params, |p| symbols::outline(&view, p))
-                    }
-                    WorkspaceSymbolRequest::METHOD => {
-                        respond(id, params, |p| symbols::pages(&view, p))
-                    }
-                    _ => respond(id, params, |p| symbols::links(&view, p)),
-                }
-            }
+            GotoDefinition::METHOD => respond(id, params, |p| definition(view, p)),
+            References::METHOD => respond(id, params, |p| references(view, p)),
+            Rename::METHOD => respond(id, params, |p| rename::rename_heading(view, p)),
+            WillRenameFiles::METHOD => respond(id, params, |p| rename::rename_files(view, p)),
+            DocumentSymbolRequest::METHOD => respond(id, params, |p| symbols::outline(view, p)),
+            WorkspaceSymbolRequest::METHOD => respond(id, params, |p| symbols::pages(view, p)),
+            DocumentLinkRequest::METHOD => respond(id, params, |p| symbols::links(view, p)),
             method => Response::new_err(
                 id,
                 ErrorCode::MethodNotFound as i32,
@@ -390,104 +365,6 @@ impl Session {
         }
     }
 
-    /// Pull diagnostics: the buffer's, as they would be published.
-    fn pulled(
-        &mut self,
-        params: DocumentDiagnosticParams,
-        context: &Context,
-    ) -> DocumentDiagnosticReportResult {
-        self.lint_due_now(context);
-        let items = (self.documents.get(&params.text_document.uri))
-            .map(|doc| editor_diagnostics(doc, context))
-            .unwrap_or_default();
-        let report = FullDocumentDiagnosticReport {
-            result_id: None,
-            items,
-        };
-        DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-            RelatedFullDocumentDiagnosticReport {
-                related_documents: None,
-                full_document_diagnostic_report: report,
-            },
-        ))
-    }
-
-    fn code_actions(&mut self, params: CodeActionParams, context: &Context) -> CodeActionResponse {
-        let Some(doc) = self.documents.get_mut(&params.text_document.uri) else {
-            return Vec::new();
-        };
-        if doc.lint_due.is_some() {
-            lint(doc, context, &mut self.pending);
-        }
-        let lines = Lines::new(&doc.text);
-        let only = params.context.only.as_deref();
-        let mut found = Vec::new();
-        if actions::wanted(only, &CodeActionKind::QUICKFIX) {
-            let shown = editor_diagnostics(doc, context);
-            let pairs: Vec<_> = doc.diagnostics.iter().cloned().zip(shown).collect();
-            let range = lines.offsets(params.range);
-            found.extend(actions::quick_fixes(&doc.uri, &lines, &pairs, &range));
-        }
-        let safe_fix = |d: &Diagnostic| {
-            d.fix
-                .as_ref()
-                .is_some_and(|fix| fix.applicability == Applicability::Safe)
-        };
-        if actions::wanted(only, &actions::FIX_ALL) && doc.diagnostics.iter().any(safe_fix) {
-            let lint = |text: &str| {
-                let (found, _) = context.workspace.lint_text(&doc.path, text, context.index);
-                found
-            };
-            if let Ok(fixed) = fix_until_stable(&doc.text, FixMode::SafeOnly, lint) {
-                found.extend(actions::fix_all(&doc.uri, &doc.text, &fixed.text));
-            }
-        }
-        found
-    }
-
-    fn complete(&self, params: CompletionParams, context: &Context) -> Option<CompletionResponse> {
-        let at = params.text_document_position;
-        let doc = self.documents.get(&at.text_document.uri)?;
-        let lines = Lines::new(&doc.text);
-        let cursor = lines.offset(at.position);
-        let line_start = lines.offset(Position::new(at.position.line, 0));
-        let typing = completion::link_typing(&doc.text[line_start..cursor])?;
-        let replace = lines.range(&(cursor - typing.typed().len()..cursor));
-        let list = match typing {
-            LinkTyping::Path { typed } => {
-                completion::pages(context.corpus.pages.values(), typed, replace)
-            }
-            LinkTyping::Anchor { path: "", .. } => {
-                completion::anchors(doc.summary.as_ref()?, replace)
-            }
-            LinkTyping::Anchor { path, .. } => {
-                let (path, _) = split_destination(path);
-                let index = context.index?;
-                let from = doc.summary.as_ref()?;
-                let Target::Page(page) = index.resolve(from, path.trim_end_matches('/')) else {
-                    return None;
-                };
-                completion::anchors(page, replace)
-            }
-        };
-        Some(CompletionResponse::List(list))
-    }
-
-    fn hover(&self, params: HoverParams, context: &Context) -> Option<Hover> {
-        let at = params.text_document_position_params;
-        let doc = self.documents.get(&at.text_document.uri)?;
-        let lines = Lines::new(&doc.text);
-        let (destination, span) = hover::link_at(&doc.text, lines.offset(at.position))?;
-        let value = hover::describe(&destination, doc.summary.as_ref()?, context.index?);
-        Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value,
-            }),
-            range: Some(lines.range(&span)),
-        })
-    }
-
     fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {
         let notification = Notification::new(N::METHOD.to_string(), params);
         // A failed send means the editor is gone: the loop finds out on its next read.
@@ -516,7 +393,7 @@ fn publish(connection: &Connection, doc: &mut OpenDocument, context: &Context) -
     if doc.lint_due.is_some() {
         return Ok(());
     }
-    let fresh = Some((doc.version, editor_diagnostics(doc, context)));
+    let fresh = Some((doc.version, diagnostics::for_editor(doc, context)));
     if doc.published == fresh {
         return Ok(());
     }
@@ -530,17 +407,6 @@ fn publish(connection: &Connection, doc: &mut OpenDocument, context: &Context) -
     let notification = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
     connection.sender.send(notification.into())?;
     Ok(())
-}
-
-fn editor_diagnostics(doc: &OpenDocument, context: &Context) -> Vec<lsp_types::Diagnostic> {
-    let lines = Lines::new(&doc.text);
-    doc.diagnostics
-        .iter()
-        .map(|diagnostic| {
-            let related = diagnostics::linked_page(diagnostic, context.workspace.root());
-            diagnostics::to_lsp(diagnostic, &lines, related)
-        })
-        .collect()
 }
 
 /// Where a buffer is linted from: its file, or for an unsaved one (`untitled:Untitled-1`),
