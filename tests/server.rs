@@ -420,3 +420,22 @@ fn requests_after_shutdown_are_refused() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_status().code(), Some(0));
 }
+
+#[test]
+fn reading_the_corpus_shows_progress() {
+    let dir = corpus();
+    let mut client = Client::start_with(
+        dir.path(),
+        json!({ "window": { "workDoneProgress": true } }),
+    );
+    let create = client.next(|m| m["method"] == "window/workDoneProgress/create");
+    let token = create["params"]["token"].clone();
+    let begin = client.next(|m| m["method"] == "$/progress");
+    assert_eq!(begin["params"]["token"], token);
+    assert_eq!(begin["params"]["value"]["kind"], "begin");
+    let end = client.next(|m| m["method"] == "$/progress");
+    assert_eq!(end["params"]["token"], token);
+    assert_eq!(end["params"]["value"]["kind"], "end");
+    assert_eq!(end["params"]["value"]["message"], "2 pages");
+    client.stop();
+}

@@ -16,6 +16,7 @@ mod document;
 mod hover;
 mod navigation;
 mod positions;
+mod progress;
 mod references;
 mod rename;
 mod session;

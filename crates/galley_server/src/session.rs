@@ -30,6 +30,7 @@ use crate::definition::definition;
 use crate::document::OpenDocument;
 use crate::navigation::View;
 use crate::positions::uri_to_path;
+use crate::progress::Progress;
 use crate::references::references;
 use crate::{actions, completion, diagnostics, hover, rename, symbols, Result};
 use galley_linter::engine::Linter;
@@ -73,6 +74,8 @@ pub struct Session {
     scans: (Sender<Scan>, Receiver<Scan>),
     /// Counts the scans started: only the latest one's result is used.
     scan_generation: u64,
+    /// The corpus being read, shown in the editor.
+    progress: Progress,
     /// Whether the editor asked for `shutdown`: then requests are refused, and `exit` ends
     /// the server with success.
     shut_down: bool,
@@ -103,6 +106,9 @@ impl Session {
             .and_then(|workspace| workspace.did_change_watched_files)
             .and_then(|watch| watch.dynamic_registration)
             .unwrap_or(false);
+        let work_done_progress = (params.capabilities.window.as_ref())
+            .and_then(|window| window.work_done_progress)
+            .unwrap_or(false);
         Session {
             connection,
             folder,
@@ -111,6 +117,7 @@ impl Session {
             pending: PendingPages::default(),
             scans: crossbeam_channel::unbounded(),
             scan_generation: 0,
+            progress: Progress::new(work_done_progress),
             shut_down: false,
         }
     }
@@ -137,6 +144,7 @@ impl Session {
     pub fn start_scan(&mut self, engine: &Arc<Engine>) {
         self.scan_generation += 1;
         let generation = self.scan_generation;
+        self.progress.begin(&self.connection.sender);
         let engine = engine.clone();
         let sender = self.scans.0.clone();
         thread::spawn(move || {
@@ -182,6 +190,8 @@ impl Session {
                 recv(self.scans.1) -> scan => {
                     let scan = scan.expect("the session holds a sender");
                     if scan.generation == self.scan_generation {
+                        let read = format!("{} pages", scan.pages.len());
+                        self.progress.end(&self.connection.sender, read);
                         return Ok(Change::Scanned(scan.pages));
                     }
                 }
@@ -234,15 +244,22 @@ impl Session {
                 let method = notification.method.clone();
                 Ok(guarded(&method, || self.take_note(notification, context)).flatten())
             }
-            // Only the answer to the watcher registration comes back; nothing waits for it.
-            Message::Response(_) => Ok(None),
+            // Answers to the server's requests: the watcher registration (nothing waits for
+            // it) and the progress token.
+            Message::Response(response) => {
+                self.progress.answered(&self.connection.sender, &response);
+                Ok(None)
+            }
         }
     }
 
     fn answer(&mut self, request: Request, context: &Context) -> Response {
         let (id, params) = (request.id, request.params);
-        // Every answer reads the buffers as they are now.
-        self.lint_due_now(context);
+        // An answer reads the buffer it is about as it is now (every buffer, for one about
+        // the workspace); the others wait for their turn.
+        let about = params.pointer("/textDocument/uri");
+        let about = about.and_then(|uri| serde_json::from_value(uri.clone()).ok());
+        self.lint_due_now(context, about.as_ref());
         let view = &View {
             documents: &self.documents,
             context,
@@ -352,13 +369,13 @@ impl Session {
         let _ = self.connection.sender.send(request.into());
     }
 
-    /// Lints the buffers whose lint is due, and publishes what they report.
-    fn lint_due_now(&mut self, context: &Context) {
-        for doc in self
-            .documents
-            .values_mut()
-            .filter(|doc| doc.lint_due.is_some())
-        {
+    /// Lints the buffer at `uri` (without one, every buffer) if its lint is due, and
+    /// publishes what it reports.
+    fn lint_due_now(&mut self, context: &Context, uri: Option<&Uri>) {
+        let due = |doc: &&mut OpenDocument| {
+            doc.lint_due.is_some() && uri.is_none_or(|uri| *uri == doc.uri)
+        };
+        for doc in self.documents.values_mut().filter(due) {
             guarded("lint", || lint(doc, context, &mut self.pending));
             // A failed send means the editor is gone: the loop finds out on its next read.
             let _ = publish(&self.connection, doc, context);
