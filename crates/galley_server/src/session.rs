@@ -255,11 +255,14 @@ impl Session {
 
     fn answer(&mut self, request: Request, context: &Context) -> Response {
         let (id, params) = (request.id, request.params);
-        // An answer reads the buffer it is about as it is now (every buffer, for one about
-        // the workspace); the others wait for their turn.
-        let about = params.pointer("/textDocument/uri");
-        let about = about.and_then(|uri| serde_json::from_value(uri.clone()).ok());
-        self.lint_due_now(context, about.as_ref());
+        // An answer that places things by the last lint's spans (definitions, renames, code
+        // actions) reads the buffer it is about as it is now (every buffer, for one about the
+        // workspace); hover and completion read the text itself, and need not wait for a lint.
+        if ![HoverRequest::METHOD, Completion::METHOD].contains(&request.method.as_str()) {
+            let about = params.pointer("/textDocument/uri");
+            let about = about.and_then(|uri| serde_json::from_value(uri.clone()).ok());
+            self.lint_due_now(context, about.as_ref());
+        }
         let view = &View {
             documents: &self.documents,
             context,

@@ -147,6 +147,11 @@ fn read_body(input: &mut impl BufRead, length: Result<usize, String>) -> Option<
 /// A body as a message, or the error that answers it: a parse error for bad JSON, an invalid
 /// request for JSON that is not JSON-RPC (answered to its `id` when it has a usable one).
 pub fn parse(body: &[u8]) -> Frame {
+    // Read straight into a message: a 5 MB buffer is not read twice.
+    let problem = match serde_json::from_slice::<Message>(body) {
+        Ok(message) => return Frame::Message(message),
+        Err(problem) => problem,
+    };
     let value: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
         Err(problem) => {
@@ -159,14 +164,9 @@ pub fn parse(body: &[u8]) -> Frame {
         Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
         _ => Value::Null,
     };
-    match serde_json::from_value::<Message>(value) {
-        Ok(message) => Frame::Message(message),
-        Err(problem) => {
-            let message = format!("not a JSON-RPC message: {problem}; skipped");
-            eprintln!("galley: {message}");
-            Frame::Malformed(error(id, ErrorCode::InvalidRequest, &message))
-        }
-    }
+    let message = format!("not a JSON-RPC message: {problem}; skipped");
+    eprintln!("galley: {message}");
+    Frame::Malformed(error(id, ErrorCode::InvalidRequest, &message))
 }
 
 fn error(id: Value, code: ErrorCode, message: &str) -> Value {
