@@ -1,11 +1,13 @@
-//! `galley server`: a language server over stdio, for live diagnostics, quick fixes, and
-//! link completion and hover in editors.
+//! `galley server`: a language server over stdio, for live diagnostics, quick fixes,
+//! navigation and renames across the corpus, and link completion and hover in editors.
 //!
 //! One thread serves the editor; linting a buffer takes milliseconds, so it runs there,
-//! between messages. The corpus is read in the background when the server starts, and until
-//! it is in, only per-file rules run. The link index borrows the corpus's page summaries: the
-//! server serves messages against one index until a message changes a page's link targets
-//! (a slug, a heading, a title), then rebuilds it and lints the open buffers again.
+//! between messages. Our own reader (`transport`) frames the messages, bounding their size and
+//! answering malformed ones. The corpus is read in the background when the server starts, and
+//! until it is in, only per-file rules run. The link index borrows the corpus's page summaries
+//! (described for an editor: headings and links included): the server serves messages against
+//! one index until a message changes a page's link targets (a slug, a heading, a title), then
+//! rebuilds it and lints the open buffers again.
 
 mod actions;
 mod completion;
