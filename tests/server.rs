@@ -439,3 +439,26 @@ fn reading_the_corpus_shows_progress() {
     assert_eq!(end["params"]["value"]["message"], "2 pages");
     client.stop();
 }
+
+#[test]
+fn a_large_buffer_is_linted_without_stalling_the_others() {
+    let dir = corpus();
+    let mut client = Client::start(dir.path());
+    let (_, small) = article(dir.path());
+    client.open(&small, "# A\n");
+    client.diagnostics(&small, <[Value]>::is_empty);
+    // 3 MB: seconds to lint in a debug build.
+    let large = uri(&dir.path().join("stor.md"));
+    let text = "Et avsnitt med [lenke](/jointventure) og tekst.\n\n".repeat(60_000) + ">\n";
+    client.open(&large, &text);
+    client.change(&small, 2, json!([{ "text": "# A\n\n>\n" }]));
+    client.diagnostics(&small, has("empty-blockquote"));
+    let large_published =
+        |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == large;
+    assert!(
+        !client.has_read(large_published),
+        "the small buffer waited for the large one"
+    );
+    client.diagnostics(&large, has("empty-blockquote"));
+    client.stop();
+}

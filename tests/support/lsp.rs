@@ -127,6 +127,11 @@ impl Client {
         }
     }
 
+    /// Whether a message that `wanted` accepts has been read and is still unclaimed.
+    pub fn has_read(&self, wanted: impl Fn(&Value) -> bool) -> bool {
+        self.unread.iter().any(wanted)
+    }
+
     /// The first diagnostics published for `uri` that `wanted` accepts.
     pub fn diagnostics(&mut self, uri: &str, wanted: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let message = self.next(|message| {

@@ -16,6 +16,7 @@ mod definition;
 mod diagnostics;
 mod document;
 mod hover;
+mod linting;
 mod navigation;
 mod positions;
 mod progress;

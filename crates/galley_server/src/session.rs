@@ -1,7 +1,7 @@
 //! The editor's side of the server: open buffers, the message loop with its debounced lints,
 //! and a handler for each request and notification.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,6 +28,7 @@ use lsp_types::{
 use crate::corpus::{Corpus, Engine, PendingPages};
 use crate::definition::definition;
 use crate::document::OpenDocument;
+use crate::linting::{self, lint, lint_in_background, publish, Linted, LARGE};
 use crate::navigation::View;
 use crate::positions::uri_to_path;
 use crate::progress::Progress;
@@ -74,6 +75,9 @@ pub struct Session {
     scans: (Sender<Scan>, Receiver<Scan>),
     /// Counts the scans started: only the latest one's result is used.
     scan_generation: u64,
+    /// Background lints of large buffers: their results, and the buffers being linted.
+    lints: (Sender<Linted>, Receiver<Linted>),
+    linting: HashSet<Uri>,
     /// The corpus being read, shown in the editor.
     progress: Progress,
     /// Whether the editor asked for `shutdown`: then requests are refused, and `exit` ends
@@ -117,6 +121,8 @@ impl Session {
             pending: PendingPages::default(),
             scans: crossbeam_channel::unbounded(),
             scan_generation: 0,
+            lints: crossbeam_channel::unbounded(),
+            linting: HashSet::new(),
             progress: Progress::new(work_done_progress),
             shut_down: false,
         }
@@ -161,9 +167,15 @@ impl Session {
             .filter_map(|doc| Some((doc.path.clone(), doc.summary.clone()?)))
     }
 
-    /// Lints every open buffer now and publishes what changed.
+    /// Lints every open buffer now and publishes what changed; a large one is linted in the
+    /// background once serving starts.
     pub fn lint_all(&mut self, context: &Context) -> Result<()> {
+        let now = Instant::now();
         for doc in self.documents.values_mut() {
+            if doc.text.len() >= LARGE {
+                doc.lint_due = Some(now);
+                continue;
+            }
             guarded("lint", || lint(doc, context, &mut self.pending));
             publish(&self.connection, doc, context)?;
         }
@@ -171,10 +183,16 @@ impl Session {
     }
 
     /// Handles messages until one changes what they are served against, linting buffers
-    /// when their debounce time comes and no message is waiting.
+    /// when their debounce time comes and no message is waiting. Large buffers are linted in
+    /// the background meanwhile; their lints end before this returns.
     pub fn serve(&mut self, context: &Context) -> Result<Change> {
-        loop {
-            let lints = self.documents.values().filter_map(|doc| doc.lint_due);
+        thread::scope(|scope| loop {
+            let waiting = |doc: &&OpenDocument| !self.linting.contains(&doc.uri);
+            let lints = self
+                .documents
+                .values()
+                .filter(waiting)
+                .filter_map(|d| d.lint_due);
             let timer = match lints.chain(self.pending.due).min() {
                 Some(due) => crossbeam_channel::at(due),
                 None => crossbeam_channel::never(),
@@ -195,21 +213,39 @@ impl Session {
                         return Ok(Change::Scanned(scan.pages));
                     }
                 }
+                recv(self.lints.1) -> linted => {
+                    let linted = linted.expect("the session holds a sender");
+                    self.linting.remove(&linted.uri);
+                    let doc = self.documents.get_mut(&linted.uri);
+                    // A buffer changed since is linted again.
+                    let current = doc.filter(|doc| doc.version == linted.version);
+                    if let (Some(doc), Some((found, summary))) = (current, linted.found) {
+                        if doc.lint_due.is_none() {
+                            linting::apply(doc, context, &mut self.pending, found, summary);
+                            publish(&self.connection, doc, context)?;
+                        }
+                    }
+                }
                 recv(timer) -> _ => {}
             }
             if self.connection.receiver.is_empty() {
                 let now = Instant::now();
                 for doc in self.documents.values_mut() {
-                    if doc.lint_due.is_some_and(|due| due <= now) {
+                    if doc.lint_due.is_none_or(|due| due > now) {
+                        continue;
+                    }
+                    if doc.text.len() < LARGE {
                         guarded("lint", || lint(doc, context, &mut self.pending));
                         publish(&self.connection, doc, context)?;
+                    } else if self.linting.insert(doc.uri.clone()) {
+                        lint_in_background(scope, doc, context, self.lints.0.clone());
                     }
                 }
             }
             if let Some(pages) = self.pending.take_due(Instant::now()) {
                 return Ok(Change::Pages(pages));
             }
-        }
+        })
     }
 
     fn handle(&mut self, message: Message, context: &Context) -> Result<Option<Change>> {
@@ -392,43 +428,6 @@ impl Session {
     }
 }
 
-/// Lints a buffer as it is in the editor, and notes its page when its link targets changed.
-fn lint(doc: &mut OpenDocument, context: &Context, pending: &mut PendingPages) {
-    // Cleared first: a lint that panics is not tried again until the next edit.
-    doc.lint_due = None;
-    let (diagnostics, summary) = context
-        .workspace
-        .lint_text(&doc.path, &doc.text, context.index);
-    if context.corpus.changes_targets(&doc.path, &summary) {
-        pending.note(doc.path.clone(), Some(summary.clone()), Instant::now());
-    } else {
-        pending.forget(&doc.path);
-    }
-    doc.diagnostics = diagnostics;
-    doc.summary = Some(summary);
-}
-
-/// Sends the buffer's diagnostics unless the editor has them already.
-fn publish(connection: &Connection, doc: &mut OpenDocument, context: &Context) -> Result<()> {
-    if doc.lint_due.is_some() {
-        return Ok(());
-    }
-    let fresh = Some((doc.version, diagnostics::for_editor(doc, context)));
-    if doc.published == fresh {
-        return Ok(());
-    }
-    doc.published = fresh;
-    let diagnostics = doc
-        .published
-        .as_ref()
-        .map(|(_, d)| d.clone())
-        .unwrap_or_default();
-    let params = PublishDiagnosticsParams::new(doc.uri.clone(), diagnostics, Some(doc.version));
-    let notification = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
-    connection.sender.send(notification.into())?;
-    Ok(())
-}
-
 /// Where a buffer is linted from: its file, or for an unsaved one (`untitled:Untitled-1`),
 /// a file of that name in the content root.
 fn document_path(uri: &Uri, root: &Path) -> PathBuf {
@@ -457,7 +456,7 @@ fn respond<P: serde::de::DeserializeOwned, R: serde::Serialize>(
 
 /// Runs `work`, and survives its panic: a bug met on one buffer must not take the editor's
 /// diagnostics down for all. The panic's message goes to stderr, the editor's server log.
-fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
+pub fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
     let result = panic::catch_unwind(AssertUnwindSafe(work));
     if result.is_err() {
         eprintln!("galley: `{what}` failed; the server goes on");
