@@ -165,19 +165,15 @@ pub fn rename_files(view: &View, params: RenameFilesParams) -> Option<WorkspaceE
             let replacement = if written.starts_with('/') {
                 format!("/{target}")
             } else {
-                let from = (pages.iter())
-                    .find(|(path, _)| *path == backlink.path)
-                    .and_then(|(_, from)| moved_key(from))
-                    .map_or_else(
-                        || {
-                            key_of(backlink.path)
-                                .as_deref()
-                                .map(folder)
-                                .map(str::to_string)
-                        },
-                        |key| Some(folder(&key).to_string()),
-                    );
-                encode(&relative(from.as_deref().unwrap_or(""), &target))
+                // Written from the linking page's folder, after the move if it moves too.
+                let from = match moves.get(backlink.path) {
+                    Some((_, key)) => folder(key).to_string(),
+                    None => key_of(backlink.path)
+                        .as_deref()
+                        .map_or("", folder)
+                        .to_string(),
+                };
+                encode(&relative(&from, &target))
             };
             let start = backlink.link.dest_span.start;
             edits.add(backlink.path, start..start + written.len(), replacement);
