@@ -95,7 +95,7 @@ impl<'v> View<'v> {
         for (path, page) in self.pages() {
             for link in &page.links {
                 let (target, fragment) = split_destination(&link.dest);
-                let Target::Page(target) = index.resolve(page, target.trim_end_matches('/')) else {
+                let Some(target) = index.resolve_page(page, target.trim_end_matches('/')) else {
                     continue;
                 };
                 let same_anchor = match (&anchor, fragment) {

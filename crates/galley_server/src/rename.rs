@@ -12,7 +12,7 @@ use crate::completion::NOT_IN_DESTINATIONS;
 use crate::navigation::{at_cursor, folder, fragment_span, relative, AtCursor, View};
 use crate::positions::{path_to_uri, uri_to_path, Lines};
 use galley_linter::document::Document;
-use galley_linter::links::{normalize, split_destination, PageSummary, Target};
+use galley_linter::links::{normalize, split_destination, PageSummary};
 
 /// Byte edits by file, each file's keyed by where they start (a later edit of the same span
 /// replaces an earlier one).
@@ -118,8 +118,8 @@ pub fn rename_files(view: &View, params: RenameFilesParams) -> Option<WorkspaceE
             let Some(written) = written_path(&text, &link.dest_span) else {
                 continue;
             };
-            let resolved = index.resolve(page, split_destination(&link.dest).0.as_ref());
-            let moving = matches!(resolved, Target::Page(target) if moved_key(target).is_some());
+            let resolved = index.resolve_page(page, split_destination(&link.dest).0.as_ref());
+            let moving = resolved.is_some_and(|target| moved_key(target).is_some());
             let decoded = percent_decode_str(written).decode_utf8_lossy();
             let Some(target) = normalize(Some(old_folder), &decoded) else {
                 continue;

@@ -101,17 +101,31 @@ impl<'a> LinkIndex<'a> {
         self.by_key.get(key).copied()
     }
 
+    /// The key a link's path names from `from`; `None` outside the content root.
+    fn key_from(from: &PageSummary, path: &str) -> Option<String> {
+        match (path.strip_prefix('/'), &from.key) {
+            (Some(absolute), _) => normalize(None, absolute),
+            (None, Some(_)) => normalize(from.folder_key(), path),
+            (None, None) => None,
+        }
+    }
+
+    /// The page a link's path reaches from `from`, if it reaches one: [`LinkIndex::resolve`]
+    /// without asking the file system about what is not a page (an editor's search for the
+    /// links to one page goes through every link of the corpus).
+    pub fn resolve_page(&self, from: &'a PageSummary, path: &str) -> Option<&'a PageSummary> {
+        if path.is_empty() {
+            return Some(from);
+        }
+        self.page(&Self::key_from(from, path)?)
+    }
+
     /// Resolves a link's path part (no fragment, no query, percent-decoded) from `from`.
     pub fn resolve(&self, from: &'a PageSummary, path: &str) -> Target<'a> {
         if path.is_empty() {
             return Target::Page(from);
         }
-        let key = match (path.strip_prefix('/'), &from.key) {
-            (Some(absolute), _) => normalize(None, absolute),
-            (None, Some(_)) => normalize(from.folder_key(), path),
-            (None, None) => None,
-        };
-        match key {
+        match Self::key_from(from, path) {
             Some(key) => match self.page(&key) {
                 Some(page) => Target::Page(page),
                 None if self.is_file(key) => Target::File,
