@@ -32,7 +32,7 @@ pub struct FilesConfig {
 impl Default for FilesConfig {
     fn default() -> Self {
         FilesConfig {
-            extensions: vec!["md".into(), "markdown".into()],
+            extensions: vec!["md".into(), "markdown".into(), "mdx".into()],
             exclude: Vec::new(),
         }
     }
@@ -52,6 +52,20 @@ impl Default for LinksConfig {
             root: None,
         }
     }
+}
+
+/// `[site]`: the site generator, when galley should not detect it from the files present.
+#[derive(Debug, Clone, Default)]
+pub struct SiteConfig {
+    pub generator: Option<crate::site::Generator>,
+}
+
+/// `[content]`: what galley should know of the pages that they do not say themselves.
+#[derive(Debug, Clone, Default)]
+pub struct ContentConfig {
+    /// The site's language (`nb`, `en`), for pages whose frontmatter, file name and folder
+    /// name none.
+    pub language: Option<String>,
 }
 
 /// Rule levels and options, by rule id: the `[rules.<id>]` tables.
@@ -74,6 +88,8 @@ pub struct Config {
     /// A JSON Schema (JSON or YAML) for the frontmatter, resolved against its config file.
     pub schema: Option<Placed<PathBuf>>,
     pub links: LinksConfig,
+    pub content: ContentConfig,
+    pub site: SiteConfig,
     /// Folders of YAML rules, resolved against their config file.
     pub packs: Vec<Placed<PathBuf>>,
     pub rules: RuleTables,
@@ -89,6 +105,8 @@ struct ConfigFile {
     files: Option<FilesSection>,
     frontmatter: Option<FrontmatterSection>,
     links: Option<LinksSection>,
+    content: Option<ContentSection>,
+    site: Option<SiteSection>,
     /// `packs = [...]` and the `[rules.<id>]` tables.
     rules: Option<BTreeMap<String, Spanned<toml::Value>>>,
     overrides: Option<Vec<OverrideSection>>,
@@ -112,6 +130,18 @@ struct FrontmatterSection {
 struct LinksSection {
     slug_field: Option<String>,
     root: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteSection {
+    generator: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContentSection {
+    language: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,6 +247,29 @@ impl Config {
             if let Some(root) = links.root {
                 self.links.root = Some(dir.join(root));
             }
+        }
+        if let Some(name) = file.site.and_then(|site| site.generator) {
+            let generator = crate::site::Generator::from_name(name.get_ref()).ok_or_else(|| {
+                let known: Vec<&str> = crate::site::Generator::ALL.map(|g| g.name()).to_vec();
+                Error::Config(format!(
+                    "{}: [site] generator: `{}` is not one of {}",
+                    at(name.span()),
+                    name.get_ref(),
+                    known.join(", ")
+                ))
+            })?;
+            self.site.generator = Some(generator);
+        }
+        if let Some(language) = file.content.and_then(|content| content.language) {
+            let place = at(language.span());
+            let code = crate::language::primary_subtag(language.get_ref()).ok_or_else(|| {
+                Error::Config(format!(
+                    "{place}: [content] language: `{}` is not a language code galley knows \
+                     (such as `nb`, `nn`, `en`)",
+                    language.get_ref()
+                ))
+            })?;
+            self.content.language = Some(code);
         }
         for (key, value) in file.rules.unwrap_or_default() {
             let place = at(value.span());
@@ -333,7 +386,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), CONFIG_FILE, "[links]\nroot = \"content\"\n");
         let config = Config::load(&path).unwrap();
-        assert_eq!(config.files.extensions, ["md", "markdown"]);
+        assert_eq!(config.files.extensions, ["md", "markdown", "mdx"]);
         assert_eq!(config.links.slug_field, "slug");
         assert_eq!(config.links.root, Some(dir.path().join("content")));
     }

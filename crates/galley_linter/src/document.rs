@@ -9,6 +9,7 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, Options, Parser};
 
 use crate::frontmatter::Frontmatter;
+use crate::language;
 
 /// Byte offsets of line starts, for turning byte spans into lines and columns.
 #[derive(Debug, Clone)]
@@ -120,6 +121,12 @@ pub struct Document<'a> {
     pub source: &'a str,
     /// The file's path, for rules about its name; `None` for text from elsewhere.
     pub path: Option<PathBuf>,
+    /// The language of the page's locale folder, when it is in one.
+    pub folder_language: Option<String>,
+    /// The site's language (`[content] language`), for pages nothing else tells about.
+    pub default_language: Option<String>,
+    /// The page's language, worked out on first use (see [`Document::language`]).
+    language: OnceCell<Option<String>>,
     /// The last position computed, to count on from it.
     last_position: LastPosition,
     pub lines: LineIndex,
@@ -132,6 +139,7 @@ pub struct Document<'a> {
     pub reference_definitions: Vec<ReferenceDefinition>,
     /// The prose view, computed on first use and shared by every rule that reads prose.
     prose: OnceCell<ProseView>,
+    templates: OnceCell<Vec<Range<usize>>>,
     /// For each rule pack (by its shared search's id), the prose ranges where its rules may
     /// match: worked out by the first of the pack's rules to run, read by the others.
     pack_candidates: RefCell<Vec<(usize, Arc<[usize]>)>>,
@@ -183,6 +191,9 @@ impl<'a> Document<'a> {
         Document {
             source,
             path: None,
+            folder_language: None,
+            default_language: None,
+            language: OnceCell::new(),
             last_position: LastPosition::default(),
             lines,
             frontmatter,
@@ -190,16 +201,56 @@ impl<'a> Document<'a> {
             events,
             reference_definitions,
             prose: OnceCell::new(),
+            templates: OnceCell::new(),
             pack_candidates: RefCell::new(Vec::new()),
         }
     }
 
     pub fn prose(&self) -> &ProseView {
         self.prose.get_or_init(|| {
-            let runs = crate::prose::text_runs(&self.events);
+            let mut runs = crate::prose::text_runs(&self.events);
+            let templates = self.templates();
+            if !templates.is_empty() {
+                runs = crate::prose::without_templates(runs, templates);
+            }
             let ranges = crate::prose::without_urls(self.source, &runs);
             ProseView { runs, ranges }
         })
+    }
+
+    /// The spans of template syntax in the body (shortcodes, Liquid, directives, JSX), which
+    /// no prose rule reads; computed on first use.
+    pub fn templates(&self) -> &[Range<usize>] {
+        self.templates.get_or_init(|| {
+            let mdx = (self.path.as_ref())
+                .is_some_and(|path| path.extension().is_some_and(|ext| ext == "mdx"));
+            crate::template::spans(self.source, self.body_start..self.source.len(), mdx)
+        })
+    }
+
+    /// The page's language (a primary subtag such as `nb`): from the frontmatter's `lang`,
+    /// `language` or `locale`, the file name (`page.nb.md`), the locale folder, a confident
+    /// guess from the prose, or else the site's language; `None` when nothing tells.
+    pub fn language(&self) -> Option<&str> {
+        self.language
+            .get_or_init(|| {
+                let data = self.frontmatter.as_ref().and_then(|fm| fm.data());
+                let declared = language::FRONTMATTER_KEYS
+                    .iter()
+                    .find_map(|key| data?.str_value(key).and_then(language::primary_subtag));
+                let named = || {
+                    let name = self.path.as_ref()?.file_name()?.to_str()?;
+                    language::from_file_name(name)
+                };
+                declared
+                    .or_else(named)
+                    .or_else(|| self.folder_language.clone())
+                    .or_else(|| {
+                        language::guess(self.source, &self.prose().ranges).map(str::to_string)
+                    })
+                    .or_else(|| self.default_language.clone())
+            })
+            .as_deref()
     }
 
     /// The prose ranges where the rules of pack `pack` may match, computed once.

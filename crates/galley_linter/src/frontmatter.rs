@@ -56,6 +56,16 @@ impl FrontmatterData {
         self.value.get(key)?.as_str()
     }
 
+    /// The top-level strings of `key`: its value when it is a string, or the strings of its
+    /// list (`aliases: [/a, /b]`).
+    pub fn str_values(&self, key: &str) -> Vec<&str> {
+        match self.value.get(key) {
+            Some(Value::String(one)) => vec![one.as_str()],
+            Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The node whose pointer is the longest prefix of `pointer`.
     pub fn closest_node(&self, pointer: &str) -> Option<&NodeSpan> {
         self.nodes

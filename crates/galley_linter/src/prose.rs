@@ -66,6 +66,32 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 static SCHEME_SEPARATOR: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new("://"));
 static WWW: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new("www."));
 
+/// The runs less the template spans (`mask`, sorted and apart); a run cut in two keeps its
+/// `after_inline` for its first part only.
+pub fn without_templates(runs: Vec<TextRun>, mask: &[Range<usize>]) -> Vec<TextRun> {
+    let mut kept = Vec::with_capacity(runs.len());
+    // Runs come in order: the holes before the current run are never looked at again.
+    let mut mask = mask;
+    for run in runs {
+        let passed = mask.partition_point(|hole| hole.end <= run.range.start);
+        mask = &mask[passed..];
+        let parts = crate::template::without(std::slice::from_ref(&run.range), mask);
+        for (i, range) in parts.into_iter().enumerate() {
+            let after_inline = if i == 0 && range.start == run.range.start {
+                run.after_inline
+            } else {
+                // What stood before the part was template syntax, as an inline element.
+                true
+            };
+            kept.push(TextRun {
+                range,
+                after_inline,
+            });
+        }
+    }
+    kept
+}
+
 /// The runs' text as byte ranges, with bare URLs and e-mail addresses cut out.
 pub fn without_urls(source: &str, runs: &[TextRun]) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();

@@ -22,6 +22,8 @@ pub enum FixAbility {
 pub struct RuleMeta {
     pub id: &'static str,
     pub default_severity: Severity,
+    /// Off until configured on: rules that a common site layout contradicts.
+    pub opt_in: bool,
     pub fix: FixAbility,
     /// One line for `galley rules` and the README's table.
     pub summary: &'static str,
@@ -44,6 +46,7 @@ macro_rules! declare_rule {
         pub static $name: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
             id: $id,
             default_severity: $crate::diagnostic::Severity::$severity,
+            opt_in: false,
             fix: $crate::rule::FixAbility::$fix,
             summary: $summary,
             docs: concat!($($doc, "\n"),+),

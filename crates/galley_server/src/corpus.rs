@@ -82,6 +82,7 @@ impl Corpus {
             &linter.config().files.extensions,
             self.pages.values(),
         )
+        .with_site(linter.site())
     }
 
     /// Whether `page` would resolve links differently from the corpus's copy of it: a new

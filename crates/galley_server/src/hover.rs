@@ -54,6 +54,7 @@ fn describe(destination: &str, page: &PageSummary, index: &LinkIndex) -> String 
     let target = match index.resolve(page, path.trim_end_matches('/')) {
         Target::Page(target) => target,
         Target::File => return format!("A file: `{path}`"),
+        Target::Outside => return format!("Outside this site: `{path}`"),
         Target::Missing => return format!("No page or file at `{path}`"),
     };
     let name = target.key.as_deref().unwrap_or("this page");

@@ -138,7 +138,8 @@ impl<'v> View<'v> {
                 };
                 Some(Location::new(path_to_uri(&file)?, Default::default()))
             }
-            Target::Missing => None,
+            // Nowhere to go: a missing target, or one on another site.
+            Target::Missing | Target::Outside => None,
         }
     }
 }

@@ -25,6 +25,7 @@ use crate::error::Error;
 use crate::pack::{load_packs, PackRule};
 use crate::rule::{Rule, RuleMeta, RuleSettings};
 use crate::rules::{find_rule, BUILTIN_RULES};
+use crate::site::Site;
 use crate::suppression::UNUSED_SUPPRESSION;
 
 pub use discover::{absolute, common_folder};
@@ -59,6 +60,8 @@ pub struct Linter {
     override_rules: Mutex<HashMap<Vec<usize>, RuleSet>>,
     /// When set, only these rules run, whatever the rule sets say.
     selected: Option<Vec<String>>,
+    /// How the site's generator serves pages, when the site has one.
+    site: Option<Site>,
 }
 
 fn glob_set(globs: &[Placed<String>], what: &str) -> Result<GlobSet, Error> {
@@ -82,7 +85,7 @@ fn level_and_options(
     let mut options = table.map(|t| t.value.clone()).unwrap_or_default();
     let place = table.map_or_else(|| CONFIG_FILE.to_string(), |t| t.place.clone());
     let severity = match options.remove("level") {
-        None => Some(meta.default_severity),
+        None => (!meta.opt_in).then_some(meta.default_severity),
         Some(toml::Value::String(level)) if level == "error" => Some(Severity::Error),
         Some(toml::Value::String(level)) if level == "warning" => Some(Severity::Warning),
         Some(toml::Value::String(level)) if level == "off" => None,
@@ -193,6 +196,10 @@ impl Linter {
             (None, Some(_)) => absolute(&config.dir),
             (None, None) => common_folder(inputs),
         };
+        let site = match config.site.generator {
+            Some(generator) => Some(Site::of(generator, &config.dir)),
+            None => Site::detect(&root),
+        };
         let exclude = glob_set(&config.files.exclude, "exclude")?;
         let mut overrides = Vec::new();
         let mut override_rules = HashMap::new();
@@ -213,6 +220,7 @@ impl Linter {
             overrides,
             override_rules: Mutex::new(override_rules),
             selected,
+            site,
         })
     }
 
@@ -223,6 +231,11 @@ impl Linter {
     /// The content root that links resolve against.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The site profile links are resolved by, when the site has a generator.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
     }
 
     /// The rules for files no override matches.

@@ -2,7 +2,10 @@
 //! server: parse once, run the per-file rules, summarise; then the cross-file rules against
 //! the link index, then the file's own suppressions.
 
+use std::ops::Range;
 use std::path::Path;
+
+use pulldown_cmark::{Event, Tag};
 use std::sync::Arc;
 
 use super::discover::{absolute, FileTarget};
@@ -10,7 +13,9 @@ use super::{unused_suppression_level, Linter, RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::finding::Finding;
-use crate::links::{LinkIndex, PageSummary};
+use crate::fix::{Applicability, Edit};
+use crate::language;
+use crate::links::{github_anchor, LinkIndex, PageSummary};
 use crate::source::SourceFile;
 use crate::suppression::{self, Suppression};
 
@@ -34,13 +39,17 @@ impl FileLint {
 impl Linter {
     fn summarise(&self, doc: &Document, target: &FileTarget, collect_links: bool) -> PageSummary {
         let dir = absolute(target.path.parent().unwrap_or(Path::new(".")));
-        PageSummary::build(
+        let mut page = PageSummary::build(
             doc,
             target.key.clone(),
             dir,
             &self.config.links.slug_field,
             collect_links,
-        )
+        );
+        if let Some(site) = &self.site {
+            (page.urls, page.url_is_folder) = site.urls(&absolute(&target.path), doc);
+        }
+        page
     }
 
     /// The summary of a page that is not linted (only read for the link index), without its
@@ -72,6 +81,8 @@ impl Linter {
         let rules = self.rules_for(&target.path);
         let mut doc = Document::parse(&text);
         doc.path = Some(target.path.clone());
+        doc.folder_language = self.folder_language(target);
+        doc.default_language = self.config.content.language.clone();
         let mut summary = self.summarise(&doc, target, true);
         if describe {
             summary.describe(&doc);
@@ -82,6 +93,7 @@ impl Linter {
             active.rule.check(&doc, &mut diagnostics);
             stamp(&mut diagnostics[start..], active);
         }
+        keep_anchors(&doc, &mut diagnostics);
         let suppressions = suppression::parse(&doc);
         let Document { lines, .. } = doc;
         let lint = FileLint {
@@ -130,6 +142,75 @@ impl Linter {
         let (lint, found) = self.lint_first(target, text, true);
         (self.lint_second(&lint, found, index), lint)
     }
+}
+
+/// Folders under which a locale folder names its pages' language (Hugo's `content/fr/`,
+/// Starlight's `docs/fr/`, `i18n/fr/`).
+const LOCALE_PARENTS: &[&str] = &["content", "docs", "i18n", "locales", "translations"];
+
+impl Linter {
+    /// The language of a page's locale folder: one at the top of the content root, or under
+    /// one of [`LOCALE_PARENTS`].
+    fn folder_language(&self, target: &FileTarget) -> Option<String> {
+        let (folders, _file) = target.key.as_deref()?.rsplit_once('/')?;
+        let parts: Vec<&str> = folders.split('/').collect();
+        parts.iter().enumerate().find_map(|(i, part)| {
+            let under_parent = i == 0 || LOCALE_PARENTS.contains(&parts[i - 1]);
+            let locale = under_parent && part.len() <= 5;
+            locale.then(|| language::primary_subtag(part)).flatten()
+        })
+    }
+}
+
+/// A safe fix keeps where links land: one that would change a heading's anchor (the heading
+/// has no explicit `{#id}`) becomes unsafe, whichever rule made it.
+fn keep_anchors(doc: &Document, diagnostics: &mut [Diagnostic]) {
+    let headings: Vec<Range<usize>> = doc
+        .events
+        .iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Heading { id: None, .. }) => Some(range.clone()),
+            _ => None,
+        })
+        .collect();
+    if headings.is_empty() {
+        return;
+    }
+    for diagnostic in diagnostics {
+        let Some(fix) = diagnostic.fix.as_mut() else {
+            continue;
+        };
+        if fix.applicability != Applicability::Safe {
+            continue;
+        }
+        let changes_an_anchor = headings.iter().any(|heading| {
+            let inside: Vec<&Edit> = (fix.edits.iter())
+                .filter(|edit| edit.range.start < heading.end && edit.range.end > heading.start)
+                .collect();
+            !inside.is_empty() && {
+                let before = &doc.source[heading.clone()];
+                let after = apply_within(doc.source, heading, &inside);
+                github_anchor(before) != github_anchor(&after)
+            }
+        });
+        if changes_an_anchor {
+            fix.applicability = Applicability::Unsafe;
+        }
+    }
+}
+
+/// The text of `range` with `edits` (inside it, in order, not overlapping) applied.
+fn apply_within(source: &str, range: &Range<usize>, edits: &[&Edit]) -> String {
+    let mut text = String::new();
+    let mut at = range.start;
+    for edit in edits {
+        let start = edit.range.start.max(range.start);
+        text.push_str(&source[at..start]);
+        text.push_str(&edit.replacement);
+        at = edit.range.end.min(range.end);
+    }
+    text.push_str(&source[at..range.end]);
+    text
 }
 
 /// The engine, not the rule, says which rule reported and at what level.

@@ -69,7 +69,8 @@ impl Linter {
             &self.config.files.extensions,
             reads.iter().filter_map(Read::summary),
         )
-        .caching_files();
+        .caching_files()
+        .with_site(self.site.as_ref());
         let mut findings: Vec<Vec<Finding>> = reads
             .par_iter()
             .zip(first_found)

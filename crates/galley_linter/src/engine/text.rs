@@ -61,7 +61,8 @@ impl Linter {
             &self.root,
             &self.config.files.extensions,
             others.iter().chain([&lint.summary]),
-        );
+        )
+        .with_site(self.site.as_ref());
         let mut outcome = CheckOutcome {
             files: vec![target.display.clone()],
             findings: Vec::new(),

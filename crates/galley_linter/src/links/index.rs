@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 
 use super::suggest::Suggestible;
 use super::{normalize, PageSummary};
+use crate::site::Site;
 
 /// What a link points at once resolved.
 #[derive(Debug)]
@@ -15,6 +16,9 @@ pub enum Target<'a> {
     Page(&'a PageSummary),
     /// A file that exists but is not a content page (an image, a PDF).
     File,
+    /// A site-absolute link that may lead to another site of the same domain, or a link out
+    /// of the content root to a sibling site: not checkable here.
+    Outside,
     Missing,
 }
 
@@ -33,6 +37,11 @@ pub struct LinkIndex<'a> {
     /// once per key (many pages link the same images); `None` asks every time, for an index
     /// that outlives changes on disk (the language server's).
     files: Option<Mutex<HashMap<String, bool>>>,
+    /// Pages by the URLs the site serves them at (with a site profile).
+    by_url: FxHashMap<&'a str, &'a PageSummary>,
+    site: Option<Site>,
+    /// Pages by their lowercased keys, for sites that match paths without regard to case.
+    by_lower_key: FxHashMap<String, &'a PageSummary>,
 }
 
 impl<'a> LinkIndex<'a> {
@@ -53,7 +62,11 @@ impl<'a> LinkIndex<'a> {
                 stem.strip_suffix(name)?.strip_suffix('/')
             }
         };
+        let mut pages_with_urls: Vec<&'a PageSummary> = Vec::new();
         for page in pages {
+            if !page.urls.is_empty() {
+                pages_with_urls.push(page);
+            }
             if let Some(key) = &page.key {
                 by_key.entry(key).or_insert(page);
                 if let Some((stem, _)) = key.rsplit_once('.') {
@@ -79,6 +92,12 @@ impl<'a> LinkIndex<'a> {
         for (slug, page) in slugs {
             by_key.insert(slug, page);
         }
+        let mut by_url: FxHashMap<&'a str, &'a PageSummary> = FxHashMap::default();
+        for page in &pages_with_urls {
+            for url in &page.urls {
+                by_url.entry(url.as_str()).or_insert(page);
+            }
+        }
         LinkIndex {
             root: root.to_path_buf(),
             extensions: extensions.to_vec(),
@@ -86,6 +105,24 @@ impl<'a> LinkIndex<'a> {
             suggestible: OnceLock::new(),
             suggestions: Mutex::new(HashMap::new()),
             files: None,
+            by_url,
+            site: None,
+            by_lower_key: FxHashMap::default(),
+        }
+    }
+
+    /// Resolves links the way `site`'s generator serves pages.
+    pub fn with_site(self, site: Option<&Site>) -> Self {
+        let by_lower_key = match site {
+            Some(site) if site.case_insensitive => (self.by_key.iter())
+                .map(|(key, page)| (key.to_lowercase(), *page))
+                .collect(),
+            _ => FxHashMap::default(),
+        };
+        LinkIndex {
+            site: site.cloned(),
+            by_lower_key,
+            ..self
         }
     }
 
@@ -117,7 +154,14 @@ impl<'a> LinkIndex<'a> {
         if path.is_empty() {
             return Some(from);
         }
-        self.page(&Self::key_from(from, path)?)
+        let by_key = Self::key_from(from, path).and_then(|key| self.page(&key));
+        match (by_key, &self.site) {
+            (None, Some(site)) => match self.resolve_url(site, from, path) {
+                Target::Page(page) => Some(page),
+                _ => None,
+            },
+            (found, _) => found,
+        }
     }
 
     /// Resolves a link's path part (no fragment, no query, percent-decoded) from `from`.
@@ -125,6 +169,70 @@ impl<'a> LinkIndex<'a> {
         if path.is_empty() {
             return Target::Page(from);
         }
+        let by_file = self.resolve_file(from, path);
+        match (&self.site, by_file) {
+            (Some(site), Target::Missing) => self.resolve_url(site, from, path),
+            (_, found) => found,
+        }
+    }
+
+    /// Resolves a link as its site serves it: by URL, static file, or as leaving the site.
+    fn resolve_url(&self, site: &Site, from: &'a PageSummary, path: &str) -> Target<'a> {
+        if site.case_insensitive {
+            let key = match path.strip_prefix('/') {
+                Some(absolute) => normalize(None, absolute),
+                None => normalize(from.folder_key(), path),
+            };
+            if let Some(page) = key.and_then(|key| self.by_lower_key.get(&key.to_lowercase())) {
+                return Target::Page(page);
+            }
+        }
+        let url = match path.strip_prefix('/') {
+            Some(absolute) => Some(absolute.to_string()),
+            None => {
+                // Relative to the page's URL: a folder (`a/b/`), or `a/b.html` in `a/`.
+                let base = from.urls.first().map(|url| match from.url_is_folder {
+                    true => url.as_str(),
+                    false => url.rsplit_once('/').map_or("", |(folder, _)| folder),
+                });
+                normalize(base, path)
+            }
+        };
+        let Some(url) = url else {
+            // Above the site's root: a sibling site (mdBook's `../std/`).
+            return Target::Outside;
+        };
+        let url = site.url_key(&url);
+        let candidates = [Some(url.as_str()), url.strip_suffix(".md")];
+        for candidate in candidates.into_iter().flatten() {
+            if let Some(page) = self.by_url.get(candidate) {
+                return Target::Page(page);
+            }
+        }
+        // An untranslated page falls back to the default language's (Starlight, Hugo).
+        let fallback = url
+            .split_once('/')
+            .filter(|(first, _)| site.is_locale_prefix(first));
+        if let Some(page) = fallback.and_then(|(_, rest)| self.by_url.get(rest)) {
+            return Target::Page(page);
+        }
+        if site.generated(&url) {
+            return Target::Outside;
+        }
+        let in_static = path.strip_prefix('/').is_some_and(|absolute| {
+            (site.static_dirs.iter()).any(|dir| dir.join(absolute).is_file())
+        });
+        if in_static {
+            Target::File
+        } else if site.absolute_may_leave && path.starts_with('/') {
+            Target::Outside
+        } else {
+            Target::Missing
+        }
+    }
+
+    /// Resolves a link as a path to a file under the content root.
+    fn resolve_file(&self, from: &'a PageSummary, path: &str) -> Target<'a> {
         match Self::key_from(from, path) {
             Some(key) => match self.page(&key) {
                 Some(page) => Target::Page(page),

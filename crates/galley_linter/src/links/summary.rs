@@ -19,6 +19,12 @@ pub struct PageSummary {
     /// The file's folder on disk, for links that leave the content root.
     pub dir: PathBuf,
     pub slug: Option<String>,
+    /// The URL paths the site serves the page at, and those that redirect to it (no leading
+    /// or trailing `/`; lowercase where the site ignores case); empty without a site profile.
+    pub urls: Vec<String>,
+    /// Whether the page's URL is a folder (`a/b/`) rather than a file (`a/b.html`): relative
+    /// links resolve against it.
+    pub url_is_folder: bool,
     /// The frontmatter's `title` and `description`, for editors' hover and completion; only
     /// [`PageSummary::describe`] fills them in (`check` has no use for them).
     pub title: Option<String>,
@@ -49,6 +55,40 @@ pub struct Heading {
 static HTML_ID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex")
 });
+/// Jekyll's `{{ site.baseurl }}` stands for the site's root; any other template syntax in a
+/// destination is only known once the site is built: not checkable.
+fn checkable_destination(dest: &str) -> Option<&str> {
+    if !dest.contains("{{") && !dest.contains("{%") {
+        return Some(dest);
+    }
+    let rest = BASE_URL.find(dest).map(|found| &dest[found.end()..])?;
+    (!rest.contains("{{") && !rest.contains("{%")).then_some(rest)
+}
+
+static BASE_URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\{\{\s*site\.baseurl\s*\}\}").expect("valid regex"));
+
+static MKDOCS_HOOK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<!--\s*md:(?:setting|option|flag|feature|plugin)\s+([\w.\-]+)")
+        .expect("valid regex")
+});
+
+/// Kramdown's attribute list on the line after a heading: `{: #id}`.
+static KRAMDOWN_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^\{:\s*#([\w-]+)[^}]*\}\s*$").expect("valid regex"));
+
+/// `a--b-` as Python-Markdown writes it: `a-b`.
+fn collapse_dashes(anchor: &str) -> String {
+    let mut collapsed = String::with_capacity(anchor.len());
+    for c in anchor.chars() {
+        if c == '-' && (collapsed.is_empty() || collapsed.ends_with('-')) {
+            continue;
+        }
+        collapsed.push(c);
+    }
+    collapsed.trim_end_matches('-').to_string()
+}
+
 /// GitHub's heading anchor: lowercase, punctuation dropped, letters of every script kept,
 /// spaces turned into `-`.
 pub fn github_anchor(text: &str) -> String {
@@ -86,10 +126,21 @@ impl PageSummary {
             ..Default::default()
         };
         for heading in headings(doc) {
+            // Python-Markdown (MkDocs) and others collapse runs of `-`.
+            let collapsed = collapse_dashes(&heading.anchor);
+            if collapsed != heading.anchor {
+                summary.anchors.insert(collapsed);
+            }
             summary.anchors.insert(heading.anchor);
         }
         for (event, range) in &doc.events {
             match event {
+                // MkDocs Material's hooks turn `<!-- md:option x.y -->` into an anchor `x.y`.
+                Event::Html(html) | Event::InlineHtml(html) if html.contains("md:") => {
+                    for capture in MKDOCS_HOOK.captures_iter(html) {
+                        summary.anchors.insert(capture[1].to_string());
+                    }
+                }
                 // Most HTML (comments, `<br>`) has no attribute at all.
                 Event::Html(html) | Event::InlineHtml(html) if html.contains('=') => {
                     for capture in HTML_ID.captures_iter(html) {
@@ -116,6 +167,11 @@ impl PageSummary {
                     summary.push_link(doc, kind, dest_url, range.clone());
                 }
                 _ => {}
+            }
+        }
+        if doc.source.contains("{:") {
+            for id in KRAMDOWN_ID.captures_iter(doc.source) {
+                summary.anchors.insert(id[1].to_string());
             }
         }
         if collect_links {
@@ -151,13 +207,16 @@ impl PageSummary {
     }
 
     fn push_link(&mut self, doc: &Document, kind: LinkKind, dest: &str, span: Range<usize>) {
+        let Some(checkable) = checkable_destination(dest) else {
+            return;
+        };
         let dest_span = find_destination(doc.source, &span, dest);
         for offset in [dest_span.start, dest_span.end] {
             self.positions.push((offset, doc.line_col(offset)));
         }
         self.links.push(LinkRecord {
             kind,
-            dest: dest.to_string(),
+            dest: checkable.to_string(),
             dest_span,
         });
     }

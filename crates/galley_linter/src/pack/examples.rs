@@ -89,6 +89,8 @@ pub fn test_examples(rules: &[Arc<PackRule>]) -> Vec<String> {
         let lint = |text: &str| {
             let mut doc = Document::parse(text);
             doc.path = Some(std::path::PathBuf::from("example.md"));
+            // Examples are written in the rule's first language.
+            doc.folder_language = rule.languages.first().cloned();
             let mut found = Vec::new();
             rule.check(&doc, &mut found);
             found

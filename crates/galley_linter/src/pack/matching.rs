@@ -173,6 +173,13 @@ fn first_heading(doc: &Document) -> Option<String> {
 
 impl Rule for PackRule {
     fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
+        let in_its_language = || {
+            doc.language()
+                .is_some_and(|language| crate::language::matches(language, &self.languages))
+        };
+        if !self.languages.is_empty() && !in_its_language() {
+            return;
+        }
         match &self.matcher {
             Matcher::Pattern {
                 patterns,

@@ -99,6 +99,8 @@ pub struct PackRule {
     shared: Option<Arc<SharedLocator>>,
     message: String,
     applicability: Applicability,
+    /// The languages whose pages the rule runs on; empty for all.
+    pub languages: Vec<String>,
     pub flag_examples: Vec<Example>,
     pub pass_examples: Vec<String>,
 }

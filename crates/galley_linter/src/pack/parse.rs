@@ -22,6 +22,7 @@ const KEYS: &[&str] = &[
     "id",
     "message",
     "level",
+    "languages",
     "description",
     "scope",
     "pattern",
@@ -181,17 +182,19 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
     }
     let message = required("message")?;
     let description = required("description")?;
-    let severity = match file.string("level")?.as_deref() {
-        None | Some("warning") => Severity::Warning,
-        Some("error") => Severity::Error,
+    let (severity, opt_in) = match file.string("level")?.as_deref() {
+        None | Some("warning") => (Severity::Warning, false),
+        Some("error") => (Severity::Error, false),
+        Some("off") => (Severity::Warning, true),
         Some(other) => {
             return Err(file.error(
                 "/level",
                 true,
-                format!("level must be `error` or `warning`, not `{other}`"),
+                format!("level must be `error`, `warning` or `off`, not `{other}`"),
             ))
         }
     };
+    let languages = languages(&file)?;
     let scope = match file.string("scope")?.as_deref() {
         None | Some("prose") => Scope::Prose,
         Some("heading") => Scope::Heading,
@@ -300,7 +303,7 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
     } else {
         FixAbility::Never
     };
-    let meta = interned_meta(id, severity, fix, summary, docs);
+    let meta = interned_meta(id, (severity, opt_in), fix, summary, docs);
     Ok(PackRule {
         meta,
         pack: pack.to_string(),
@@ -309,6 +312,7 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
         shared: None,
         message,
         applicability,
+        languages,
         flag_examples,
         pass_examples,
     })
@@ -404,18 +408,47 @@ fn frontmatter_matcher(file: &RuleFile) -> Result<Matcher, String> {
     })
 }
 
+/// `languages: [nb, nn]`: the languages whose pages the rule runs on; empty for all.
+fn languages(file: &RuleFile) -> Result<Vec<String>, String> {
+    let Some(value) = file.get("languages") else {
+        return Ok(Vec::new());
+    };
+    let codes = value.as_array().filter(|list| !list.is_empty());
+    let wrong = || {
+        file.error(
+            "/languages",
+            true,
+            "`languages` is a list of language codes such as `nb`",
+        )
+    };
+    codes
+        .ok_or_else(wrong)?
+        .iter()
+        .map(|code| {
+            let code = code.as_str().ok_or_else(wrong)?;
+            crate::language::primary_subtag(code).ok_or_else(|| {
+                file.error(
+                    "/languages",
+                    true,
+                    format!("`{code}` is not a language code galley knows"),
+                )
+            })
+        })
+        .collect()
+}
+
 /// Rule metadata lives as long as the process, like the built-ins'. A language server reloads
 /// its packs whenever the configuration changes: the same rule's metadata is made once.
 fn interned_meta(
     id: String,
-    severity: Severity,
+    (severity, opt_in): (Severity, bool),
     fix: FixAbility,
     summary: String,
     docs: String,
 ) -> &'static RuleMeta {
-    type Key = (String, Severity, FixAbility, String, String);
+    type Key = (String, (Severity, bool), FixAbility, String, String);
     static MADE: Mutex<Vec<(Key, &'static RuleMeta)>> = Mutex::new(Vec::new());
-    let key = (id, severity, fix, summary, docs);
+    let key = (id, (severity, opt_in), fix, summary, docs);
     let mut made = MADE.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((_, meta)) = made.iter().find(|(made_key, _)| *made_key == key) {
         return meta;
@@ -423,6 +456,7 @@ fn interned_meta(
     let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
         id: Box::leak(key.0.clone().into_boxed_str()),
         default_severity: severity,
+        opt_in,
         fix,
         summary: Box::leak(key.3.clone().into_boxed_str()),
         docs: Box::leak(key.4.clone().into_boxed_str()),

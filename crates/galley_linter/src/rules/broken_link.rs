@@ -139,7 +139,7 @@ impl BrokenLink {
                     self.suggest_page(index, page, path, fragment.as_deref()),
                 ));
             }
-            Target::File => return None,
+            Target::File | Target::Outside => return None,
             Target::Page(target) => target,
         };
         let fragment = fragment.filter(|f| !f.is_empty())?;

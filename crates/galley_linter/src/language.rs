@@ -1,0 +1,194 @@
+//! A page's language, for rules that only make sense in some languages (the Norwegian house
+//! style): declared in the frontmatter, in the file name (`page.nb.md`), by a locale folder, by
+//! `[content] language`, or else guessed from the page's own prose by its commonest words.
+
+use std::ops::Range;
+
+/// The frontmatter keys that declare a page's language.
+pub const FRONTMATTER_KEYS: [&str; 3] = ["lang", "language", "locale"];
+
+/// Locale codes galley recognises in file names (`page.nb.md`) and folder names
+/// (`content/fr/...`): the common documentation locales. A folder is read as a locale only
+/// under a content root, never anywhere in a path.
+const LOCALES: &[&str] = &[
+    "ar", "bg", "ca", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "he", "hi", "hr",
+    "hu", "id", "is", "it", "ja", "ko", "lt", "lv", "nb", "nl", "nn", "no", "pl", "pt", "ro", "ru",
+    "sk", "sl", "sr", "sv", "th", "tr", "uk", "vi", "zh",
+];
+
+/// The primary language subtag of a locale (`nb-NO` and `nb_NO` are `nb`), lowercase, when it
+/// is one galley knows.
+pub fn primary_subtag(locale: &str) -> Option<String> {
+    let primary = locale.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    LOCALES.contains(&primary.as_str()).then_some(primary)
+}
+
+/// `page.nb.md` is in `nb`.
+pub fn from_file_name(name: &str) -> Option<String> {
+    let mut parts = name.rsplit('.');
+    let _extension = parts.next()?;
+    let locale = parts.next()?;
+    parts.next()?;
+    primary_subtag(locale).filter(|_| locale.len() <= 5)
+}
+
+/// Whether a page in `language` is one a rule for `wanted` runs on. `no` (Norwegian) and `nb`
+/// (bokmål) stand for each other: sites write either for bokmål.
+pub fn matches(language: &str, wanted: &[String]) -> bool {
+    wanted.iter().any(|want| {
+        want == language || matches!((want.as_str(), language), ("nb", "no") | ("no", "nb"))
+    })
+}
+
+/// The commonest short words of each language galley tells apart. A word in several sets
+/// counts for each as one over their number, so that the words a language shares with its
+/// neighbours weigh less than its own. Danish has only its own words: it shares nearly all
+/// of its common ones with bokmål.
+const MARKERS: &[(&str, &[&str])] = &[
+    (
+        "en",
+        &[
+            "the", "and", "of", "to", "is", "that", "with", "are", "this", "you", "for", "it",
+            "be", "from", "or", "can", "will", "by", "an", "not", "which", "your", "have", "has",
+            "in", "on", "if", "use", "when",
+        ],
+    ),
+    (
+        "nb",
+        &[
+            "og", "ikke", "av", "det", "som", "på", "er", "til", "med", "har", "jeg", "kan",
+            "skal", "vil", "hva", "hvordan", "etter", "mye", "bare", "fra", "også", "eller", "når",
+            "dere", "hvis", "blir", "må", "en", "et", "de", "være", "noe", "hvor", "om",
+        ],
+    ),
+    (
+        "nn",
+        &[
+            "og", "ikkje", "av", "det", "som", "på", "er", "til", "med", "har", "eg", "kan",
+            "skal", "vil", "kva", "korleis", "etter", "mykje", "berre", "frå", "òg", "eller",
+            "når", "dykk", "viss", "blir", "må", "ein", "eit", "dei", "vere", "noko", "kvar", "om",
+        ],
+    ),
+    (
+        "da",
+        &[
+            "af", "hvad", "efter", "meget", "mellem", "gennem", "bliver", "nu", "sig", "mig",
+            "dig", "noget", "nogle",
+        ],
+    ),
+    (
+        "sv",
+        &[
+            "och", "inte", "av", "det", "som", "på", "är", "till", "med", "har", "jag", "kan",
+            "ska", "vill", "vad", "hur", "efter", "mycket", "bara", "från", "också", "eller",
+            "när", "att", "för", "blir", "måste", "en", "ett", "de", "vara", "om",
+        ],
+    ),
+    (
+        "is",
+        &[
+            "og", "að", "ekki", "það", "sem", "á", "er", "til", "með", "hefur", "ég", "getur",
+            "við", "um", "eru", "fyrir", "þú", "þetta", "eða", "þegar", "frá", "hvernig", "einnig",
+        ],
+    ),
+];
+
+/// Below this weight of marker words a page says too little to guess from.
+const LEAST_WEIGHT: f64 = 4.0;
+/// Enough words to decide; counting further only costs time.
+const ENOUGH_WORDS: usize = 600;
+
+/// Bokmål and nynorsk share most words: each is told from the other by its own words alone,
+/// and from every other language by a clear lead.
+fn siblings(a: &str, b: &str) -> bool {
+    matches!((a, b), ("nb", "nn") | ("nn", "nb"))
+}
+
+/// Guesses the language of prose (`ranges` of `source`) from its commonest short words:
+/// `None` when the page has too few of them, or no language clearly leads.
+pub fn guess(source: &str, ranges: &[Range<usize>]) -> Option<&'static str> {
+    let mut weights = [0f64; MARKERS.len()];
+    let mut words = 0;
+    'ranges: for range in ranges {
+        for word in source[range.clone()].split(|c: char| !c.is_alphabetic()) {
+            if word.is_empty() || word.len() > 12 {
+                continue;
+            }
+            words += 1;
+            let word = word.to_lowercase();
+            let holders: Vec<usize> = (0..MARKERS.len())
+                .filter(|&i| MARKERS[i].1.contains(&word.as_str()))
+                .collect();
+            for &i in &holders {
+                weights[i] += 1.0 / holders.len() as f64;
+            }
+            if words >= ENOUGH_WORDS {
+                break 'ranges;
+            }
+        }
+    }
+    let mut ranked: Vec<(f64, &'static str)> = weights
+        .iter()
+        .zip(MARKERS)
+        .map(|(&weight, (language, _))| (weight, *language))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (best, language) = ranked[0];
+    let runner_up = ranked[1..]
+        .iter()
+        .find(|(_, other)| !siblings(language, other))
+        .map_or(0.0, |(weight, _)| *weight);
+    // A clear lead is a fifth more weight than any other language.
+    (best >= LEAST_WEIGHT && best > runner_up * 1.2).then_some(language)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guessed(text: &str) -> Option<&'static str> {
+        guess(text, std::slice::from_ref(&(0..text.len())))
+    }
+
+    #[test]
+    fn prose_is_told_apart() {
+        let bokmål = "Dette er en side om aksjer. Når du kjøper en aksje, blir du medeier i \
+            selskapet, og du kan få utbytte hvis det går bra. Det er ikke alltid lett å vite hva \
+            som skjer etter at du har kjøpt, men det er også mulig å selge.";
+        let nynorsk = "Dette er ei side om aksjar. Når du kjøper ein aksje, blir du medeigar i \
+            selskapet, og du kan få utbyte viss det går bra. Det er ikkje alltid lett å vite kva \
+            som skjer etter at du har kjøpt, men det er òg mogleg å selje, og eg trur det er \
+            berre bra.";
+        let english = "This is a page about shares. When you buy a share, you become an owner \
+            of the company, and you can get a dividend if it goes well. It is not always easy \
+            to know what happens after you have bought it, but you can also sell.";
+        let icelandic = "Þetta er síða um hlutabréf. Þegar þú kaupir hlutabréf verður þú \
+            meðeigandi í fyrirtækinu og það er ekki alltaf auðvelt að vita hvað gerist eftir að \
+            þú hefur keypt, en það er einnig hægt að selja. Við erum með svör fyrir þig.";
+        assert_eq!(guessed(bokmål), Some("nb"));
+        assert_eq!(guessed(nynorsk), Some("nn"));
+        assert_eq!(guessed(english), Some("en"));
+        assert_eq!(guessed(icelandic), Some("is"));
+        assert_eq!(
+            guessed("Слово за словом, це сторінка українською мовою."),
+            None
+        );
+        assert_eq!(guessed("Kort."), None);
+        let danish = "Dette er en side om aktier. Når du køber en aktie, bliver du medejer af \
+            selskabet, og du kan få udbytte, hvis det går godt. Det er ikke altid let at vide, \
+            hvad der sker efter købet, men det er meget nemt at sælge nu.";
+        assert_ne!(guessed(danish), Some("nb"));
+    }
+
+    #[test]
+    fn locales_are_read_from_names() {
+        assert_eq!(primary_subtag("nb-NO").as_deref(), Some("nb"));
+        assert_eq!(primary_subtag("pt_BR").as_deref(), Some("pt"));
+        assert_eq!(primary_subtag("klingon"), None);
+        assert_eq!(from_file_name("aksje.nb.md").as_deref(), Some("nb"));
+        assert_eq!(from_file_name("aksje.md"), None);
+        assert_eq!(from_file_name("v1.2.md"), None);
+        assert!(matches("no", &["nb".to_string()]));
+        assert!(!matches("en", &["nb".to_string(), "nn".to_string()]));
+    }
+}

@@ -1,0 +1,462 @@
+//! Site profiles: how a site generator turns files into URLs, so that links are resolved the
+//! way the published site resolves them. A profile is detected from the generator's config
+//! file (or named by `[site] generator`) and says where the content lives, how a file's path
+//! becomes its URL (case, index pages, `.html`), which frontmatter keys move or alias a page,
+//! where static files are served from, and whether site-absolute links that match no page
+//! may lead outside the site (other docsets of one domain).
+
+use std::path::{Path, PathBuf};
+
+use crate::document::Document;
+use crate::paths::absolute;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    Plain,
+    Hugo,
+    Docfx,
+    Docusaurus,
+    Mkdocs,
+    Jekyll,
+    Starlight,
+    Mdbook,
+}
+
+impl Generator {
+    pub const ALL: [Generator; 8] = [
+        Generator::Plain,
+        Generator::Hugo,
+        Generator::Docfx,
+        Generator::Docusaurus,
+        Generator::Mkdocs,
+        Generator::Jekyll,
+        Generator::Starlight,
+        Generator::Mdbook,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Generator::Plain => "plain",
+            Generator::Hugo => "hugo",
+            Generator::Docfx => "docfx",
+            Generator::Docusaurus => "docusaurus",
+            Generator::Mkdocs => "mkdocs",
+            Generator::Jekyll => "jekyll",
+            Generator::Starlight => "starlight",
+            Generator::Mdbook => "mdbook",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Generator> {
+        Generator::ALL.into_iter().find(|g| g.name() == name)
+    }
+
+    /// The files that mark a site of this generator, relative to the site's folder.
+    fn markers(self) -> &'static [&'static str] {
+        match self {
+            Generator::Plain => &[],
+            Generator::Hugo => &[
+                "hugo.toml",
+                "hugo.yaml",
+                "hugo.json",
+                "config/_default/hugo.yaml",
+                "config/_default/hugo.toml",
+                "config/_default/config.toml",
+            ],
+            Generator::Docfx => &["docfx.json"],
+            Generator::Docusaurus => &[
+                "docusaurus.config.js",
+                "docusaurus.config.ts",
+                "docusaurus.config.mjs",
+            ],
+            Generator::Mkdocs => &["mkdocs.yml", "mkdocs.yaml"],
+            Generator::Jekyll => &["_config.yml"],
+            Generator::Starlight => &["astro.config.mjs", "astro.config.ts", "astro.config.js"],
+            Generator::Mdbook => &["book.toml"],
+        }
+    }
+}
+
+/// A folder of pages and the URL prefix they are served under.
+#[derive(Debug, Clone)]
+pub struct ContentRoot {
+    pub dir: PathBuf,
+    /// No leading or trailing `/`; empty for the site's root.
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub generator: Generator,
+    /// The folder holding the generator's config.
+    pub dir: PathBuf,
+    pub roots: Vec<ContentRoot>,
+    /// Folders whose files are served from the site's root (`static/`, `public/`).
+    pub static_dirs: Vec<PathBuf>,
+    /// URLs are matched without regard to case (Hugo lowercases them, docfx ignores case).
+    pub case_insensitive: bool,
+    /// A page is served as `name.html` (mdBook, Jekyll pages); else as a folder `name/`.
+    pub html_pages: bool,
+    /// Site-absolute links that match nothing may lead to other sites of the same domain
+    /// (docfx docsets): not checkable, so not errors.
+    pub absolute_may_leave: bool,
+    /// Folder names of Jekyll collections (`_docs`) and their URL patterns.
+    pub collections: Vec<(String, String)>,
+}
+
+/// Where to look for a generator's config: the folder itself and folders this deep below it.
+const SEARCH_DEPTH: usize = 2;
+
+impl Site {
+    /// The site a folder holds, from the generator config files found in it or below it
+    /// (the shallowest wins); `None` for a plain folder of Markdown.
+    pub fn detect(dir: &Path) -> Option<Site> {
+        let mut folders = vec![dir.to_path_buf()];
+        for depth in 0..=SEARCH_DEPTH {
+            for folder in &folders {
+                for generator in Generator::ALL {
+                    if generator.markers().iter().any(|m| folder.join(m).is_file()) {
+                        return Some(Site::of(generator, folder));
+                    }
+                }
+                // Older Hugo sites name their config `config.toml`, a name too common to
+                // trust without Hugo's `content/` beside it.
+                let old_hugo = ["config.toml", "config.yaml"]
+                    .iter()
+                    .any(|name| folder.join(name).is_file());
+                if old_hugo && folder.join("content").is_dir() {
+                    return Some(Site::of(Generator::Hugo, folder));
+                }
+            }
+            if depth < SEARCH_DEPTH {
+                folders = subfolders(&folders);
+            }
+        }
+        None
+    }
+
+    /// The profile of `generator` for a site whose config is in `dir`.
+    pub fn of(generator: Generator, dir: &Path) -> Site {
+        let dir = absolute(dir);
+        let root = |path: &str, prefix: &str| ContentRoot {
+            dir: absolute(&dir.join(path)),
+            prefix: prefix.to_string(),
+        };
+        let mut site = Site {
+            generator,
+            roots: vec![root("", "")],
+            static_dirs: Vec::new(),
+            case_insensitive: false,
+            html_pages: false,
+            absolute_may_leave: false,
+            collections: Vec::new(),
+            dir: dir.clone(),
+        };
+        match generator {
+            Generator::Plain => {}
+            Generator::Hugo => {
+                site.roots = hugo_roots(&dir);
+                site.static_dirs = vec![dir.join("static"), dir.join("assets")];
+                site.case_insensitive = true;
+            }
+            Generator::Docfx => {
+                site.case_insensitive = true;
+                site.absolute_may_leave = true;
+            }
+            Generator::Docusaurus => {
+                let docs = ["docs", "../docs"]
+                    .into_iter()
+                    .find(|docs| dir.join(docs).is_dir())
+                    .unwrap_or("docs");
+                site.roots = vec![root(docs, ""), root("src/pages", "")];
+                site.static_dirs = vec![dir.join("static")];
+            }
+            Generator::Mkdocs => site.roots = vec![root("docs", "")],
+            Generator::Jekyll => {
+                site.html_pages = true;
+                site.collections = jekyll_collections(&dir);
+                site.static_dirs = vec![dir.clone()];
+            }
+            Generator::Starlight => {
+                site.roots = vec![root("src/content/docs", "")];
+                site.static_dirs = vec![dir.join("public")];
+                site.case_insensitive = true;
+            }
+            Generator::Mdbook => {
+                site.roots = vec![root("src", "")];
+                site.html_pages = true;
+            }
+        }
+        site
+    }
+
+    /// The URL paths (no leading or trailing `/`, no `.html`) a page is served at, the one it
+    /// is published at first, then those that redirect to it, from its path and frontmatter;
+    /// empty outside the content roots. Also whether the page's URL is a folder (`a/b/`,
+    /// against which relative links resolve) rather than a file (`a/b.html`).
+    pub fn urls(&self, path: &Path, doc: &Document) -> (Vec<String>, bool) {
+        let data = doc.frontmatter.as_ref().and_then(|fm| fm.data());
+        let field = |key: &str| data.and_then(|data| data.str_value(key));
+        let list = |key: &str| data.map(|data| data.str_values(key)).unwrap_or_default();
+        let mut urls = Vec::new();
+        let Some((root, relative)) = self.content_path(path) else {
+            return (urls, !self.html_pages);
+        };
+        let mut url = page_url(&relative, self.generator);
+        let mut folder = !self.html_pages;
+        if let Some((collection, is_folder)) = self.collection_url(&relative, doc) {
+            url = collection;
+            folder = is_folder;
+        }
+        match self.generator {
+            Generator::Docusaurus => {
+                if let Some(id) = field("id") {
+                    url = match url.rsplit_once('/') {
+                        Some((folder, _)) => format!("{folder}/{id}"),
+                        None => id.to_string(),
+                    };
+                }
+                if let Some(slug) = field("slug") {
+                    url = match (slug.strip_prefix('/'), url.rsplit_once('/')) {
+                        (Some(absolute), _) => absolute.to_string(),
+                        (None, Some((folder, _))) => format!("{folder}/{slug}"),
+                        (None, None) => slug.to_string(),
+                    };
+                }
+            }
+            Generator::Hugo => {
+                if let Some(slug) = field("slug") {
+                    url = match url.rsplit_once('/') {
+                        Some((folder, _)) => format!("{folder}/{slug}"),
+                        None => slug.to_string(),
+                    };
+                }
+            }
+            _ => {}
+        }
+        // A URL set in the frontmatter is where the page is published.
+        for key in ["url", "permalink"] {
+            if let Some(set) = field(key) {
+                folder = set.ends_with('/');
+                urls.push(trim_url(set));
+            }
+        }
+        urls.push(join_url(&root.prefix, &url));
+        for key in ["aliases", "redirect_from"] {
+            urls.extend(list(key).iter().map(|alias| trim_url(alias)));
+        }
+        for url in &mut urls {
+            *url = self.url_key(url);
+        }
+        (urls, folder)
+    }
+
+    /// A URL path as pages are looked up by: no `.html` or `index.html`, lowercase where the
+    /// site ignores case.
+    pub fn url_key(&self, url: &str) -> String {
+        let url = url.trim_matches('/');
+        let url = (url.strip_suffix("index.html"))
+            .or_else(|| url.strip_suffix(".html"))
+            .unwrap_or(url)
+            .trim_end_matches('/');
+        if self.case_insensitive {
+            url.to_lowercase()
+        } else {
+            url.to_string()
+        }
+    }
+
+    /// Whether `segment`, first in a URL, names a translation whose missing pages the
+    /// generator serves in the default language.
+    pub fn is_locale_prefix(&self, segment: &str) -> bool {
+        matches!(self.generator, Generator::Starlight | Generator::Hugo)
+            && segment.len() <= 5
+            && crate::language::primary_subtag(segment).is_some()
+    }
+
+    /// Whether the generator makes the page at `url` itself (Hugo's taxonomy pages).
+    pub fn generated(&self, url: &str) -> bool {
+        let first = url.split('/').next().unwrap_or_default();
+        self.generator == Generator::Hugo && matches!(first, "tags" | "categories")
+    }
+
+    /// The content root holding `path`, and the path relative to it with `/` separators.
+    fn content_path(&self, path: &Path) -> Option<(&ContentRoot, String)> {
+        // The deepest root wins: Hugo's `content/fr` before `content`.
+        let root = (self.roots.iter())
+            .filter(|root| path.starts_with(&root.dir))
+            .max_by_key(|root| root.dir.components().count())?;
+        let relative = path.strip_prefix(&root.dir).ok()?;
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some((root, parts.join("/")))
+    }
+
+    /// A Jekyll collection page's URL from its collection's permalink pattern, and whether it
+    /// is a folder.
+    fn collection_url(&self, relative: &str, doc: &Document) -> Option<(String, bool)> {
+        let (folder, rest) = relative.split_once('/')?;
+        let (_, pattern) = self.collections.iter().find(|(name, _)| name == folder)?;
+        let stem = rest.rsplit_once('.').map_or(rest, |(stem, _)| stem);
+        let name = stem.rsplit('/').next().unwrap_or(stem);
+        // Posts are named `YYYY-MM-DD-title`.
+        let dated = name.len() > 11 && name.as_bytes()[4] == b'-' && name.as_bytes()[7] == b'-';
+        let (date, title) = if dated {
+            (Some(&name[..10]), &name[11..])
+        } else {
+            (None, name)
+        };
+        let data = doc.frontmatter.as_ref().and_then(|fm| fm.data());
+        let categories = data
+            .map(|data| data.str_values("categories"))
+            .unwrap_or_default()
+            .join("/");
+        let mut url = pattern
+            .replace(":collection", folder.trim_start_matches('_'))
+            .replace(":path", stem)
+            .replace(":name", name)
+            .replace(":title", title)
+            .replace(":categories", &categories);
+        if let Some(date) = date {
+            url = url
+                .replace(":year", &date[..4])
+                .replace(":month", &date[5..7])
+                .replace(":day", &date[8..10]);
+        }
+        Some((trim_url(&url), url.ends_with('/')))
+    }
+}
+
+/// A page's URL from its path under a content root: no extension, index pages stand for
+/// their folder, Hugo's `_index`, Docusaurus's `README`.
+fn page_url(relative: &str, generator: Generator) -> String {
+    let stem = relative.rsplit_once('.').map_or(relative, |(stem, _)| stem);
+    let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+    let index = matches!(name, "index" | "_index" | "README" | "readme");
+    let url = if index && generator != Generator::Mdbook {
+        folder
+    } else {
+        stem
+    };
+    trim_url(url)
+}
+
+fn join_url(prefix: &str, url: &str) -> String {
+    match (prefix.is_empty(), url.is_empty()) {
+        (true, _) => url.to_string(),
+        (false, true) => prefix.to_string(),
+        (false, false) => format!("{prefix}/{url}"),
+    }
+}
+
+/// A URL path without its leading and trailing `/`.
+pub fn trim_url(url: &str) -> String {
+    url.trim().trim_matches('/').to_string()
+}
+
+/// Hugo's content folder, and a root per language when it holds one folder per language:
+/// the default language (`defaultContentLanguage`, else `en`) at the site's root, the others
+/// under their code.
+fn hugo_roots(dir: &Path) -> Vec<ContentRoot> {
+    let content = dir.join("content");
+    let mut roots = vec![ContentRoot {
+        dir: content.clone(),
+        prefix: String::new(),
+    }];
+    let default = [
+        "hugo.toml",
+        "hugo.yaml",
+        "config.toml",
+        "config/_default/hugo.yaml",
+    ]
+    .iter()
+    .filter_map(|name| std::fs::read_to_string(dir.join(name)).ok())
+    .find_map(|text| {
+        text.lines().find_map(|line| {
+            let line = line.trim();
+            let value = line.strip_prefix("defaultContentLanguage")?;
+            let value = value.trim_start_matches([' ', ':', '=']).trim();
+            Some(value.trim_matches(['"', '\'']).to_string())
+        })
+    })
+    .unwrap_or_else(|| "en".to_string());
+    for entry in std::fs::read_dir(&content).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_language = entry.path().is_dir()
+            && name.len() <= 5
+            && crate::language::primary_subtag(&name).is_some();
+        if is_language {
+            let prefix = if name == default { String::new() } else { name };
+            roots.push(ContentRoot {
+                dir: entry.path(),
+                prefix,
+            });
+        }
+    }
+    roots
+}
+
+/// Jekyll's collections (`_docs` and their `permalink`), and `_posts`.
+fn jekyll_collections(dir: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(dir.join("_config.yml")).unwrap_or_default();
+    let mut collections = Vec::new();
+    let mut in_collections = false;
+    let mut current: Option<String> = None;
+    // A line reader, not a YAML parser: `collections:` is a flat two-level map.
+    for line in text.lines() {
+        if line.starts_with("collections:") {
+            in_collections = true;
+            continue;
+        }
+        if !line.starts_with(' ') && !line.trim().is_empty() {
+            in_collections = false;
+        }
+        if !in_collections {
+            continue;
+        }
+        let trimmed = line.trim();
+        let indent = line.len() - line.trim_start().len();
+        if indent == 2 && trimmed.ends_with(':') {
+            current = Some(trimmed.trim_end_matches(':').to_string());
+            collections.push((format!("_{}", trimmed.trim_end_matches(':')), String::new()));
+        } else if let (Some(_), Some(value)) = (&current, trimmed.strip_prefix("permalink:")) {
+            if let Some(last) = collections.last_mut() {
+                last.1 = value.trim().trim_matches(['"', '\'']).to_string();
+            }
+        }
+    }
+    for (name, pattern) in &mut collections {
+        if pattern.is_empty() {
+            *pattern = if name == "_posts" {
+                "/:categories/:year/:month/:day/:title".to_string()
+            } else {
+                "/:collection/:path".to_string()
+            };
+        }
+    }
+    if !collections.iter().any(|(name, _)| name == "_posts") {
+        collections.push((
+            "_posts".to_string(),
+            "/:categories/:year/:month/:day/:title".to_string(),
+        ));
+    }
+    collections
+}
+
+fn subfolders(folders: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for folder in folders {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let skipped = name.starts_with('.') || name == "node_modules" || name == "target";
+            if !skipped && entry.path().is_dir() {
+                found.push(entry.path());
+            }
+        }
+    }
+    found.sort();
+    found
+}

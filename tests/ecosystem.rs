@@ -1,0 +1,79 @@
+//! The ecosystem check: galley on the real sites in `../shared/corpora/` (sites none of us
+//! wrote; see its MANIFEST.md), compared with the reviewed counts in `tests/ecosystem.json`:
+//! per site, the number of findings per rule and a digest of them all (path, line, rule). A
+//! change in findings fails here until the file is updated (`GALLEY_BLESS=1 cargo test --test
+//! ecosystem`) and the change reviewed. Without the corpora the test says so and checks nothing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::galley;
+use serde_json::{json, Value};
+
+const CORPORA: &str = "../shared/corpora";
+const REVIEWED: &str = "tests/ecosystem.json";
+
+/// Per rule, how many findings; and an FNV-1a digest of every `path:line:rule`, sorted.
+fn summarise(site: &Path) -> Value {
+    let output = galley(site)
+        .args(["check", ".", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!(
+            "{}: not JSON: {}",
+            site.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut lines: Vec<String> = Vec::new();
+    for finding in report["diagnostics"].as_array().unwrap() {
+        let rule = finding["rule"].as_str().unwrap().to_string();
+        lines.push(format!("{}:{}:{rule}", finding["path"], finding["line"]));
+        *counts.entry(rule).or_default() += 1;
+    }
+    lines.sort();
+    let digest = lines
+        .iter()
+        .flat_map(|line| line.bytes().chain([b'\n']))
+        .fold(0xcbf29ce484222325u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x100000001b3)
+        });
+    json!({ "counts": counts, "digest": format!("{digest:016x}") })
+}
+
+#[test]
+fn findings_on_real_sites_are_the_reviewed_ones() {
+    let corpora = Path::new(CORPORA);
+    if !corpora.is_dir() {
+        eprintln!("SKIPPED: no {CORPORA} here: the ecosystem check needs the shared corpora");
+        return;
+    }
+    let mut sites: Vec<_> = std::fs::read_dir(corpora)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    sites.sort();
+    let actual: BTreeMap<String, Value> = sites
+        .iter()
+        .map(|site| (site.clone(), summarise(&corpora.join(site))))
+        .collect();
+    let actual = serde_json::to_string_pretty(&actual).unwrap() + "\n";
+    if std::env::var_os("GALLEY_BLESS").is_some() {
+        std::fs::write(REVIEWED, &actual).unwrap();
+        return;
+    }
+    let reviewed = std::fs::read_to_string(REVIEWED).unwrap_or_default();
+    if reviewed != actual {
+        let diff = similar::TextDiff::from_lines(&reviewed, &actual)
+            .unified_diff()
+            .header(REVIEWED, "actual")
+            .to_string();
+        panic!("findings on the real sites changed (GALLEY_BLESS=1 accepts them):\n{diff}");
+    }
+}
