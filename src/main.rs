@@ -29,9 +29,7 @@ fn main() -> ExitCode {
         Command::Completions { shell } => cli_docs::print_completions(shell)
             .map(|()| 0)
             .map_err(Into::into),
-        Command::Server => galley_server::run()
-            .map(|()| 0)
-            .map_err(|error| anyhow!(error)),
+        Command::Server => galley_server::run().map_err(|error| anyhow!(error)),
         Command::Man { subcommand } => cli_docs::print_man_page(subcommand.as_deref()).map(|()| 0),
     };
     match result {

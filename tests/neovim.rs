@@ -1,6 +1,7 @@
-//! One smoke test with a real editor: headless Neovim, with its built-in LSP client started as
+//! Smoke tests with a real editor: headless Neovim, with its built-in LSP client started as
 //! in Neovim 0.7 (`vim.lsp.start_client`), opens an article of a small corpus and receives
-//! galley's diagnostics for a broken link and an empty blockquote.
+//! galley's diagnostics for a broken link and an empty blockquote, and goes from a link to the
+//! heading it names.
 
 mod common;
 
@@ -37,31 +38,56 @@ vim.lsp.stop_client(client)
 vim.cmd("qall!")
 "#;
 
-#[test]
-fn neovim_shows_galley_diagnostics() {
+/// Waits until the index is in (the broken link is reported), asks for the definition of the
+/// link on line 3, and writes where it leads to `$RESULT` as `file line`.
+const DEFINITION: &str = r#"
+local client = vim.lsp.start_client({
+  name = "galley",
+  cmd = { os.getenv("GALLEY"), "server" },
+  root_dir = os.getenv("CORPUS"),
+})
+vim.cmd("edit " .. vim.fn.fnameescape(os.getenv("CORPUS") .. "/artikkel.md"))
+vim.lsp.buf_attach_client(0, client)
+vim.wait(20000, function()
+  return #vim.diagnostic.get(0) > 0
+end, 50)
+vim.api.nvim_win_set_cursor(0, { 3, 12 })
+local params = vim.lsp.util.make_position_params()
+local answers = vim.lsp.buf_request_sync(0, "textDocument/definition", params, 10000)
+local lines = {}
+for _, answer in pairs(answers or {}) do
+  local location = answer.result
+  if location and location.uri == nil then
+    location = location[1]
+  end
+  if location then
+    local file = vim.fn.fnamemodify(vim.uri_to_fname(location.uri), ":t")
+    table.insert(lines, string.format("%s %d", file, location.range.start.line))
+  end
+end
+vim.fn.writefile(lines, os.getenv("RESULT"))
+vim.lsp.stop_client(client)
+vim.cmd("qall!")
+"#;
+
+/// Runs `script` in headless Neovim on a corpus of `files` (under `corpus/`); what the
+/// script wrote to `$RESULT` and Neovim's output, or `None` when `nvim` is not installed.
+fn run_neovim(script: &str, files: &[(&str, &str)]) -> Option<(String, String)> {
     if Command::new("nvim").arg("--version").output().is_err() {
         eprintln!("skipped: `nvim` is not installed (`.ci/run` installs Debian's neovim)");
-        return;
+        return None;
     }
-    let dir = common::corpus(&[
-        ("smoke.lua", SMOKE_TEST),
-        ("corpus/galley.toml", ""),
-        (
-            "corpus/jv.md",
-            "---\ntitle: Joint venture\nslug: jointventure\n---\n\n# Joint venture\n",
-        ),
-        (
-            "corpus/artikkel.md",
-            "# Artikkel\n\nSe [felles selskap](/jointventur).\n\n>\n\nSlutt.\n",
-        ),
-    ]);
+    let mut files = files.to_vec();
+    files.push(("script.lua", script));
+    let dir = common::corpus(&files);
     let corpus = dir.path().join("corpus");
-    let script = dir.path().join("smoke.lua");
     let result = dir.path().join("result.txt");
-
     let output = Command::new("nvim")
         .args(["--headless", "--clean", "-n", "-c"])
-        .arg(format!("luafile {}", script.display()))
+        .arg(format!(
+            "luafile {}",
+            dir.path().join("script.lua").display()
+        ))
         .env("GALLEY", env!("CARGO_BIN_EXE_galley"))
         .env("CORPUS", &corpus)
         .env("RESULT", &result)
@@ -70,8 +96,51 @@ fn neovim_shows_galley_diagnostics() {
         .unwrap();
     assert!(output.status.success(), "nvim failed: {output:?}");
     let found = std::fs::read_to_string(&result).unwrap_or_default();
+    Some((found, format!("{output:?}")))
+}
+
+#[test]
+fn neovim_goes_to_the_heading_a_link_names() {
+    let Some((found, output)) = run_neovim(
+        DEFINITION,
+        &[
+            ("corpus/galley.toml", ""),
+            (
+                "corpus/jv.md",
+                "---\ntitle: Joint venture\nslug: jointventure\n---\n\n# Joint venture\n\n\
+                 ## Første steg\n",
+            ),
+            (
+                "corpus/artikkel.md",
+                "# Artikkel\n\nSe [steg](/jointventure#første-steg) og [x](/mangler).\n",
+            ),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(found, "jv.md 7\n", "{output}");
+}
+
+#[test]
+fn neovim_shows_galley_diagnostics() {
+    let Some((found, output)) = run_neovim(
+        SMOKE_TEST,
+        &[
+            ("corpus/galley.toml", ""),
+            (
+                "corpus/jv.md",
+                "---\ntitle: Joint venture\nslug: jointventure\n---\n\n# Joint venture\n",
+            ),
+            (
+                "corpus/artikkel.md",
+                "# Artikkel\n\nSe [felles selskap](/jointventur).\n\n>\n\nSlutt.\n",
+            ),
+        ],
+    ) else {
+        return;
+    };
     assert_eq!(
         found, "broken-link 2 20\nempty-blockquote 4 0\n",
-        "{output:?}"
+        "{output}"
     );
 }

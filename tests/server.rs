@@ -361,3 +361,104 @@ fn configuration_changes_are_picked_up() {
     client.diagnostics(&uri, <[Value]>::is_empty);
     client.stop();
 }
+
+#[test]
+fn malformed_messages_are_answered_and_the_server_goes_on() {
+    let dir = corpus();
+    let mut client = Client::start(dir.path());
+    let (_, uri) = article(dir.path());
+    client.open(&uri, "# A\n");
+    client.diagnostics(&uri, <[Value]>::is_empty);
+    let framed = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+
+    // Lengths that would take a terabyte or 3 GB are refused, not allocated.
+    for length in ["1000000000000", "3000000000"] {
+        client.send_raw(format!("Content-Length: {length}\r\n\r\n{{}}").as_bytes());
+        let error = client.next(|m| m["error"]["code"] == -32600);
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(length) && message.contains("MiB"),
+            "{message}"
+        );
+    }
+    // A body that is not JSON: a parse error.
+    client.send_raw(framed("{\"jsonrpc\": \"2.0\", \"id\": ").as_bytes());
+    let error = client.next(|m| m["error"]["code"] == -32700);
+    assert_eq!(error["id"], Value::Null);
+    // JSON that is not JSON-RPC: an invalid request, answered to its id.
+    client.send_raw(framed(r#"{"id": 41, "hello": "world"}"#).as_bytes());
+    let error = client.next(|m| m["id"] == 41);
+    assert_eq!(error["error"]["code"], -32600);
+    // A header without Content-Length: the body is skipped, and the next message is read.
+    client.send_raw(b"Content-Type: application/json\r\n\r\n{\"jsonrpc\": \"2.0\"}");
+
+    // A normal request after all of it is answered.
+    let at = json!({ "textDocument": { "uri": uri }, "position": position(0, 0) });
+    assert_eq!(client.request("textDocument/hover", at), Value::Null);
+    client.stop();
+}
+
+#[test]
+fn exit_without_shutdown_exits_with_1() {
+    let dir = corpus();
+    let mut client = Client::start(dir.path());
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_status().code(), Some(1));
+}
+
+#[test]
+fn requests_after_shutdown_are_refused() {
+    let dir = corpus();
+    let mut client = Client::start(dir.path());
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.next_id += 1;
+    let id = client.next_id;
+    client
+        .send(json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {} }));
+    let answer = client.next(|m| m["id"] == id);
+    assert_eq!(answer["error"]["code"], -32600);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_status().code(), Some(0));
+}
+
+#[test]
+fn reading_the_corpus_shows_progress() {
+    let dir = corpus();
+    let mut client = Client::start_with(
+        dir.path(),
+        json!({ "window": { "workDoneProgress": true } }),
+    );
+    let create = client.next(|m| m["method"] == "window/workDoneProgress/create");
+    let token = create["params"]["token"].clone();
+    let begin = client.next(|m| m["method"] == "$/progress");
+    assert_eq!(begin["params"]["token"], token);
+    assert_eq!(begin["params"]["value"]["kind"], "begin");
+    let end = client.next(|m| m["method"] == "$/progress");
+    assert_eq!(end["params"]["token"], token);
+    assert_eq!(end["params"]["value"]["kind"], "end");
+    assert_eq!(end["params"]["value"]["message"], "2 pages");
+    client.stop();
+}
+
+#[test]
+fn a_large_buffer_is_linted_without_stalling_the_others() {
+    let dir = corpus();
+    let mut client = Client::start(dir.path());
+    let (_, small) = article(dir.path());
+    client.open(&small, "# A\n");
+    client.diagnostics(&small, <[Value]>::is_empty);
+    // 3 MB: seconds to lint in a debug build.
+    let large = uri(&dir.path().join("stor.md"));
+    let text = "Et avsnitt med [lenke](/jointventure) og tekst.\n\n".repeat(60_000) + ">\n";
+    client.open(&large, &text);
+    client.change(&small, 2, json!([{ "text": "# A\n\n>\n" }]));
+    client.diagnostics(&small, has("empty-blockquote"));
+    let large_published =
+        |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == large;
+    assert!(
+        !client.has_read(large_published),
+        "the small buffer waited for the large one"
+    );
+    client.diagnostics(&large, has("empty-blockquote"));
+    client.stop();
+}

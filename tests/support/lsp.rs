@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -26,6 +26,14 @@ impl Client {
     /// Starts the server on `folder` and completes the handshake. The client claims the
     /// capabilities the tests use: watched files and UTF-16 positions.
     pub fn start(folder: &Path) -> Client {
+        let watching = json!({
+            "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } }
+        });
+        Client::start_with(folder, watching)
+    }
+
+    /// Starts the server on `folder` for a client that claims `capabilities`.
+    pub fn start_with(folder: &Path, capabilities: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_galley"))
             .arg("server")
             .current_dir(folder)
@@ -57,9 +65,7 @@ impl Client {
                 "processId": null,
                 "rootUri": uri(folder),
                 "workspaceFolders": [{ "uri": uri(folder), "name": "corpus" }],
-                "capabilities": {
-                    "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } }
-                }
+                "capabilities": capabilities
             }),
         );
         assert_eq!(result["serverInfo"]["name"], "galley");
@@ -71,6 +77,12 @@ impl Client {
     pub fn send(&mut self, message: Value) {
         let body = message.to_string();
         write!(self.input, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.input.flush().unwrap();
+    }
+
+    /// Writes `bytes` to the server as they are: for malformed messages.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.input.write_all(bytes).unwrap();
         self.input.flush().unwrap();
     }
 
@@ -115,6 +127,11 @@ impl Client {
         }
     }
 
+    /// Whether a message that `wanted` accepts has been read and is still unclaimed.
+    pub fn has_read(&self, wanted: impl Fn(&Value) -> bool) -> bool {
+        self.unread.iter().any(wanted)
+    }
+
     /// The first diagnostics published for `uri` that `wanted` accepts.
     pub fn diagnostics(&mut self, uri: &str, wanted: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let message = self.next(|message| {
@@ -149,11 +166,16 @@ impl Client {
     pub fn stop(mut self) {
         assert_eq!(self.request("shutdown", Value::Null), Value::Null);
         self.notify("exit", Value::Null);
+        let status = self.exit_status();
+        assert!(status.success(), "the server exited with {status}");
+    }
+
+    /// Waits for the server to exit, and returns how it did.
+    pub fn exit_status(&mut self) -> ExitStatus {
         let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "the server exited with {status}");
-                return;
+                return status;
             }
             assert!(Instant::now() < deadline, "the server did not exit");
             thread::sleep(Duration::from_millis(20));

@@ -1,15 +1,175 @@
-//! Code actions: a quick fix for each fixable diagnostic under the cursor, and
-//! `source.fixAll.galley`, which applies every safe fix to the buffer.
+//! Code actions: a quick fix for each fixable diagnostic under the cursor; for the others, a
+//! suppression on their line or in the file, and for a link to a missing page, the page;
+//! and `source.fixAll.galley`, which applies every safe fix to the buffer.
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::Path;
 
-use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, TextEdit, Uri, WorkspaceEdit};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+    CreateFile, CreateFileOptions, DocumentChangeOperation, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, ResourceOp, TextDocumentEdit, TextEdit, Uri,
+    WorkspaceEdit,
+};
 
-use crate::positions::Lines;
+use crate::diagnostics;
+use crate::document::OpenDocument;
+use crate::navigation::View;
+use crate::positions::{path_to_uri, Lines};
 use galley_linter::diagnostic::Diagnostic;
-use galley_linter::document::floor_char_boundary;
-use galley_linter::fix::Applicability;
+use galley_linter::document::{floor_char_boundary, Document};
+use galley_linter::fix::{fix_until_stable, Applicability, FixMode};
+use galley_linter::links::split_destination;
+use galley_linter::suppression::UNUSED_SUPPRESSION;
+
+pub fn code_actions(view: &View, params: CodeActionParams) -> CodeActionResponse {
+    let Some(doc) = view.documents.get(&params.text_document.uri) else {
+        return Vec::new();
+    };
+    let context = view.context;
+    let lines = Lines::new(&doc.text);
+    let only = params.context.only.as_deref();
+    let mut found = Vec::new();
+    if wanted(only, &CodeActionKind::QUICKFIX) {
+        let shown = diagnostics::for_editor(doc, context);
+        let pairs: Vec<_> = doc.diagnostics.iter().cloned().zip(shown).collect();
+        let range = lines.offsets(params.range);
+        found.extend(quick_fixes(&doc.uri, &lines, &pairs, &range));
+        let under = |d: &&(Diagnostic, lsp_types::Diagnostic)| {
+            d.0.span.start <= range.end && range.start <= d.0.span.end
+        };
+        let unfixable = pairs.iter().filter(under).filter(|(d, _)| d.fix.is_none());
+        for (diagnostic, shown) in unfixable {
+            found.extend(missing_page(view, doc, diagnostic, shown));
+            if diagnostic.rule != UNUSED_SUPPRESSION {
+                found.extend(suppressions(doc, &lines, diagnostic, shown));
+            }
+        }
+    }
+    let safe_fix = |d: &Diagnostic| {
+        d.fix
+            .as_ref()
+            .is_some_and(|fix| fix.applicability == Applicability::Safe)
+    };
+    if wanted(only, &FIX_ALL) && doc.diagnostics.iter().any(safe_fix) {
+        let lint = |text: &str| {
+            let (found, _) = context.workspace.lint_text(&doc.path, text, context.index);
+            found
+        };
+        if let Ok(fixed) = fix_until_stable(&doc.text, FixMode::SafeOnly, lint) {
+            found.extend(fix_all(&doc.uri, &doc.text, &fixed.text));
+        }
+    }
+    found
+}
+
+/// Inline comments that suppress the finding's rule: on the line before the finding's (with
+/// its indentation), or for the whole file (after the frontmatter).
+fn suppressions(
+    doc: &OpenDocument,
+    lines: &Lines,
+    diagnostic: &Diagnostic,
+    shown: &lsp_types::Diagnostic,
+) -> Vec<CodeActionOrCommand> {
+    let rule = diagnostic.rule;
+    let line_start = lines.offset(lsp_types::Position::new(shown.range.start.line, 0));
+    let line = &doc.text[line_start..];
+    let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+    let file_start = Document::parse(&doc.text).body_start;
+    let insert = |at: usize, comment: String, title: String| {
+        let at = lines.range(&(at..at));
+        CodeActionOrCommand::CodeAction(CodeAction {
+            title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![shown.clone()]),
+            edit: Some(workspace_edit(&doc.uri, vec![TextEdit::new(at, comment)])),
+            ..CodeAction::default()
+        })
+    };
+    vec![
+        insert(
+            line_start,
+            format!("{indent}<!-- galley-disable-next-line {rule} -->\n"),
+            format!("Suppress `{rule}` on this line"),
+        ),
+        insert(
+            file_start,
+            format!("<!-- galley-disable-file {rule} -->\n"),
+            format!("Suppress `{rule}` in this file"),
+        ),
+    ]
+}
+
+/// For a link to a page that does not exist: the page, with its name as its heading.
+fn missing_page(
+    view: &View,
+    doc: &OpenDocument,
+    diagnostic: &Diagnostic,
+    shown: &lsp_types::Diagnostic,
+) -> Option<CodeActionOrCommand> {
+    let link = diagnostic
+        .link
+        .as_ref()
+        .filter(|link| link.page.is_none())?;
+    let (path, _) = split_destination(&link.destination);
+    let path = path.trim_end_matches('/');
+    let file = match path.strip_prefix('/') {
+        Some(rooted) => view.root().join(rooted),
+        None => doc.path.parent()?.join(path),
+    };
+    let extension = view.context.workspace.config().files.extensions.first()?;
+    let file = match file.extension() {
+        Some(_) => file,
+        None => file.with_extension(extension),
+    };
+    // Only pages: a missing image is not made here.
+    if file.extension()?.to_str()? != extension || !file.starts_with(view.root()) {
+        return None;
+    }
+    let uri = path_to_uri(&file)?;
+    let name = file.file_stem()?.to_string_lossy().replace(['-', '_'], " ");
+    let shown_path = file.strip_prefix(view.root()).unwrap_or(&file);
+    let creation = [
+        DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+            uri: uri.clone(),
+            options: Some(CreateFileOptions {
+                overwrite: Some(false),
+                ignore_if_exists: Some(true),
+            }),
+            annotation_id: None,
+        })),
+        DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+            edits: vec![OneOf::Left(TextEdit::new(
+                Default::default(),
+                format!("# {}\n", capitalized(&name)),
+            ))],
+        }),
+    ];
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: format!("Create the page `{}`", display(shown_path)),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![shown.clone()]),
+        edit: Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(creation.to_vec())),
+            ..WorkspaceEdit::default()
+        }),
+        ..CodeAction::default()
+    }))
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
 
 pub const FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.galley");
 
@@ -29,7 +189,7 @@ pub fn wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
 
 /// One quick fix per diagnostic with a fix whose span touches `range`; safe fixes are
 /// preferred (an editor may apply them with a single key).
-pub fn quick_fixes(
+fn quick_fixes(
     uri: &Uri,
     lines: &Lines,
     diagnostics: &[(Diagnostic, lsp_types::Diagnostic)],
@@ -59,7 +219,7 @@ pub fn quick_fixes(
 
 /// The action that turns `text` into `fixed`, as one edit over the part that differs (so
 /// the editor keeps the cursor and marks elsewhere); `None` when nothing changes.
-pub fn fix_all(uri: &Uri, text: &str, fixed: &str) -> Option<CodeActionOrCommand> {
+fn fix_all(uri: &Uri, text: &str, fixed: &str) -> Option<CodeActionOrCommand> {
     if text == fixed {
         return None;
     }

@@ -4,11 +4,15 @@
 use std::path::Path;
 
 use lsp_types::{
-    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
-    Uri,
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentDiagnosticParams,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
+    Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Uri,
 };
 
+use crate::document::OpenDocument;
+use crate::navigation::View;
 use crate::positions::{path_to_uri, Lines};
+use crate::session::Context;
 use galley_linter::diagnostic::{Diagnostic, Severity};
 
 /// The package's repository (Cargo.toml's `repository`), where the docs are published.
@@ -30,6 +34,35 @@ fn docs_in(repository: &str, source_tree: &str) -> Option<Uri> {
         format!("{repository}/blob/main/README.md")
     };
     format!("{readme}#the-rules").parse().ok()
+}
+
+/// A buffer's last findings as the editor shows them.
+pub fn for_editor(doc: &OpenDocument, context: &Context) -> Vec<lsp_types::Diagnostic> {
+    let lines = Lines::new(&doc.text);
+    doc.diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let related = linked_page(diagnostic, context.workspace.root());
+            to_lsp(diagnostic, &lines, related)
+        })
+        .collect()
+}
+
+/// Pull diagnostics: the buffer's, as they would be published.
+pub fn pulled(view: &View, params: DocumentDiagnosticParams) -> DocumentDiagnosticReportResult {
+    let items = (view.documents.get(&params.text_document.uri))
+        .map(|doc| for_editor(doc, view.context))
+        .unwrap_or_default();
+    let report = FullDocumentDiagnosticReport {
+        result_id: None,
+        items,
+    };
+    DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+        RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: report,
+        },
+    ))
 }
 
 pub fn to_lsp(

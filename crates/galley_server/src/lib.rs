@@ -1,30 +1,45 @@
-//! `galley server`: a language server over stdio, for live diagnostics, quick fixes, and
-//! link completion and hover in editors.
+//! `galley server`: a language server over stdio, for live diagnostics, quick fixes,
+//! navigation and renames across the corpus, and link completion and hover in editors.
 //!
 //! One thread serves the editor; linting a buffer takes milliseconds, so it runs there,
-//! between messages. The corpus is read in the background when the server starts, and until
-//! it is in, only per-file rules run. The link index borrows the corpus's page summaries: the
-//! server serves messages against one index until a message changes a page's link targets
-//! (a slug, a heading, a title), then rebuilds it and lints the open buffers again.
+//! between messages. Our own reader (`transport`) frames the messages, bounding their size and
+//! answering malformed ones. The corpus is read in the background when the server starts, and
+//! until it is in, only per-file rules run. The link index borrows the corpus's page summaries
+//! (described for an editor: headings and links included): the server serves messages against
+//! one index until a message changes a page's link targets (a slug, a heading, a title), then
+//! rebuilds it and lints the open buffers again.
 
 mod actions;
 mod completion;
 mod corpus;
+mod definition;
 mod diagnostics;
 mod document;
 mod hover;
+mod linting;
+mod navigation;
 mod positions;
+mod progress;
+mod references;
+mod rename;
 mod session;
+mod symbols;
+mod transport;
 
 use std::error::Error;
 use std::sync::Arc;
 
-use lsp_server::Connection;
+use lsp_server::{Connection, ErrorCode, Message, RequestId, Response};
+use lsp_types::notification::{Exit, Notification as _};
+use lsp_types::request::{Initialize, Request as _};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
-    HoverProviderCapability, InitializeParams, InitializeResult, ServerCapabilities, ServerInfo,
+    DiagnosticOptions, DiagnosticServerCapabilities, DocumentLinkOptions, FileOperationFilter,
+    FileOperationPattern, FileOperationRegistrationOptions, HoverProviderCapability,
+    InitializeParams, InitializeResult, OneOf, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions,
+    TextDocumentSyncSaveOptions, WorkspaceFileOperationsServerCapabilities,
+    WorkspaceServerCapabilities,
 };
 
 use corpus::Corpus;
@@ -32,11 +47,15 @@ use session::{Change, Context, Session};
 
 pub type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 
-/// Serves one editor over stdin and stdout until it sends `exit`.
-pub fn run() -> Result<()> {
-    let (connection, io_threads) = Connection::stdio();
-    let (id, params) = connection.initialize_start()?;
-    let params: InitializeParams = serde_json::from_value(params)?;
+/// Serves one editor over stdin and stdout until it sends `exit` or its input ends. Returns
+/// the exit code the protocol asks for: 0 when `shutdown` came first, else 1.
+pub fn run() -> Result<u8> {
+    let (connection, writer) = transport::stdio();
+    // Not lsp-server's `initialize_finish`: it swallows `initialized`, after which the
+    // session registers its file watchers.
+    let Some((id, params)) = initialize(&connection)? else {
+        return Ok(1);
+    };
     let result = InitializeResult {
         capabilities: capabilities(),
         server_info: Some(ServerInfo {
@@ -44,13 +63,47 @@ pub fn run() -> Result<()> {
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         }),
     };
-    connection.initialize_finish(id, serde_json::to_value(result)?)?;
+    connection
+        .sender
+        .send(Response::new_ok(id, result).into())?;
     let mut session = Session::new(connection, &params);
     serve(&mut session)?;
-    // The writer thread ends when the last sender of the connection is dropped.
+    let code = if session.shut_down() { 0 } else { 1 };
+    // The writer ends when the last sender of the connection is dropped.
     drop(session);
-    io_threads.join()?;
-    Ok(())
+    writer.join().map_err(|_| "the writer thread panicked")??;
+    Ok(code)
+}
+
+/// Waits for `initialize`, answering other requests with the error the protocol names;
+/// `None` when the editor leaves first.
+fn initialize(connection: &Connection) -> Result<Option<(RequestId, InitializeParams)>> {
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) if request.method == Initialize::METHOD => {
+                match serde_json::from_value(request.params) {
+                    Ok(params) => return Ok(Some((request.id, params))),
+                    Err(error) => {
+                        let code = ErrorCode::InvalidParams as i32;
+                        let answer = Response::new_err(request.id, code, error.to_string());
+                        connection.sender.send(answer.into())?;
+                    }
+                }
+            }
+            Message::Request(request) => {
+                let code = ErrorCode::ServerNotInitialized as i32;
+                let message = "galley is not initialized yet".to_string();
+                connection
+                    .sender
+                    .send(Response::new_err(request.id, code, message).into())?;
+            }
+            Message::Notification(notification) if notification.method == Exit::METHOD => {
+                return Ok(None)
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    Ok(None)
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -72,6 +125,38 @@ fn capabilities() -> ServerCapabilities {
             ..CompletionOptions::default()
         }),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
+        diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
+            identifier: Some("galley".to_string()),
+            // A page's links break when another page changes.
+            inter_file_dependencies: true,
+            workspace_diagnostics: false,
+            work_done_progress_options: Default::default(),
+        })),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: None,
+            file_operations: Some(WorkspaceFileOperationsServerCapabilities {
+                will_rename: Some(FileOperationRegistrationOptions {
+                    filters: vec![FileOperationFilter {
+                        scheme: Some("file".to_string()),
+                        pattern: FileOperationPattern {
+                            glob: "**/*".to_string(),
+                            matches: None,
+                            options: None,
+                        },
+                    }],
+                }),
+                ..Default::default()
+            }),
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -110,6 +195,7 @@ fn serve(session: &mut Session) -> Result<()> {
                     corpus.update(path, Some(page));
                 }
             }
+            Change::Rescan => session.start_scan(&engine),
             Change::Configuration => {
                 engine = Arc::new(session.load_engine());
                 session.start_scan(&engine);

@@ -1,7 +1,7 @@
 //! The editor's side of the server: open buffers, the message loop with its debounced lints,
 //! and a handler for each request and notification.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,27 +12,30 @@ use crossbeam_channel::{select, Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    DidSaveTextDocument, Initialized, Notification as _, PublishDiagnostics, ShowMessage,
+    DidSaveTextDocument, Exit, Initialized, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, HoverRequest, RegisterCapability, Request as _,
+    CodeActionRequest, Completion, DocumentDiagnosticRequest, DocumentLinkRequest,
+    DocumentSymbolRequest, GotoDefinition, HoverRequest, References, RegisterCapability, Rename,
+    Request as _, Shutdown, WillRenameFiles, WorkspaceSymbolRequest,
 };
 use lsp_types::{
-    CodeActionKind, CodeActionParams, CodeActionResponse, CompletionParams, CompletionResponse,
-    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Hover, HoverContents,
-    HoverParams, InitializeParams, MarkupContent, MarkupKind, MessageType, Position,
-    PublishDiagnosticsParams, Registration, RegistrationParams, ShowMessageParams, Uri,
+    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, InitializeParams,
+    MessageType, PublishDiagnosticsParams, Registration, RegistrationParams, ShowMessageParams,
+    Uri,
 };
 
-use crate::completion::{self, LinkTyping};
 use crate::corpus::{Corpus, Engine, PendingPages};
+use crate::definition::definition;
 use crate::document::OpenDocument;
-use crate::positions::{uri_to_path, Lines};
-use crate::{actions, diagnostics, hover, Result};
-use galley_linter::diagnostic::Diagnostic;
+use crate::linting::{self, lint, lint_in_background, publish, Linted, LARGE};
+use crate::navigation::View;
+use crate::positions::uri_to_path;
+use crate::progress::Progress;
+use crate::references::references;
+use crate::{actions, completion, diagnostics, hover, rename, symbols, Result};
 use galley_linter::engine::Linter;
-use galley_linter::fix::{fix_until_stable, Applicability, FixMode};
-use galley_linter::links::{split_destination, LinkIndex, PageSummary, Target};
+use galley_linter::links::{LinkIndex, PageSummary};
 
 /// What the handlers read: the rules in force and the corpus with its link index (`None`
 /// until the content root has been read).
@@ -51,6 +54,8 @@ pub enum Change {
     Scanned(Vec<(PathBuf, PageSummary)>),
     /// A configuration file changed.
     Configuration,
+    /// Files may have changed on disk unseen: the content root is read again.
+    Rescan,
     Exit,
 }
 
@@ -70,6 +75,14 @@ pub struct Session {
     scans: (Sender<Scan>, Receiver<Scan>),
     /// Counts the scans started: only the latest one's result is used.
     scan_generation: u64,
+    /// Background lints of large buffers: their results, and the buffers being linted.
+    lints: (Sender<Linted>, Receiver<Linted>),
+    linting: HashSet<Uri>,
+    /// The corpus being read, shown in the editor.
+    progress: Progress,
+    /// Whether the editor asked for `shutdown`: then requests are refused, and `exit` ends
+    /// the server with success.
+    shut_down: bool,
 }
 
 const WATCH_REGISTRATION: &str = "galley-watched-files";
@@ -97,6 +110,9 @@ impl Session {
             .and_then(|workspace| workspace.did_change_watched_files)
             .and_then(|watch| watch.dynamic_registration)
             .unwrap_or(false);
+        let work_done_progress = (params.capabilities.window.as_ref())
+            .and_then(|window| window.work_done_progress)
+            .unwrap_or(false);
         Session {
             connection,
             folder,
@@ -105,7 +121,15 @@ impl Session {
             pending: PendingPages::default(),
             scans: crossbeam_channel::unbounded(),
             scan_generation: 0,
+            lints: crossbeam_channel::unbounded(),
+            linting: HashSet::new(),
+            progress: Progress::new(work_done_progress),
+            shut_down: false,
         }
+    }
+
+    pub fn shut_down(&self) -> bool {
+        self.shut_down
     }
 
     /// The configuration from the workspace folder; an error is shown to the writer, and the
@@ -126,6 +150,7 @@ impl Session {
     pub fn start_scan(&mut self, engine: &Arc<Engine>) {
         self.scan_generation += 1;
         let generation = self.scan_generation;
+        self.progress.begin(&self.connection.sender);
         let engine = engine.clone();
         let sender = self.scans.0.clone();
         thread::spawn(move || {
@@ -142,9 +167,15 @@ impl Session {
             .filter_map(|doc| Some((doc.path.clone(), doc.summary.clone()?)))
     }
 
-    /// Lints every open buffer now and publishes what changed.
+    /// Lints every open buffer now and publishes what changed; a large one is linted in the
+    /// background once serving starts.
     pub fn lint_all(&mut self, context: &Context) -> Result<()> {
+        let now = Instant::now();
         for doc in self.documents.values_mut() {
+            if doc.text.len() >= LARGE {
+                doc.lint_due = Some(now);
+                continue;
+            }
             guarded("lint", || lint(doc, context, &mut self.pending));
             publish(&self.connection, doc, context)?;
         }
@@ -152,10 +183,16 @@ impl Session {
     }
 
     /// Handles messages until one changes what they are served against, linting buffers
-    /// when their debounce time comes and no message is waiting.
+    /// when their debounce time comes and no message is waiting. Large buffers are linted in
+    /// the background meanwhile; their lints end before this returns.
     pub fn serve(&mut self, context: &Context) -> Result<Change> {
-        loop {
-            let lints = self.documents.values().filter_map(|doc| doc.lint_due);
+        thread::scope(|scope| loop {
+            let waiting = |doc: &&OpenDocument| !self.linting.contains(&doc.uri);
+            let lints = self
+                .documents
+                .values()
+                .filter(waiting)
+                .filter_map(|d| d.lint_due);
             let timer = match lints.chain(self.pending.due).min() {
                 Some(due) => crossbeam_channel::at(due),
                 None => crossbeam_channel::never(),
@@ -171,7 +208,22 @@ impl Session {
                 recv(self.scans.1) -> scan => {
                     let scan = scan.expect("the session holds a sender");
                     if scan.generation == self.scan_generation {
+                        let read = format!("{} pages", scan.pages.len());
+                        self.progress.end(&self.connection.sender, read);
                         return Ok(Change::Scanned(scan.pages));
+                    }
+                }
+                recv(self.lints.1) -> linted => {
+                    let linted = linted.expect("the session holds a sender");
+                    self.linting.remove(&linted.uri);
+                    let doc = self.documents.get_mut(&linted.uri);
+                    // A buffer changed since is linted again.
+                    let current = doc.filter(|doc| doc.version == linted.version);
+                    if let (Some(doc), Some((found, summary))) = (current, linted.found) {
+                        if doc.lint_due.is_none() {
+                            linting::apply(doc, context, &mut self.pending, found, summary);
+                            publish(&self.connection, doc, context)?;
+                        }
                     }
                 }
                 recv(timer) -> _ => {}
@@ -179,24 +231,39 @@ impl Session {
             if self.connection.receiver.is_empty() {
                 let now = Instant::now();
                 for doc in self.documents.values_mut() {
-                    if doc.lint_due.is_some_and(|due| due <= now) {
+                    if doc.lint_due.is_none_or(|due| due > now) {
+                        continue;
+                    }
+                    if doc.text.len() < LARGE {
                         guarded("lint", || lint(doc, context, &mut self.pending));
                         publish(&self.connection, doc, context)?;
+                    } else if self.linting.insert(doc.uri.clone()) {
+                        lint_in_background(scope, doc, context, self.lints.0.clone());
                     }
                 }
             }
             if let Some(pages) = self.pending.take_due(Instant::now()) {
                 return Ok(Change::Pages(pages));
             }
-        }
+        })
     }
 
     fn handle(&mut self, message: Message, context: &Context) -> Result<Option<Change>> {
         match message {
+            Message::Request(request) if request.method == Shutdown::METHOD => {
+                self.shut_down = true;
+                let answer = Response::new_ok(request.id, ());
+                self.connection.sender.send(answer.into())?;
+                Ok(None)
+            }
+            Message::Request(request) if self.shut_down => {
+                let code = ErrorCode::InvalidRequest as i32;
+                let message = "galley is shutting down".to_string();
+                let answer = Response::new_err(request.id, code, message);
+                self.connection.sender.send(answer.into())?;
+                Ok(None)
+            }
             Message::Request(request) => {
-                if self.connection.handle_shutdown(&request)? {
-                    return Ok(Some(Change::Exit));
-                }
                 let id = request.id.clone();
                 let response = guarded(&request.method.clone(), || self.answer(request, context))
                     .unwrap_or_else(|| {
@@ -206,26 +273,50 @@ impl Session {
                 self.connection.sender.send(response.into())?;
                 Ok(None)
             }
-            Message::Notification(notification) if notification.method == "exit" => {
+            Message::Notification(notification) if notification.method == Exit::METHOD => {
                 Ok(Some(Change::Exit))
             }
             Message::Notification(notification) => {
                 let method = notification.method.clone();
                 Ok(guarded(&method, || self.take_note(notification, context)).flatten())
             }
-            // Only the answer to the watcher registration comes back; nothing waits for it.
-            Message::Response(_) => Ok(None),
+            // Answers to the server's requests: the watcher registration (nothing waits for
+            // it) and the progress token.
+            Message::Response(response) => {
+                self.progress.answered(&self.connection.sender, &response);
+                Ok(None)
+            }
         }
     }
 
     fn answer(&mut self, request: Request, context: &Context) -> Response {
-        let id = request.id.clone();
+        let (id, params) = (request.id, request.params);
+        // An answer that places things by the last lint's spans (definitions, renames, code
+        // actions) reads the buffer it is about as it is now (every buffer, for one about the
+        // workspace); hover and completion read the text itself, and need not wait for a lint.
+        if ![HoverRequest::METHOD, Completion::METHOD].contains(&request.method.as_str()) {
+            let about = params.pointer("/textDocument/uri");
+            let about = about.and_then(|uri| serde_json::from_value(uri.clone()).ok());
+            self.lint_due_now(context, about.as_ref());
+        }
+        let view = &View {
+            documents: &self.documents,
+            context,
+        };
         match request.method.as_str() {
-            CodeActionRequest::METHOD => {
-                respond(id, request.params, |p| self.code_actions(p, context))
+            CodeActionRequest::METHOD => respond(id, params, |p| actions::code_actions(view, p)),
+            Completion::METHOD => respond(id, params, |p| completion::complete(view, p)),
+            HoverRequest::METHOD => respond(id, params, |p| hover::hover(view, p)),
+            DocumentDiagnosticRequest::METHOD => {
+                respond(id, params, |p| diagnostics::pulled(view, p))
             }
-            Completion::METHOD => respond(id, request.params, |p| self.complete(p, context)),
-            HoverRequest::METHOD => respond(id, request.params, |p| self.hover(p, context)),
+            GotoDefinition::METHOD => respond(id, params, |p| definition(view, p)),
+            References::METHOD => respond(id, params, |p| references(view, p)),
+            Rename::METHOD => respond(id, params, |p| rename::rename_heading(view, p)),
+            WillRenameFiles::METHOD => respond(id, params, |p| rename::rename_files(view, p)),
+            DocumentSymbolRequest::METHOD => respond(id, params, |p| symbols::outline(view, p)),
+            WorkspaceSymbolRequest::METHOD => respond(id, params, |p| symbols::pages(view, p)),
+            DocumentLinkRequest::METHOD => respond(id, params, |p| symbols::links(view, p)),
             method => Response::new_err(
                 id,
                 ErrorCode::MethodNotFound as i32,
@@ -253,8 +344,19 @@ impl Session {
             }
             DidSaveTextDocument::METHOD => {
                 let params: lsp_types::DidSaveTextDocumentParams = parse(params)?;
-                let doc = self.documents.get_mut(&params.text_document.uri)?;
-                doc.lint_due = doc.lint_due.map(|due| due.min(now));
+                let uri = params.text_document.uri;
+                if let Some(doc) = self.documents.get_mut(&uri) {
+                    doc.lint_due = doc.lint_due.map(|due| due.min(now));
+                }
+                // An editor that cannot watch files tells of none changed on disk: a save is
+                // when the writer expects what changed to be seen.
+                if !self.can_watch {
+                    let path = uri_to_path(&uri)?;
+                    if context.engine.is_configuration(&path) {
+                        return Some(Change::Configuration);
+                    }
+                    return Some(Change::Rescan);
+                }
             }
             DidCloseTextDocument::METHOD => {
                 let params: lsp_types::DidCloseTextDocumentParams = parse(params)?;
@@ -306,80 +408,17 @@ impl Session {
         let _ = self.connection.sender.send(request.into());
     }
 
-    fn code_actions(&mut self, params: CodeActionParams, context: &Context) -> CodeActionResponse {
-        let Some(doc) = self.documents.get_mut(&params.text_document.uri) else {
-            return Vec::new();
+    /// Lints the buffer at `uri` (without one, every buffer) if its lint is due, and
+    /// publishes what it reports.
+    fn lint_due_now(&mut self, context: &Context, uri: Option<&Uri>) {
+        let due = |doc: &&mut OpenDocument| {
+            doc.lint_due.is_some() && uri.is_none_or(|uri| *uri == doc.uri)
         };
-        if doc.lint_due.is_some() {
-            lint(doc, context, &mut self.pending);
+        for doc in self.documents.values_mut().filter(due) {
+            guarded("lint", || lint(doc, context, &mut self.pending));
+            // A failed send means the editor is gone: the loop finds out on its next read.
+            let _ = publish(&self.connection, doc, context);
         }
-        let lines = Lines::new(&doc.text);
-        let only = params.context.only.as_deref();
-        let mut found = Vec::new();
-        if actions::wanted(only, &CodeActionKind::QUICKFIX) {
-            let shown = editor_diagnostics(doc, context);
-            let pairs: Vec<_> = doc.diagnostics.iter().cloned().zip(shown).collect();
-            let range = lines.offsets(params.range);
-            found.extend(actions::quick_fixes(&doc.uri, &lines, &pairs, &range));
-        }
-        let safe_fix = |d: &Diagnostic| {
-            d.fix
-                .as_ref()
-                .is_some_and(|fix| fix.applicability == Applicability::Safe)
-        };
-        if actions::wanted(only, &actions::FIX_ALL) && doc.diagnostics.iter().any(safe_fix) {
-            let lint = |text: &str| {
-                let (found, _) = context.workspace.lint_text(&doc.path, text, context.index);
-                found
-            };
-            if let Ok(fixed) = fix_until_stable(&doc.text, FixMode::SafeOnly, lint) {
-                found.extend(actions::fix_all(&doc.uri, &doc.text, &fixed.text));
-            }
-        }
-        found
-    }
-
-    fn complete(&self, params: CompletionParams, context: &Context) -> Option<CompletionResponse> {
-        let at = params.text_document_position;
-        let doc = self.documents.get(&at.text_document.uri)?;
-        let lines = Lines::new(&doc.text);
-        let cursor = lines.offset(at.position);
-        let line_start = lines.offset(Position::new(at.position.line, 0));
-        let typing = completion::link_typing(&doc.text[line_start..cursor])?;
-        let replace = lines.range(&(cursor - typing.typed().len()..cursor));
-        let list = match typing {
-            LinkTyping::Path { typed } => {
-                completion::pages(context.corpus.pages.values(), typed, replace)
-            }
-            LinkTyping::Anchor { path: "", .. } => {
-                completion::anchors(doc.summary.as_ref()?, replace)
-            }
-            LinkTyping::Anchor { path, .. } => {
-                let (path, _) = split_destination(path);
-                let index = context.index?;
-                let from = doc.summary.as_ref()?;
-                let Target::Page(page) = index.resolve(from, path.trim_end_matches('/')) else {
-                    return None;
-                };
-                completion::anchors(page, replace)
-            }
-        };
-        Some(CompletionResponse::List(list))
-    }
-
-    fn hover(&self, params: HoverParams, context: &Context) -> Option<Hover> {
-        let at = params.text_document_position_params;
-        let doc = self.documents.get(&at.text_document.uri)?;
-        let lines = Lines::new(&doc.text);
-        let (destination, span) = hover::link_at(&doc.text, lines.offset(at.position))?;
-        let value = hover::describe(&destination, doc.summary.as_ref()?, context.index?);
-        Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value,
-            }),
-            range: Some(lines.range(&span)),
-        })
     }
 
     fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {
@@ -387,54 +426,6 @@ impl Session {
         // A failed send means the editor is gone: the loop finds out on its next read.
         let _ = self.connection.sender.send(notification.into());
     }
-}
-
-/// Lints a buffer as it is in the editor, and notes its page when its link targets changed.
-fn lint(doc: &mut OpenDocument, context: &Context, pending: &mut PendingPages) {
-    // Cleared first: a lint that panics is not tried again until the next edit.
-    doc.lint_due = None;
-    let (diagnostics, summary) = context
-        .workspace
-        .lint_text(&doc.path, &doc.text, context.index);
-    if context.corpus.changes_targets(&doc.path, &summary) {
-        pending.note(doc.path.clone(), Some(summary.clone()), Instant::now());
-    } else {
-        pending.forget(&doc.path);
-    }
-    doc.diagnostics = diagnostics;
-    doc.summary = Some(summary);
-}
-
-/// Sends the buffer's diagnostics unless the editor has them already.
-fn publish(connection: &Connection, doc: &mut OpenDocument, context: &Context) -> Result<()> {
-    if doc.lint_due.is_some() {
-        return Ok(());
-    }
-    let fresh = Some((doc.version, editor_diagnostics(doc, context)));
-    if doc.published == fresh {
-        return Ok(());
-    }
-    doc.published = fresh;
-    let diagnostics = doc
-        .published
-        .as_ref()
-        .map(|(_, d)| d.clone())
-        .unwrap_or_default();
-    let params = PublishDiagnosticsParams::new(doc.uri.clone(), diagnostics, Some(doc.version));
-    let notification = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
-    connection.sender.send(notification.into())?;
-    Ok(())
-}
-
-fn editor_diagnostics(doc: &OpenDocument, context: &Context) -> Vec<lsp_types::Diagnostic> {
-    let lines = Lines::new(&doc.text);
-    doc.diagnostics
-        .iter()
-        .map(|diagnostic| {
-            let related = diagnostics::linked_page(diagnostic, context.workspace.root());
-            diagnostics::to_lsp(diagnostic, &lines, related)
-        })
-        .collect()
 }
 
 /// Where a buffer is linted from: its file, or for an unsaved one (`untitled:Untitled-1`),
@@ -465,7 +456,7 @@ fn respond<P: serde::de::DeserializeOwned, R: serde::Serialize>(
 
 /// Runs `work`, and survives its panic: a bug met on one buffer must not take the editor's
 /// diagnostics down for all. The panic's message goes to stderr, the editor's server log.
-fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
+pub fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
     let result = panic::catch_unwind(AssertUnwindSafe(work));
     if result.is_err() {
         eprintln!("galley: `{what}` failed; the server goes on");

@@ -53,7 +53,8 @@ impl Linter {
     }
 
     /// The summary of a page that is not linted (only read for the link index), without its
-    /// links; `describe` adds its title and description, for editors.
+    /// links; `describe` adds its title, description, headings and links, for editors (their
+    /// outline, references and renames).
     pub(super) fn summarise_text(
         &self,
         target: &FileTarget,
@@ -61,7 +62,7 @@ impl Linter {
         describe: bool,
     ) -> PageSummary {
         let doc = Document::parse(text);
-        let mut page = self.summarise(&doc, target, false);
+        let mut page = self.summarise(&doc, target, describe);
         if describe {
             page.describe(&doc);
         }

@@ -26,8 +26,8 @@ impl Linter {
         (found, lint.summary)
     }
 
-    /// Every content file under the content root, summarised without its links: the pages an
-    /// editor's link index starts from.
+    /// Every content file under the content root, described for an editor (links and
+    /// headings included): the pages its link index starts from.
     pub fn summarise_root(&self) -> Vec<(PathBuf, PageSummary)> {
         self.walk(&self.root)
             .into_par_iter()
@@ -35,8 +35,8 @@ impl Linter {
             .collect()
     }
 
-    /// The summary of the file at `path` as it is on disk, without its links; `None` when it
-    /// cannot be read.
+    /// The summary of the file at `path` as it is on disk, described for an editor; `None`
+    /// when it cannot be read.
     pub fn summarise_file(&self, path: &Path) -> Option<PageSummary> {
         let text = read_text(path).ok()?;
         let target = FileTarget {

@@ -138,6 +138,32 @@ impl<'a> LinkIndex<'a> {
         self.by_key.get(key).copied()
     }
 
+    /// The key a link's path names from `from`; `None` outside the content root.
+    fn key_from(from: &PageSummary, path: &str) -> Option<String> {
+        match (path.strip_prefix('/'), &from.key) {
+            (Some(absolute), _) => normalize(None, absolute),
+            (None, Some(_)) => normalize(from.folder_key(), path),
+            (None, None) => None,
+        }
+    }
+
+    /// The page a link's path reaches from `from`, if it reaches one: [`LinkIndex::resolve`]
+    /// without asking the file system about what is not a page (an editor's search for the
+    /// links to one page goes through every link of the corpus).
+    pub fn resolve_page(&self, from: &'a PageSummary, path: &str) -> Option<&'a PageSummary> {
+        if path.is_empty() {
+            return Some(from);
+        }
+        let by_key = Self::key_from(from, path).and_then(|key| self.page(&key));
+        match (by_key, &self.site) {
+            (None, Some(site)) => match self.resolve_url(site, from, path) {
+                Target::Page(page) => Some(page),
+                _ => None,
+            },
+            (found, _) => found,
+        }
+    }
+
     /// Resolves a link's path part (no fragment, no query, percent-decoded) from `from`.
     pub fn resolve(&self, from: &'a PageSummary, path: &str) -> Target<'a> {
         if path.is_empty() {
@@ -215,12 +241,7 @@ impl<'a> LinkIndex<'a> {
 
     /// Resolves a link as a path to a file under the content root.
     fn resolve_file(&self, from: &'a PageSummary, path: &str) -> Target<'a> {
-        let key = match (path.strip_prefix('/'), &from.key) {
-            (Some(absolute), _) => normalize(None, absolute),
-            (None, Some(_)) => normalize(from.folder_key(), path),
-            (None, None) => None,
-        };
-        match key {
+        match Self::key_from(from, path) {
             Some(key) => match self.page(&key) {
                 Some(page) => Target::Page(page),
                 None if self.is_file(key) => Target::File,

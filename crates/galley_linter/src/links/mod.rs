@@ -13,7 +13,7 @@ use regex::Regex;
 
 pub use index::{LinkIndex, Target};
 pub use suggest::{closest, Candidate};
-pub use summary::{github_anchor, PageSummary};
+pub use summary::{github_anchor, Heading, PageSummary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkKind {

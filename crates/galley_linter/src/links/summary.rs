@@ -30,10 +30,26 @@ pub struct PageSummary {
     pub title: Option<String>,
     pub description: Option<String>,
     pub anchors: HashSet<String>,
+    /// The headings in order, for editors' outline, definitions and renames; only
+    /// [`PageSummary::describe`] fills them in.
+    pub headings: Vec<Heading>,
     /// Internal links only; external schemes are dropped at once.
     pub links: Vec<LinkRecord>,
     /// Line and column of every offset a link record holds, sorted by offset.
     pub(super) positions: Vec<(usize, LineCol)>,
+}
+
+/// A heading as an editor needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub anchor: String,
+    pub text: String,
+    pub level: u8,
+    /// The whole heading, marks included.
+    pub span: Range<usize>,
+    /// Its text as written (from its first to its last text), without the `#` marks or an
+    /// `{#id}`: what renaming the heading replaces.
+    pub text_span: Range<usize>,
 }
 
 static HTML_ID: LazyLock<Regex> = LazyLock::new(|| {
@@ -114,52 +130,20 @@ impl PageSummary {
             slug,
             ..Default::default()
         };
-        let mut heading: Option<(Option<String>, String)> = None;
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        for heading in headings(doc) {
+            // Python-Markdown (MkDocs) and others collapse runs of `-`.
+            let collapsed = collapse_dashes(&heading.anchor);
+            if collapsed != heading.anchor {
+                summary.anchors.insert(collapsed);
+            }
+            summary.anchors.insert(heading.anchor);
+        }
         for (event, range) in &doc.events {
             match event {
-                Event::Start(Tag::Heading { id, .. }) => {
-                    // An attribute list the parser left in the text: `{ id="9.7.0" }`.
-                    let line = doc.source[range.clone()].lines().next().unwrap_or_default();
-                    let listed = ATTRIBUTE_ID.captures(line).and_then(|found| {
-                        found
-                            .get(1)
-                            .or_else(|| found.get(2))
-                            .map(|id| id.as_str().to_string())
-                    });
-                    let explicit = id.as_ref().map(|id| id.to_string()).or(listed);
-                    heading = Some((explicit, String::new()));
-                }
                 // Footnotes are linked as Python-Markdown and GitHub name them.
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     for prefix in ["fn:", "fnref:", "user-content-fn-"] {
                         summary.anchors.insert(format!("{prefix}{label}"));
-                    }
-                }
-                Event::Text(text) | Event::Code(text) => {
-                    if let Some((_, buffer)) = heading.as_mut() {
-                        buffer.push_str(text);
-                    }
-                }
-                Event::End(TagEnd::Heading(_)) => {
-                    if let Some((explicit, text)) = heading.take() {
-                        let anchor = explicit.unwrap_or_else(|| {
-                            let base = github_anchor(&text);
-                            let count = seen.entry(base.clone()).or_insert(0);
-                            let anchor = if *count == 0 {
-                                base
-                            } else {
-                                format!("{base}-{count}")
-                            };
-                            *count += 1;
-                            anchor
-                        });
-                        // Python-Markdown (MkDocs) and others collapse runs of `-`.
-                        let collapsed = collapse_dashes(&anchor);
-                        if collapsed != anchor {
-                            summary.anchors.insert(collapsed);
-                        }
-                        summary.anchors.insert(anchor);
                     }
                 }
                 // MkDocs Material's hooks turn `<!-- md:option x.y -->` into an anchor `x.y`.
@@ -230,6 +214,7 @@ impl PageSummary {
         };
         self.title = text("title");
         self.description = text("description");
+        self.headings = headings(doc);
     }
 
     fn push_link(&mut self, doc: &Document, kind: LinkKind, dest: &str, span: Range<usize>) {
@@ -265,6 +250,62 @@ impl PageSummary {
             .map(|&(_, position)| position)
             .unwrap_or_default()
     }
+}
+
+/// The document's headings with their anchors, as GitHub numbers repeated ones.
+fn headings(doc: &Document) -> Vec<Heading> {
+    let mut found = Vec::new();
+    // The heading being read: its explicit id, and the heading with its text so far.
+    let mut open: Option<(Option<String>, Heading)> = None;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (event, range) in &doc.events {
+        match event {
+            Event::Start(Tag::Heading { id, level, .. }) => {
+                let heading = Heading {
+                    anchor: String::new(),
+                    text: String::new(),
+                    level: *level as u8,
+                    span: range.clone(),
+                    text_span: range.end..range.end,
+                };
+                // An attribute list the parser left in the text: `{ id="9.7.0" }`.
+                let line = doc.source[range.clone()].lines().next().unwrap_or_default();
+                let listed = ATTRIBUTE_ID.captures(line).and_then(|found| {
+                    let id = found.get(1).or_else(|| found.get(2));
+                    id.map(|id| id.as_str().to_string())
+                });
+                open = Some((id.as_ref().map(|id| id.to_string()).or(listed), heading));
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, heading)) = open.as_mut() {
+                    if heading.text.is_empty() {
+                        heading.text_span.start = range.start;
+                    }
+                    heading.text.push_str(text);
+                    heading.text_span.end = range.end;
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((explicit, mut heading)) = open.take() {
+                    heading.text_span.start = heading.text_span.start.min(heading.text_span.end);
+                    heading.anchor = explicit.unwrap_or_else(|| {
+                        let base = github_anchor(&heading.text);
+                        let count = seen.entry(base.clone()).or_insert(0);
+                        let anchor = if *count == 0 {
+                            base
+                        } else {
+                            format!("{base}-{count}")
+                        };
+                        *count += 1;
+                        anchor
+                    });
+                    found.push(heading);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Where the destination is written inside a link's source; the whole link if it cannot be
@@ -309,6 +350,27 @@ mod tests {
         let mut anchors: Vec<_> = page.anchors.into_iter().collect();
         anchors.sort();
         assert_eq!(anchors, ["a", "a-1", "a-2", "custom", "x"]);
+    }
+
+    #[test]
+    fn described_pages_keep_their_headings_with_spans() {
+        let source = "# Første steg\n\n## Neste `del` {#neste}\n\n## Første steg\n";
+        let doc = Document::parse(source);
+        let mut page = PageSummary::build(&doc, None, PathBuf::new(), "slug", false);
+        assert!(page.headings.is_empty());
+        page.describe(&doc);
+        let found: Vec<_> = (page.headings.iter())
+            .map(|h| (h.level, h.anchor.as_str(), &source[h.text_span.clone()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (1, "første-steg", "Første steg"),
+                (2, "neste", "Neste `del`"),
+                (2, "første-steg-1", "Første steg"),
+            ]
+        );
+        assert_eq!(&source[page.headings[0].span.clone()], "# Første steg\n");
     }
 
     #[test]
