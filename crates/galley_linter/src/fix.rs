@@ -62,6 +62,14 @@ impl Fix {
 /// How many rounds of fixing a file may take before galley gives up on it.
 pub const MAX_ROUNDS: usize = 10;
 
+/// How long a fixed text may grow: twice the original, plus room for a small file's fixes.
+/// A fix that adds what it matches (`a` -> `aaaaaaaa`) multiplies the text each round; ten
+/// rounds of that would take hours and all the memory, so such a file stops early, as one
+/// that does not converge.
+fn growth_limit(original: usize) -> usize {
+    original.saturating_mul(2).saturating_add(4096)
+}
+
 /// Which fixes to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FixMode {
@@ -142,7 +150,8 @@ pub trait Fixable {
 }
 
 /// Lints, applies the allowed fixes, and lints again, until no allowed fix is left; gives up
-/// after [`MAX_ROUNDS`] rounds, naming the rules whose fixes kept coming.
+/// after [`MAX_ROUNDS`] rounds, or when the text outgrows its [`growth_limit`], naming the
+/// rules whose fixes kept coming.
 pub fn fix_until_stable<D: Fixable>(
     source: &str,
     mode: FixMode,
@@ -163,6 +172,9 @@ pub fn fix_until_stable<D: Fixable>(
                 applied,
                 remaining: found,
             });
+        }
+        if next.len() > growth_limit(source.len()) {
+            break;
         }
         applied += count;
         text = next;
@@ -232,6 +244,21 @@ mod tests {
         let grows = |text: &str| vec![Finding(Some(fix(text.len()..text.len(), "x")))];
         let error = fix_until_stable("a", FixMode::SafeOnly, grows).unwrap_err();
         assert_eq!(error.rules, ["doubled"]);
+    }
+
+    #[test]
+    fn a_fix_that_grows_the_text_stops_in_the_first_rounds() {
+        let mut rounds = 0;
+        let grows = |text: &str| {
+            rounds += 1;
+            let every_a = text
+                .match_indices('a')
+                .map(|(i, _)| fix(i..i + 1, "aaaaaaaa"));
+            every_a.map(Some).map(Finding).collect()
+        };
+        let error = fix_until_stable(&"a ".repeat(5000), FixMode::SafeOnly, grows).unwrap_err();
+        assert_eq!(error.rules, ["doubled"]);
+        assert!(rounds <= 3, "{rounds} rounds");
     }
 
     #[test]
