@@ -209,3 +209,43 @@ fn a_symlink_loop_is_not_called_missing() {
         "{out}"
     );
 }
+
+#[test]
+fn a_style_of_the_wrong_type_names_the_key_and_the_styles() {
+    let dir = corpus(&[
+        ("galley.toml", "[rules.list-marker-style]\nstyle = 5\n"),
+        ("a.md", "- a\n"),
+    ]);
+    let (code, _, stderr) = run(dir.path(), &["check", "a.md"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "[rules.list-marker-style] `style`: invalid type: integer `5`, expected a string"
+        ),
+        "{stderr}"
+    );
+    fs::write(
+        dir.path().join("galley.toml"),
+        "[rules.list-marker-style]\nstyle = \"dots\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(dir.path(), &["check", "a.md"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`style`: unknown variant `dots`, expected one of `consistent`, `dash`"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_line_break_in_a_file_name_is_escaped_in_the_concise_format() {
+    let dir = corpus(&[("a\nb.md", "[x](gone.md)\n")]);
+    let (code, out) = concise(dir.path(), &["."]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.starts_with("./a\\nb.md:1:5: error[broken-link]"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+}

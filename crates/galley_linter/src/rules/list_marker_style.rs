@@ -50,13 +50,30 @@ declare_rule! {
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String")]
 enum Style {
     #[default]
     Consistent,
     Dash,
     Asterisk,
     Plus,
+}
+
+/// By hand, for a message that lists the styles (serde's says "unit variant" of a number).
+impl TryFrom<String> for Style {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, String> {
+        match name.as_str() {
+            "consistent" => Ok(Style::Consistent),
+            "dash" => Ok(Style::Dash),
+            "asterisk" => Ok(Style::Asterisk),
+            "plus" => Ok(Style::Plus),
+            other => Err(format!(
+                "unknown variant `{other}`, expected one of `consistent`, `dash`, `asterisk`, `plus`"
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
