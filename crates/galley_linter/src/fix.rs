@@ -117,7 +117,8 @@ pub fn apply_non_overlapping<'f>(
     let mut taken_ranges = BTreeSet::new();
     let mut applied = 0;
     for fix in fixes {
-        if !fix.edits.iter().any(|edit| clashes(&taken_ranges, edit)) {
+        let left_out = |edit| clashes(&taken_ranges, edit) || joins_line_breaks(text, edit);
+        if !fix.edits.iter().any(left_out) {
             taken.extend(&fix.edits);
             taken_ranges.extend(
                 fix.edits
@@ -137,6 +138,21 @@ pub fn apply_non_overlapping<'f>(
     }
     fixed.push_str(&text[copied_to..]);
     (fixed, applied)
+}
+
+/// Whether `edit` would put a lone `\r` (a classic Mac line end) right before a `\n`, making
+/// one `\r\n` of two line breaks: in a file with mixed line ends, deleting the spaces of a
+/// line between them loses the line. Such a fix is left out.
+fn joins_line_breaks(text: &str, edit: &Edit) -> bool {
+    let Range { start, end } = edit.range;
+    let (before, after) = (&text[..start], &text[end..]);
+    // The `\r` before the edit meets a `\n` it did not already stand before.
+    let first = edit.replacement.chars().next().or(after.chars().next());
+    let left = before.ends_with('\r') && first == Some('\n') && !text[start..].starts_with('\n');
+    // The replacement's `\r` meets a `\n` that was no `\r\n`'s.
+    let right =
+        edit.replacement.ends_with('\r') && after.starts_with('\n') && !text[..end].ends_with('\r');
+    left || right
 }
 
 /// Whether `edit` overlaps an edit taken (by `(start, end)`): edits overlap when their ranges
@@ -256,6 +272,15 @@ mod tests {
         let grows = |text: &str| vec![Finding(Some(fix(text.len()..text.len(), "x")))];
         let error = fix_until_stable("a", FixMode::SafeOnly, grows).unwrap_err();
         assert_eq!(error.rules, ["doubled"]);
+    }
+
+    #[test]
+    fn a_fix_that_would_join_a_lone_cr_and_an_lf_is_left_out() {
+        let fixes = [fix(3..6, ""), fix(8..9, "x")];
+        let (text, applied) = apply_non_overlapping("ab\r   \ncd", &fixes);
+        assert_eq!((text.as_str(), applied), ("ab\r   \ncx", 1));
+        let crlf = [fix(4..7, "")];
+        assert_eq!(apply_non_overlapping("ab\r\n   \n", &crlf).0, "ab\r\n\n");
     }
 
     #[test]
