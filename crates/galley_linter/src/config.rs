@@ -149,7 +149,7 @@ struct FrontmatterSection {
 #[serde(deny_unknown_fields)]
 struct LinksSection {
     slug_field: Option<String>,
-    root: Option<String>,
+    root: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -265,7 +265,17 @@ impl Config {
                 self.links.slug_field = slug_field;
             }
             if let Some(root) = links.root {
-                self.links.root = Some(dir.join(root));
+                // Every absolute link starts from it: a root that is not there would report
+                // them all as broken.
+                let folder = dir.join(root.get_ref());
+                if !folder.is_dir() {
+                    return Err(Error::Config(format!(
+                        "{}: `root`: no such folder {}",
+                        at(root.span()),
+                        folder.display()
+                    )));
+                }
+                self.links.root = Some(folder);
             }
         }
         if let Some(name) = file.site.and_then(|site| site.generator) {
@@ -408,8 +418,20 @@ mod tests {
     }
 
     #[test]
+    fn a_links_root_that_is_not_there_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), CONFIG_FILE, "[links]\nroot = \"nowhere\"\n");
+        let error = Config::load(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("galley.toml:2:8: `root`: no such folder"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn defaults_apply() {
         let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
         let path = write(dir.path(), CONFIG_FILE, "[links]\nroot = \"content\"\n");
         let config = Config::load(&path).unwrap();
         assert_eq!(config.files.extensions, ["md", "markdown", "mdx"]);

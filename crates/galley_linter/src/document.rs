@@ -27,9 +27,15 @@ pub struct LineCol {
 }
 
 impl LineIndex {
+    /// Lines end at `\n`, `\r\n`, or a lone `\r` (classic Mac files).
     pub fn new(source: &str) -> Self {
+        let bytes = source.as_bytes();
         let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        line_starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         let bom_len = if source.starts_with('\u{feff}') { 3 } else { 0 };
         LineIndex {
             line_starts,
@@ -53,14 +59,12 @@ impl LineIndex {
     /// The byte range of a 0-based line, without its line ending.
     pub fn line_range(&self, source: &str, line: usize) -> Range<usize> {
         let start = self.line_starts[line];
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(source.len(), |&next| next - 1);
-        let end = if end > start && source.as_bytes()[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
+        let bytes = source.as_bytes();
+        let end = match self.line_starts.get(line + 1) {
+            None => source.len(),
+            // The line ends in `\r\n`, `\n` or a lone `\r`.
+            Some(&next) if next >= start + 2 && bytes[next - 2..next] == *b"\r\n" => next - 2,
+            Some(&next) => next - 1,
         };
         start..end.max(start)
     }
@@ -100,6 +104,36 @@ impl LineIndex {
         };
         last.0.set((offset, position));
         position
+    }
+}
+
+/// Whether `source` has a `\r` that is not followed by `\n`.
+fn has_lone_cr(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// `source` with each lone `\r` replaced by `\n`, the same length.
+fn lone_cr_as_lf(source: &str) -> String {
+    let mut bytes = source.as_bytes().to_vec();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).expect("replacing an ASCII byte keeps UTF-8 valid")
+}
+
+/// The line ending to write in a line added at `offset`: the one of the line before it (a file
+/// keeps its own endings), `\n` when there is none.
+pub fn line_ending_before(source: &str, offset: usize) -> &'static str {
+    let before = &source[..offset];
+    if before.ends_with("\r\n") {
+        "\r\n"
+    } else if before.ends_with('\r') {
+        "\r"
+    } else {
+        "\n"
     }
 }
 
@@ -162,34 +196,59 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// The Markdown events of `text` after `body_start`, and its reference definitions; every
+/// range is a byte range of `text`.
+fn body_events(
+    text: &str,
+    body_start: usize,
+) -> (Vec<(Event<'_>, Range<usize>)>, Vec<ReferenceDefinition>) {
+    let body = &text[body_start..];
+    let mut parser = Parser::new_ext(body, markdown_options()).into_offset_iter();
+    // Markdown gives about one event per dozen bytes: sized once, the vector is not copied as
+    // it grows.
+    let mut events = Vec::with_capacity(body.len() / 12);
+    events.extend(
+        parser
+            .by_ref()
+            .map(|(event, range)| (event, range.start + body_start..range.end + body_start)),
+    );
+    let mut reference_definitions: Vec<ReferenceDefinition> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| ReferenceDefinition {
+            dest: def.dest.to_string(),
+            span: def.span.start + body_start..def.span.end + body_start,
+        })
+        .collect();
+    reference_definitions.sort_by_key(|def| def.span.start);
+    (events, reference_definitions)
+}
+
 impl<'a> Document<'a> {
     pub fn parse(source: &'a str) -> Self {
         let lines = LineIndex::new(source);
         let bom_len = if source.starts_with('\u{feff}') { 3 } else { 0 };
-        let frontmatter = Frontmatter::split(source, bom_len);
+        // pulldown-cmark and the frontmatter split know `\n` and `\r\n` line endings, not a
+        // lone `\r` (classic Mac): such a file is read through a copy with `\n` in its place,
+        // one byte for one, so that every offset is still an offset into `source`.
+        let copy = has_lone_cr(source).then(|| lone_cr_as_lf(source));
+        let text = copy.as_deref().unwrap_or(source);
+        let frontmatter = Frontmatter::split(text, bom_len);
         let body_start = frontmatter
             .as_ref()
             .and_then(|fm| fm.closed.then_some(fm.range.end))
             .unwrap_or(bom_len);
-        let body = &source[body_start..];
-        let mut parser = Parser::new_ext(body, markdown_options()).into_offset_iter();
-        // Markdown gives about one event per dozen bytes: sized once, the vector is not
-        // copied as it grows.
-        let mut events = Vec::with_capacity(body.len() / 12);
-        events.extend(
-            parser
-                .by_ref()
-                .map(|(event, range)| (event, range.start + body_start..range.end + body_start)),
-        );
-        let mut reference_definitions: Vec<ReferenceDefinition> = parser
-            .reference_definitions()
-            .iter()
-            .map(|(_, def)| ReferenceDefinition {
-                dest: def.dest.to_string(),
-                span: def.span.start + body_start..def.span.end + body_start,
-            })
-            .collect();
-        reference_definitions.sort_by_key(|def| def.span.start);
+        let (events, reference_definitions) = match &copy {
+            None => body_events(source, body_start),
+            Some(copy) => {
+                // The copy does not outlive this call: its events take their own text.
+                let (events, definitions) = body_events(copy, body_start);
+                let owned = events
+                    .into_iter()
+                    .map(|(e, range)| (e.into_static(), range));
+                (owned.collect(), definitions)
+            }
+        };
         Document {
             source,
             path: None,
@@ -318,6 +377,26 @@ mod tests {
         let index = LineIndex::new(source);
         assert_eq!(&source[index.line_range(source, 0)], "ab");
         assert_eq!(&source[index.line_range(source, 1)], "cd");
+    }
+
+    #[test]
+    fn lone_cr_ends_a_line() {
+        let source = "# Hi\r\rSee [x](y.md).\r\n- a\r";
+        let index = LineIndex::new(source);
+        assert_eq!(index.line_count(), 5);
+        assert_eq!(&source[index.line_range(source, 2)], "See [x](y.md).");
+        assert_eq!(&source[index.line_range(source, 3)], "- a");
+        let link = source.find("[x]").unwrap();
+        assert_eq!(index.line_col(source, link), LineCol { line: 3, column: 5 });
+        let doc = Document::parse(source);
+        let link_event = doc
+            .events
+            .iter()
+            .find(|(event, _)| matches!(event, Event::Start(pulldown_cmark::Tag::Link { .. })));
+        assert_eq!(&source[link_event.unwrap().1.clone()], "[x](y.md)");
+        let cr_frontmatter = Document::parse("---\rtitle: x\r---\rbody\r");
+        let data = cr_frontmatter.frontmatter.as_ref().and_then(|fm| fm.data());
+        assert_eq!(data.and_then(|data| data.str_value("title")), Some("x"));
     }
 
     #[test]

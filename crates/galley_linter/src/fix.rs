@@ -1,6 +1,7 @@
 //! Fixes as data: edits on byte ranges, with an applicability that says whether they keep the
 //! text's meaning.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -62,6 +63,14 @@ impl Fix {
 /// How many rounds of fixing a file may take before galley gives up on it.
 pub const MAX_ROUNDS: usize = 10;
 
+/// How long a fixed text may grow: twice the original, plus room for a small file's fixes.
+/// A fix that adds what it matches (`a` -> `aaaaaaaa`) multiplies the text each round; ten
+/// rounds of that would take hours and all the memory, so such a file stops early, as one
+/// that does not converge.
+fn growth_limit(original: usize) -> usize {
+    original.saturating_mul(2).saturating_add(4096)
+}
+
 /// Which fixes to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FixMode {
@@ -105,14 +114,17 @@ pub fn apply_non_overlapping<'f>(
         .collect();
     fixes.sort_by_key(|fix| fix.edits.iter().map(|edit| edit.range.start).min());
     let mut taken: Vec<&Edit> = Vec::new();
+    let mut taken_ranges = BTreeSet::new();
     let mut applied = 0;
     for fix in fixes {
-        let clashes = fix
-            .edits
-            .iter()
-            .any(|edit| taken.iter().any(|other| overlap(edit, other)));
-        if !clashes {
+        let left_out = |edit| clashes(&taken_ranges, edit) || joins_line_breaks(text, edit);
+        if !fix.edits.iter().any(left_out) {
             taken.extend(&fix.edits);
+            taken_ranges.extend(
+                fix.edits
+                    .iter()
+                    .map(|edit| (edit.range.start, edit.range.end)),
+            );
             applied += 1;
         }
     }
@@ -128,11 +140,35 @@ pub fn apply_non_overlapping<'f>(
     (fixed, applied)
 }
 
-/// Edits overlap when their ranges share a byte, or both insert at the same point.
-fn overlap(a: &Edit, b: &Edit) -> bool {
-    let same_insertion_point =
-        a.range.is_empty() && b.range.is_empty() && a.range.start == b.range.start;
-    same_insertion_point || (a.range.start < b.range.end && b.range.start < a.range.end)
+/// Whether `edit` would put a lone `\r` (a classic Mac line end) right before a `\n`, making
+/// one `\r\n` of two line breaks: in a file with mixed line ends, deleting the spaces of a
+/// line between them loses the line. Such a fix is left out.
+fn joins_line_breaks(text: &str, edit: &Edit) -> bool {
+    let Range { start, end } = edit.range;
+    let (before, after) = (&text[..start], &text[end..]);
+    // The `\r` before the edit meets a `\n` it did not already stand before.
+    let first = edit.replacement.chars().next().or(after.chars().next());
+    let left = before.ends_with('\r') && first == Some('\n') && !text[start..].starts_with('\n');
+    // The replacement's `\r` meets a `\n` that was no `\r\n`'s.
+    let right =
+        edit.replacement.ends_with('\r') && after.starts_with('\n') && !text[..end].ends_with('\r');
+    left || right
+}
+
+/// Whether `edit` overlaps an edit taken (by `(start, end)`): edits overlap when their ranges
+/// share a byte, or both insert at the same point. Taken edits never overlap, so in their
+/// order their ends grow too: the last one starting before `edit` ends is the only one to
+/// ask. Logarithmic, where asking every taken edit made a file with many fixes quadratic.
+fn clashes(taken: &BTreeSet<(usize, usize)>, edit: &Edit) -> bool {
+    let Range { start, end } = edit.range;
+    let ends_after = |limit: usize| {
+        (taken.range(..(limit, 0)).next_back()).is_some_and(|&(_, taken_end)| taken_end > start)
+    };
+    if start == end {
+        taken.contains(&(start, start)) || ends_after(start)
+    } else {
+        ends_after(end)
+    }
 }
 
 /// A finding that may carry a fix, whatever its shape.
@@ -142,7 +178,8 @@ pub trait Fixable {
 }
 
 /// Lints, applies the allowed fixes, and lints again, until no allowed fix is left; gives up
-/// after [`MAX_ROUNDS`] rounds, naming the rules whose fixes kept coming.
+/// after [`MAX_ROUNDS`] rounds, or when the text outgrows its [`growth_limit`], naming the
+/// rules whose fixes kept coming.
 pub fn fix_until_stable<D: Fixable>(
     source: &str,
     mode: FixMode,
@@ -163,6 +200,9 @@ pub fn fix_until_stable<D: Fixable>(
                 applied,
                 remaining: found,
             });
+        }
+        if next.len() > growth_limit(source.len()) {
+            break;
         }
         applied += count;
         text = next;
@@ -232,6 +272,47 @@ mod tests {
         let grows = |text: &str| vec![Finding(Some(fix(text.len()..text.len(), "x")))];
         let error = fix_until_stable("a", FixMode::SafeOnly, grows).unwrap_err();
         assert_eq!(error.rules, ["doubled"]);
+    }
+
+    #[test]
+    fn a_fix_that_would_join_a_lone_cr_and_an_lf_is_left_out() {
+        let fixes = [fix(3..6, ""), fix(8..9, "x")];
+        let (text, applied) = apply_non_overlapping("ab\r   \ncd", &fixes);
+        assert_eq!((text.as_str(), applied), ("ab\r   \ncx", 1));
+        let crlf = [fix(4..7, "")];
+        assert_eq!(apply_non_overlapping("ab\r\n   \n", &crlf).0, "ab\r\n\n");
+    }
+
+    #[test]
+    fn clashes_agree_with_asking_every_edit() {
+        let overlap = |a: &Range<usize>, b: &Range<usize>| {
+            (a.is_empty() && b.is_empty() && a.start == b.start)
+                || (a.start < b.end && b.start < a.end)
+        };
+        let taken = [2..2, 2..4, 4..4, 6..9, 9..9, 9..12];
+        let set: BTreeSet<(usize, usize)> = taken.iter().map(|r| (r.start, r.end)).collect();
+        for start in 0..14 {
+            for end in start..14 {
+                let edit = Edit::delete(start..end);
+                let expected = taken.iter().any(|other| overlap(&edit.range, other));
+                assert_eq!(clashes(&set, &edit), expected, "{start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_fix_that_grows_the_text_stops_in_the_first_rounds() {
+        let mut rounds = 0;
+        let grows = |text: &str| {
+            rounds += 1;
+            let every_a = text
+                .match_indices('a')
+                .map(|(i, _)| fix(i..i + 1, "aaaaaaaa"));
+            every_a.map(Some).map(Finding).collect()
+        };
+        let error = fix_until_stable(&"a ".repeat(5000), FixMode::SafeOnly, grows).unwrap_err();
+        assert_eq!(error.rules, ["doubled"]);
+        assert!(rounds <= 3, "{rounds} rounds");
     }
 
     #[test]

@@ -48,6 +48,50 @@ pub enum FrontmatterProblem {
         kind: &'static str,
         span: Range<usize>,
     },
+    /// Sequences and mappings nested deeper than [`MAX_DEPTH`].
+    TooDeep {
+        span: Range<usize>,
+    },
+}
+
+/// The deepest nesting of sequences and mappings galley reads. saphyr's loader, and the
+/// conversion to JSON after it, recurse once per level: a hostile file nested thousands deep
+/// would overflow the stack, so the depth is measured first on saphyr's event stream, which
+/// does not recurse. No frontmatter, schema or rule file needs a tenth of this.
+pub const MAX_DEPTH: usize = 100;
+
+/// The message for [`FrontmatterProblem::TooDeep`].
+pub fn too_deep_message() -> String {
+    format!("nested deeper than {MAX_DEPTH} levels")
+}
+
+/// The character index where `text` first nests deeper than [`MAX_DEPTH`], if it does. A
+/// syntax error ends the measure: the loader reports it, and stops there too. (saphyr's
+/// scanner refuses flow collections nested past 255 itself, reading ahead: that is too deep.)
+fn too_deep_at(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for event in saphyr_parser::Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(event) => event,
+            Err(error) if error.info() == "recursion limit exceeded" => {
+                return Some(error.marker().index())
+            }
+            Err(_) => return None,
+        };
+        match event {
+            saphyr_parser::Event::SequenceStart(..) | saphyr_parser::Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(span.start.index());
+                }
+            }
+            saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 impl FrontmatterData {
@@ -174,6 +218,11 @@ impl<'a> Positions<'a> {
 pub fn parse_yaml(source: &str, yaml: Range<usize>) -> Result<FrontmatterData, FrontmatterProblem> {
     let text = &source[yaml.clone()];
     let positions = Positions::new(text, yaml.start);
+    if let Some(at) = too_deep_at(text) {
+        return Err(FrontmatterProblem::TooDeep {
+            span: positions.point_to_line_end(at),
+        });
+    }
     let documents = MarkedYaml::load_from_str(text).map_err(|error| {
         let span = positions.point_to_line_end(error.marker().index());
         if error.info().contains("duplicated key") {
@@ -221,6 +270,16 @@ pub fn parse_yaml(source: &str, yaml: Range<usize>) -> Result<FrontmatterData, F
 
 /// Reads a whole YAML text (a schema file) as JSON; the error names its line and column.
 pub fn yaml_to_json(text: &str) -> Result<Value, String> {
+    if let Some(at) = too_deep_at(text) {
+        let before: String = text.chars().take(at).collect();
+        let line = before.matches('\n').count() + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .map_or(0, |last| last.chars().count())
+            + 1;
+        return Err(format!("{line}:{column}: {}", too_deep_message()));
+    }
     let documents = MarkedYaml::load_from_str(text).map_err(|error| {
         let marker = error.marker();
         format!("{}:{}: {}", marker.line(), marker.col() + 1, error.info())
@@ -378,6 +437,26 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_problem_not_a_stack_overflow() {
+        let source = format!("---\nx:\n{}1\n---\n", "- ".repeat(3000));
+        let problem = split(&source).content.unwrap_err();
+        let FrontmatterProblem::TooDeep { span } = problem else {
+            panic!("unexpected {problem:?}");
+        };
+        assert_eq!(source[..span.start].matches('\n').count(), 2);
+        for depth in [150, 3000, 20_000] {
+            let flow = format!("x: {}{}", "[".repeat(depth), "]".repeat(depth));
+            let error = yaml_to_json(&flow).unwrap_err();
+            assert!(
+                error.contains("nested deeper than 100 levels"),
+                "{depth}: {error}"
+            );
+        }
+        let fine = format!("---\nx:\n{}1\n---\n", "- ".repeat(MAX_DEPTH - 1));
+        assert!(split(&fine).content.is_ok());
     }
 
     #[test]

@@ -80,11 +80,27 @@ impl RuleSettings<'_> {
     /// Reads the rule's own options into its struct (`deny_unknown_fields` catches typos);
     /// the error names the place in the config.
     pub fn options<T: DeserializeOwned>(&self) -> Result<T, String> {
-        toml::Value::Table(self.options.clone())
-            .try_into()
-            .map_err(|error: toml::de::Error| {
-                format!("{}: [rules.{}]: {}", self.place, self.id, error.message())
-            })
+        let read = |table: toml::Table| toml::Value::Table(table).try_into::<T>();
+        read(self.options.clone()).map_err(|error| {
+            // serde's message does not say which key it is about: name the first key that
+            // fails on its own (when the options need no key, so that one alone can fail).
+            let alone = |(key, value): (&String, &toml::Value)| {
+                read(toml::Table::from_iter([(key.clone(), value.clone())])).is_err()
+            };
+            let culprit = read(toml::Table::new())
+                .is_ok()
+                .then(|| self.options.iter().find(|&entry| alone(entry)))
+                .flatten();
+            match culprit {
+                Some((key, _)) => format!(
+                    "{}: [rules.{}] `{key}`: {}",
+                    self.place,
+                    self.id,
+                    error.message()
+                ),
+                None => format!("{}: [rules.{}]: {}", self.place, self.id, error.message()),
+            }
+        })
     }
 }
 

@@ -62,7 +62,14 @@ impl SourceFile {
 
 /// A file's text, or why it is not text galley can lint.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|error| format!("cannot read the file: {error}"))?;
+    let bytes = read_regular(path, None)?;
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(
+            "UTF-16 text (it starts with a UTF-16 byte-order mark): galley reads UTF-8, \
+                    convert the file"
+                .into(),
+        );
+    }
     if memchr::memchr(0, &bytes).is_some() {
         return Err("binary file (it contains NUL bytes), not Markdown".into());
     }
@@ -75,4 +82,69 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             + 1;
         format!("not valid UTF-8: line {line}, byte offset {valid}")
     })
+}
+
+/// The bytes of `path`, only if it is a regular file: opening a FIFO waits for a writer
+/// forever, and a device such as `/dev/zero` never ends. With `limit`, a longer file is
+/// refused rather than read whole.
+pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, String> {
+    let cannot = |error: std::io::Error| format!("cannot read the file: {error}");
+    let metadata = std::fs::metadata(path).map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(not_regular(&metadata.file_type()));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // The path may have been replaced between the two looks: ask the open file too.
+    let metadata = file.metadata().map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(not_regular(&metadata.file_type()));
+    }
+    let mut bytes = Vec::new();
+    let read = match limit {
+        None => std::io::Read::read_to_end(&mut &file, &mut bytes),
+        Some(limit) => std::io::Read::read_to_end(
+            &mut std::io::Read::take(&file, limit.saturating_add(1)),
+            &mut bytes,
+        ),
+    };
+    read.map_err(cannot)?;
+    match limit {
+        Some(limit) if bytes.len() as u64 > limit => Err(format!(
+            "larger than {} MiB, more than galley reads",
+            limit >> 20
+        )),
+        _ => Ok(bytes),
+    }
+}
+
+fn not_regular(file_type: &std::fs::FileType) -> String {
+    format!(
+        "not a regular file ({}): galley reads only regular files",
+        file_kind(file_type)
+    )
+}
+
+#[cfg(unix)]
+fn file_kind(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn file_kind(file_type: &std::fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use globset::GlobBuilder;
 use rayon::prelude::*;
 
+use super::fixing::is_fix_leftover;
 use super::Linter;
 use crate::error::Error;
 use crate::finding::{io_error, Finding};
@@ -93,6 +94,18 @@ fn key_of(root: &Path, absolute_path: &Path) -> Option<String> {
     })
 }
 
+/// Why an input named on the command line cannot be read: a symlink loop or a dangling
+/// link is not simply "no such file".
+fn missing_input(input: &Path, error: &std::io::Error) -> String {
+    if error.kind() != std::io::ErrorKind::NotFound {
+        return format!("cannot read the file: {error}");
+    }
+    match std::fs::symlink_metadata(input) {
+        Ok(_) => "a symbolic link to a file that does not exist".into(),
+        Err(_) => "no such file or directory".into(),
+    }
+}
+
 impl Linter {
     /// A target for text linted as the file at `path` (stdin, an editor's buffer).
     pub(super) fn text_target(&self, path: &Path) -> FileTarget {
@@ -116,7 +129,8 @@ impl Linter {
                 Box::new(move |entry| {
                     if let Ok(entry) = entry {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        if is_file && self.is_content(entry.path()) {
+                        let leftover = is_fix_leftover(entry.file_name());
+                        if is_file && !leftover && self.is_content(entry.path()) {
                             let mut found = found.lock().unwrap_or_else(PoisonError::into_inner);
                             found.push(entry.into_path());
                         }
@@ -151,12 +165,15 @@ impl Linter {
         for input in inputs {
             let files = if input.is_dir() {
                 self.walk(input)
-            } else if input.exists() {
-                vec![input.clone()]
             } else {
-                let file = SourceFile::unreadable(display(input));
-                missing.push(io_error(&file, "no such file or directory".into()));
-                continue;
+                match std::fs::metadata(input) {
+                    Ok(_) => vec![input.clone()],
+                    Err(error) => {
+                        let file = SourceFile::unreadable(display(input));
+                        missing.push(io_error(&file, missing_input(input, &error)));
+                        continue;
+                    }
+                }
             };
             for path in files {
                 let absolute_path = absolute(&path);

@@ -14,7 +14,7 @@ use super::Linter;
 use crate::finding::{io_error, not_converged, Finding, FixedFile};
 use crate::fix::{fix_until_stable, FixMode, NotConverged};
 use crate::links::LinkIndex;
-use crate::source::SourceFile;
+use crate::source::{read_regular, SourceFile};
 
 /// What `--fix`, `--unsafe-fixes` and `--diff` ask for.
 #[derive(Debug, Clone, Copy)]
@@ -75,7 +75,9 @@ impl Linter {
                 match self.fix_text(target, original, Some(index), fixing.mode) {
                     Ok((fixed, remaining)) => {
                         if let (Some(file), true) = (&fixed, fixing.write) {
-                            if let Err(error) = write_atomic(&target.path, &file.fixed.text) {
+                            let written =
+                                write_atomic(&target.path, &original.text, &file.fixed.text);
+                            if let Err(error) = written {
                                 let message = format!("cannot write the fixed file: {error}");
                                 found.push(io_error(original, message));
                                 return None;
@@ -96,16 +98,83 @@ impl Linter {
     }
 }
 
-/// Writes through a temporary file in the same folder and a rename, so that a crash never
-/// leaves half a file; keeps the file's permissions, and writes through symlinks.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+/// The name of a fix's temporary file: `.galley-fix-XXXXXX.tmp`, next to the file it
+/// replaces. Hidden, and skipped by the walk even where hidden files are read, so that one
+/// left by a killed run is never linted.
+const TEMP_PREFIX: &str = ".galley-fix-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether a file name is one of a fix's temporary files.
+pub fn is_fix_leftover(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|name| name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX))
+}
+
+/// Replaces the file at `path`, which held `read` when galley read it, with `text`: through a
+/// temporary file in the same folder and a rename, so that a crash never leaves half a file.
+/// Keeps the file's permissions, and writes through symlinks. A file that changed since it
+/// was read (another program wrote to it) is left as it is, and the error says so: writing
+/// would lose what was added. The temporary file is removed on every error.
+pub fn write_atomic(path: &Path, read: &str, text: &str) -> std::io::Result<()> {
     let path = std::fs::canonicalize(path)?;
     let permissions = std::fs::metadata(&path)?.permissions();
     let folder = path.parent().unwrap_or(Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(folder)?;
     temporary.write_all(text.as_bytes())?;
     temporary.as_file().sync_all()?;
     temporary.as_file().set_permissions(permissions)?;
+    // Checked last, just before the rename, to leave the smallest window for a change.
+    let now = read_regular(&path, None).map_err(std::io::Error::other)?;
+    if now != read.as_bytes() {
+        return Err(std::io::Error::other(
+            "the file changed on disk after galley read it; it was left as it is",
+        ));
+    }
     temporary.persist(&path).map_err(|error| error.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "read\nappended\n").unwrap();
+        let error = write_atomic(&path, "read\n", "fixed\n").unwrap_err();
+        assert!(error.to_string().contains("changed on disk"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "read\nappended\n");
+        assert_eq!(names(dir.path()), ["a.md"]);
+        write_atomic(&path, "read\nappended\n", "fixed\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "fixed\n");
+        assert_eq!(names(dir.path()), ["a.md"]);
+    }
+
+    #[test]
+    fn temporary_files_are_recognisable() {
+        let dir = tempfile::tempdir().unwrap();
+        let temporary = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(dir.path())
+            .unwrap();
+        assert!(is_fix_leftover(temporary.path().file_name().unwrap()));
+        assert!(!is_fix_leftover(std::ffi::OsStr::new(
+            ".galley-fix-notes.md"
+        )));
+    }
 }

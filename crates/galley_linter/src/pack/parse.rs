@@ -15,7 +15,9 @@ use super::{FieldSource, Matcher, PackRule, Scope};
 use crate::config::place;
 use crate::diagnostic::Severity;
 use crate::fix::Applicability;
-use crate::frontmatter::{escape_pointer, parse_yaml, FrontmatterData, FrontmatterProblem};
+use crate::frontmatter::{
+    escape_pointer, parse_yaml, too_deep_message, FrontmatterData, FrontmatterProblem,
+};
 use crate::rule::{FixAbility, RuleMeta};
 
 const KEYS: &[&str] = &[
@@ -127,6 +129,59 @@ fn compile(
         })
 }
 
+/// The groups a fix template names, read as the regex crate expands it: `$1`, `$name` (the
+/// longest run of letters, digits and `_`), `${name}`; `$$` is a dollar sign.
+fn template_groups(template: &str) -> Vec<&str> {
+    let mut groups = Vec::new();
+    let mut rest = template;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        if let Some(after) = rest.strip_prefix('$') {
+            rest = after;
+        } else if let Some(braced) = rest.strip_prefix('{') {
+            if let Some(end) = braced.find('}') {
+                groups.push(&braced[..end]);
+                rest = &braced[end + 1..];
+            }
+        } else {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if end > 0 {
+                groups.push(&rest[..end]);
+            }
+            rest = &rest[end..];
+        }
+    }
+    groups
+}
+
+/// A fix template may name only groups its pattern has: the regex crate expands any other
+/// to nothing, and the fix would delete the matched text.
+fn check_template(file: &RuleFile, template: &str, regex: &Regex) -> Result<(), String> {
+    for group in template_groups(template) {
+        let exists = match group.parse::<usize>() {
+            Ok(index) => index < regex.captures_len(),
+            Err(_) => regex.capture_names().flatten().any(|name| name == group),
+        };
+        if !exists {
+            let named: Vec<String> = (0..regex.captures_len())
+                .map(|i| format!("${i}"))
+                .chain(regex.capture_names().flatten().map(|n| format!("${{{n}}}")))
+                .collect();
+            return Err(file.error(
+                "/fix",
+                true,
+                format!(
+                    "`fix` names the group `{group}`, which the pattern does not have (it has {})",
+                    named.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn one_line(text: &str) -> String {
     text.lines()
         .map(str::trim)
@@ -150,6 +205,7 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
                 FrontmatterProblem::NotMapping { kind, span } => {
                     (format!("a rule file is a mapping, not {kind}"), span)
                 }
+                FrontmatterProblem::TooDeep { span } => (too_deep_message(), span),
                 FrontmatterProblem::Unterminated => ("unreadable".to_string(), 0..0),
             };
             return Err(format!("{}: {message}", place(Path::new(name), text, span)));
@@ -250,8 +306,11 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
             let patterns = patterns
                 .iter()
                 .map(|(pattern, pointer)| {
-                    compile(&file, pattern, pointer, ignore_case)
-                        .map(|regex| Pattern::new(regex, ignore_case, scope.is_dense()))
+                    let regex = compile(&file, pattern, pointer, ignore_case)?;
+                    if let Some(template) = &fix {
+                        check_template(&file, template, &regex)?;
+                    }
+                    Ok::<_, String>(Pattern::new(regex, ignore_case, scope.is_dense()))
                 })
                 .collect::<Result<_, _>>()?;
             let unless = file

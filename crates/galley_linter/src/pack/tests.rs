@@ -57,6 +57,30 @@ fn bad_files_name_their_place() {
 }
 
 #[test]
+fn a_fix_template_names_only_groups_the_pattern_has() {
+    let yaml = format!("{BASE}pattern: '(?P<word>a)b'\nfix: '$5${{nope}}'\n");
+    let error = rule(&yaml).unwrap_err();
+    assert!(
+        error.starts_with("r.yaml:5:6: `fix` names the group `5`"),
+        "{error}"
+    );
+    let yaml = format!("{BASE}pattern: '(?P<word>a)b'\nfix: '$$${{word}}${{1}}x$word'\n");
+    assert!(rule(&yaml).is_ok());
+    let yaml = format!("{BASE}pattern: '(?P<word>a)b'\nfix: '${{word}}${{nope}}'\n");
+    assert!(rule(&yaml).unwrap_err().contains("the group `nope`"));
+}
+
+#[test]
+fn a_rule_file_nested_too_deep_is_an_error_not_a_crash() {
+    let yaml = format!("{BASE}pattern: x\nexamples:\n{}1\n", "- ".repeat(12_000));
+    let error = rule(&yaml).unwrap_err();
+    assert!(
+        error.starts_with("r.yaml:6:") && error.ends_with("nested deeper than 100 levels"),
+        "{error}"
+    );
+}
+
+#[test]
 fn scopes_keep_to_their_text() {
     let prose = rule(&format!("{BASE}pattern: 'x+'\n")).unwrap();
     let text = "---\nt: xx\n---\nxa `xb` [xc](/xd) <b>xe</b>\n\n```\nxf\n```\n";

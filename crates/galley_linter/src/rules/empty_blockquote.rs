@@ -53,9 +53,24 @@ fn empty_blockquote(doc: &Document, span: Range<usize>) -> Diagnostic {
     match deletion(doc, span) {
         Some(range) => diagnostic.with_fix(Fix::safe(
             "delete the empty blockquote",
-            vec![Edit::delete(range)],
+            vec![keeping_line_breaks(doc, range)],
         )),
         None => diagnostic,
+    }
+}
+
+/// Deletes `range`, unless a lone `\r` (a classic Mac line end) before it and a `\n` after
+/// it would then make one `\r\n`, a line break fewer: then the `\r` becomes a `\n` of its
+/// own, a kind of line end the file already has.
+fn keeping_line_breaks(doc: &Document, range: Range<usize>) -> Edit {
+    let source = doc.source;
+    let joins = range.start > doc.body_start
+        && source[..range.start].ends_with('\r')
+        && source[range.end..].starts_with('\n');
+    if joins {
+        Edit::replace(range.start - 1..range.end, "\n")
+    } else {
+        Edit::delete(range)
     }
 }
 
@@ -181,6 +196,12 @@ mod tests {
     #[test]
     fn fix_between_two_lines_of_text_keeps_them_apart() {
         assert_eq!(fixed("One.\n>\nTwo.\n"), "One.\n\nTwo.\n");
+    }
+
+    #[test]
+    fn fix_between_mixed_line_ends_loses_no_line_break() {
+        assert_eq!(fixed("One.\r>\nTwo.\n"), "One.\n\nTwo.\n");
+        assert_eq!(fixed("One.\r>\n\nTwo.\n"), "One.\n\nTwo.\n");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::frontmatter::{escape_pointer, json_kind, yaml_to_json, Frontmatter, FrontmatterData};
 use crate::rule::{declare_rule, Rule, RuleSettings};
+use crate::source::read_regular;
 
 declare_rule! {
     /// ## What it does
@@ -61,9 +62,36 @@ pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
     }))
 }
 
+/// The largest schema file galley reads, the configured one or one named by a `$ref`.
+const MAX_SCHEMA_BYTES: u64 = 16 << 20;
+
+/// Reads a schema file: only a regular file, and no more than [`MAX_SCHEMA_BYTES`].
+fn read_schema(path: &Path) -> Result<String, String> {
+    let bytes = read_regular(path, Some(MAX_SCHEMA_BYTES))
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", path.display()))
+}
+
+/// Fetches what a `$ref` names. jsonschema's own file reader would wait forever on a FIFO
+/// and read `/dev/zero` until memory runs out; this one goes through [`read_schema`], and
+/// reads nothing off the network.
+struct SchemaFiles;
+
+impl jsonschema::Retrieve for SchemaFiles {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        if uri.scheme().as_str() != "file" {
+            return Err(format!("`{}`: galley reads only local schema files", uri.as_str()).into());
+        }
+        let text = read_schema(Path::new(uri.path().as_str()))?;
+        Ok(serde_json::from_str(&text)?)
+    }
+}
+
 fn load_schema(path: &Path) -> Result<(Value, Validator), String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("{}: cannot be read: {error}", path.display()))?;
+    let text = read_schema(path)?;
     let is_json = path.extension().is_some_and(|ext| ext == "json");
     let schema: Value = if is_json {
         serde_json::from_str(&text).map_err(|error| {
@@ -80,7 +108,9 @@ fn load_schema(path: &Path) -> Result<(Value, Validator), String> {
     let base_uri = std::path::absolute(path)
         .ok()
         .map(|absolute| format!("file://{}", absolute.display()));
-    let mut options = jsonschema::options().should_validate_formats(true);
+    let mut options = jsonschema::options()
+        .should_validate_formats(true)
+        .with_retriever(SchemaFiles);
     if let Some(base_uri) = base_uri {
         options = options.with_base_uri(base_uri);
     }

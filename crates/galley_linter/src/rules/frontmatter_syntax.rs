@@ -1,13 +1,14 @@
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
-use crate::frontmatter::FrontmatterProblem;
+use crate::frontmatter::{too_deep_message, FrontmatterProblem};
 use crate::rule::{declare_rule, Rule, RuleSettings};
 
 declare_rule! {
     /// ## What it does
     /// Flags a frontmatter block that cannot be read: a `---` block that is never closed,
     /// invalid YAML (pointing at the error's line and column), a block that is not a mapping
-    /// of keys to values, and a key given twice. When a schema is configured
+    /// of keys to values, a key given twice, and lists or mappings nested more than 100 levels
+    /// deep (galley reads no deeper). When a schema is configured
     /// (`[frontmatter] schema`), a file with no frontmatter block is flagged too.
     ///
     /// ## Why
@@ -89,6 +90,11 @@ impl Rule for FrontmatterSyntax {
             )
             .with_label("expected `key: value` lines")
             .with_help("write the frontmatter as `key: value` lines"),
+            Err(FrontmatterProblem::TooDeep { span }) => {
+                Diagnostic::new(span.clone(), format!("frontmatter {}", too_deep_message()))
+                    .with_label("the nesting goes too deep here")
+                    .with_help("flatten the nested lists or mappings")
+            }
         };
         out.push(diagnostic);
     }

@@ -1,11 +1,11 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::document::Document;
+use crate::document::{line_ending_before, Document};
 use crate::fix::{Edit, Fix};
 use crate::rule::{declare_rule, Rule, RuleSettings};
 
@@ -50,13 +50,30 @@ declare_rule! {
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String")]
 enum Style {
     #[default]
     Consistent,
     Dash,
     Asterisk,
     Plus,
+}
+
+/// By hand, for a message that lists the styles (serde's says "unit variant" of a number).
+impl TryFrom<String> for Style {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, String> {
+        match name.as_str() {
+            "consistent" => Ok(Style::Consistent),
+            "dash" => Ok(Style::Dash),
+            "asterisk" => Ok(Style::Asterisk),
+            "plus" => Ok(Style::Plus),
+            other => Err(format!(
+                "unknown variant `{other}`, expected one of `consistent`, `dash`, `asterisk`, `plus`"
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,11 +116,7 @@ fn pseudo_bullet(doc: &Document, bullet: &PseudoBullet, expected: char) -> Diagn
         // text: end the text's line, repeating the line's quote markers or indentation.
         let line_start = doc.lines.line_start(doc.lines.line_of(span.start));
         let prefix = &doc.source[line_start..span.start];
-        let line_ending = if doc.source[..line_start].ends_with("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        };
+        let line_ending = line_ending_before(doc.source, line_start);
         Edit::replace(
             line_start..span.end,
             format!("{}{line_ending}{prefix}{expected}", prefix.trim_end()),
@@ -129,8 +142,8 @@ const PSEUDO_MARKERS: &[char] = &['–', '—', '•', '·', '▪', '◦', '‣'
 
 /// A block among its siblings in one container (the document, a quote, a list item).
 enum Block {
-    /// A paragraph with pseudo-bullet lines, inside lists of these kinds (bullet or not).
-    Pseudo(Vec<PseudoBullet>, Vec<bool>),
+    /// A paragraph with pseudo-bullet lines, at this list level.
+    Pseudo(Vec<PseudoBullet>, Level),
     List,
     Other,
 }
@@ -153,8 +166,31 @@ struct InlineText {
 }
 
 impl InlineText {
-    fn into_block(self, depth: &[bool]) -> Option<Block> {
-        (!self.found.is_empty()).then(|| Block::Pseudo(self.found, depth.to_vec()))
+    fn into_block(self, level: Level) -> Option<Block> {
+        (!self.found.is_empty()).then_some(Block::Pseudo(self.found, level))
+    }
+}
+
+/// A list level: the kinds of the lists around a point (bullet or ordered), outermost first,
+/// as one id. Level 0 is outside every list.
+type Level = usize;
+
+/// The levels met in a document, as a trie: each level is its parent level plus one list.
+/// A level is made and compared in constant time however deep the nesting, where a path of
+/// kinds would cost its depth each time (quadratic on a list nested 50,000 deep).
+#[derive(Default)]
+struct Levels(HashMap<(Level, bool), Level>);
+
+impl Levels {
+    /// The level inside a list of this kind (`bullet` or not) at `parent`.
+    fn enter(&mut self, parent: Level, bullet: bool) -> Level {
+        let next = self.0.len() + 1;
+        *self.0.entry((parent, bullet)).or_insert(next)
+    }
+
+    /// That level, if the document has it.
+    fn get(&self, parent: Level, bullet: bool) -> Option<Level> {
+        self.0.get(&(parent, bullet)).copied()
     }
 }
 
@@ -167,15 +203,18 @@ fn pseudo_marker(source: &str, at: usize) -> Option<(Range<usize>, char)> {
 impl Rule for ListMarkerStyle {
     fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
         let source = doc.source;
-        // Real markers: (span, marker, list depth); blocks by container, in order.
-        let mut markers: Vec<(Range<usize>, char, Vec<bool>)> = Vec::new();
+        // Real markers: (span, marker, list level); blocks by container, in order.
+        let mut markers: Vec<(Range<usize>, char, Level)> = Vec::new();
         let mut siblings: BTreeMap<usize, Vec<Block>> = BTreeMap::new();
         let mut containers = vec![0usize];
         let mut next_container = 1;
-        let mut lists: Vec<bool> = Vec::new();
+        let mut levels = Levels::default();
+        // The open lists, innermost last: whether each is a bullet list, and the level in it.
+        let mut lists: Vec<(bool, Level)> = Vec::new();
         let mut inline: Option<InlineText> = None;
         for (event, range) in &doc.events {
             let parent = *containers.last().unwrap_or(&0);
+            let level = lists.last().map_or(0, |&(_, level)| level);
             let is_block_start = matches!(
                 event,
                 Event::Start(
@@ -193,7 +232,7 @@ impl Rule for ListMarkerStyle {
             );
             // A tight item's own text ends where a block starts.
             if is_block_start && inline.as_ref().is_some_and(|text| text.in_tight_item) {
-                if let Some(block) = inline.take().and_then(|text| text.into_block(&lists)) {
+                if let Some(block) = inline.take().and_then(|text| text.into_block(level)) {
                     siblings.entry(parent).or_default().push(block);
                 }
             }
@@ -219,24 +258,25 @@ impl Rule for ListMarkerStyle {
                 }
                 Event::End(TagEnd::Paragraph) => {
                     if let Some(text) = inline.take() {
-                        let block = text.into_block(&lists).unwrap_or(Block::Other);
+                        let block = text.into_block(level).unwrap_or(Block::Other);
                         siblings.entry(parent).or_default().push(block);
                     }
                 }
                 Event::Start(Tag::List(ordered)) => {
                     siblings.entry(parent).or_default().push(Block::List);
-                    lists.push(ordered.is_none());
+                    let bullet = ordered.is_none();
+                    lists.push((bullet, levels.enter(level, bullet)));
                 }
                 Event::End(TagEnd::List(_)) => {
                     lists.pop();
                 }
                 Event::Start(Tag::Item) => {
-                    if lists.last() == Some(&true) {
+                    if lists.last().is_some_and(|&(bullet, _)| bullet) {
                         let text = &source[range.clone()];
                         let offset = text.len() - text.trim_start_matches([' ', '\t']).len();
                         let at = range.start + offset;
                         if let Some(marker @ ('-' | '*' | '+')) = source[at..].chars().next() {
-                            markers.push((at..at + 1, marker, lists.clone()));
+                            markers.push((at..at + 1, marker, level));
                         }
                     }
                     containers.push(next_container);
@@ -290,16 +330,15 @@ impl Rule for ListMarkerStyle {
 
         // A level is the kinds of the lists around it (bullet or ordered), so a bullet list
         // nested in a numbered one is not held to the style of one nested in a bullet list.
-        let mut expected_at: BTreeMap<Vec<bool>, char> = BTreeMap::new();
+        let mut expected_at: HashMap<Level, char> = HashMap::new();
         let fixed = match self.style {
             Style::Consistent => None,
             Style::Dash => Some('-'),
             Style::Asterisk => Some('*'),
             Style::Plus => Some('+'),
         };
-        for (span, marker, depth) in &markers {
-            let expected =
-                fixed.unwrap_or_else(|| *expected_at.entry(depth.clone()).or_insert(*marker));
+        for (span, marker, level) in &markers {
+            let expected = fixed.unwrap_or_else(|| *expected_at.entry(*level).or_insert(*marker));
             if *marker != expected {
                 out.push(wrong_marker(span.clone(), *marker, expected));
             }
@@ -309,7 +348,7 @@ impl Rule for ListMarkerStyle {
         }
         for blocks in siblings.values() {
             for (i, block) in blocks.iter().enumerate() {
-                let Block::Pseudo(found, depth) = block else {
+                let Block::Pseudo(found, level) = block else {
                     continue;
                 };
                 let listish = |other: Option<&Block>| match other {
@@ -326,9 +365,8 @@ impl Rule for ListMarkerStyle {
                 }
                 let expected = fixed
                     .or_else(|| {
-                        let mut level = depth.clone();
-                        level.push(true);
-                        expected_at.get(&level).copied()
+                        let inner = levels.get(*level, true)?;
+                        expected_at.get(&inner).copied()
                     })
                     .unwrap_or('-');
                 for bullet in found {
