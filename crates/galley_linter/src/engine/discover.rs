@@ -162,6 +162,18 @@ impl Linter {
             };
             Arc::from(text)
         };
+        // Each file once, however many inputs name it.
+        let mut add = |targets: &mut Vec<FileTarget>, path: PathBuf, lint: bool| {
+            let absolute_path = absolute(&path);
+            if seen.insert(absolute_path.clone()) {
+                targets.push(FileTarget {
+                    display: display(&path),
+                    key: key_of(&self.root, &absolute_path),
+                    path,
+                    lint,
+                });
+            }
+        };
         for input in inputs {
             let files = if input.is_dir() {
                 self.walk(input)
@@ -176,15 +188,7 @@ impl Linter {
                 }
             };
             for path in files {
-                let absolute_path = absolute(&path);
-                if seen.insert(absolute_path.clone()) {
-                    targets.push(FileTarget {
-                        display: display(&path),
-                        key: key_of(&self.root, &absolute_path),
-                        path,
-                        lint: true,
-                    });
-                }
+                add(&mut targets, path, true);
             }
         }
         // Links may point anywhere under the root: read the pages the inputs leave out.
@@ -193,15 +197,7 @@ impl Linter {
             .any(|input| input.is_dir() && self.root.starts_with(absolute(input)));
         if !covered && self.root.is_dir() {
             for path in self.walk(&self.root) {
-                let absolute_path = absolute(&path);
-                if seen.insert(absolute_path.clone()) {
-                    targets.push(FileTarget {
-                        display: display(&path),
-                        key: key_of(&self.root, &absolute_path),
-                        path,
-                        lint: false,
-                    });
-                }
+                add(&mut targets, path, false);
             }
         }
         (targets, missing)
