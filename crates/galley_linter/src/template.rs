@@ -12,12 +12,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+// Word boundaries are ASCII (`(?-u:\b)`): a Unicode one makes the regex engine give up its
+// fast automaton on any non-ASCII text, and this runs over every page.
 static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         // Code and math that the generator renders, whole: Liquid's `highlight` and `raw`,
         // Hugo's `highlight`, `code` and `tab` shortcodes, TeX display math.
-        r"(?s:\{%-?\s*(highlight|raw)\b.*?\{%-?\s*end(?:highlight|raw)\s*-?%\})",
-        r"|(?s:\{\{[<%]\s*(?:highlight|code|tab|code-toggle)\b.*?\{\{[<%]\s*/(?:highlight|code|tab|code-toggle)\s*[%>]\}\})",
+        r"(?s:\{%-?\s*(?:highlight|raw)(?-u:\b).*?\{%-?\s*end(?:highlight|raw)\s*-?%\})",
+        r"|(?s:\{\{[<%]\s*(?:highlight|code|tab|code-toggle)(?-u:\b).*?\{\{[<%]\s*/(?:highlight|code|tab|code-toggle)\s*[%>]\}\})",
         r"|(?s:\$\$.*?\$\$)|(?s:\\\[.*?\\\])",
         r"|\{\{[^}]*\}\}",
         r"|\{%[^%]*%\}",

@@ -75,7 +75,8 @@ static MKDOCS_HOOK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An `id` in a heading's trailing attribute list: `{ #id }` or `{ id="id" }`.
 static ATTRIBUTE_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\{[^}]*?(?:#([\w.:-]+)|\bid="([^"]+)")[^}]*\}\s*#*\s*$"#).expect("valid regex")
+    Regex::new(r#"\{[^}]*?(?:#([\w.:-]+)|(?-u:\b)id="([^"]+)")[^}]*\}\s*#*\s*$"#)
+        .expect("valid regex")
 });
 
 /// Kramdown's attribute list on the line after a heading: `{: #id}`.
