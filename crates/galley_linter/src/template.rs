@@ -12,9 +12,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-// Word boundaries are ASCII (`(?-u:\b)`): a Unicode one makes the regex engine give up its
-// fast automaton on any non-ASCII text, and this runs over every page.
-static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
+// Three families, each searched only when its openers occur: on most pages none do, and a
+// search per family beats one alternation that no literal can prefilter. Word boundaries are
+// ASCII (`(?-u:\b)`): a Unicode one makes the regex engine give up its fast automaton on any
+// non-ASCII text.
+static BRACES_AND_MATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         // Code and math that the generator renders, whole: Liquid's `highlight` and `raw`,
         // Hugo's `highlight`, `code` and `tab` shortcodes, TeX display math.
@@ -23,8 +25,16 @@ static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?s:\$\$.*?\$\$)|(?s:\\\[.*?\\\])",
         r"|\{\{[^}]*\}\}",
         r"|\{%[^%]*%\}",
-        r"|</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>",
-        r"|(?m:^[ \t>]*(?::::|!!!|\?\?\?).*$)",
+    ))
+    .expect("valid regex")
+});
+
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>").expect("valid regex"));
+
+static MARKER_LINES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?m:^[ \t>]*(?::::|!!!|\?\?\?).*$)",
         // A definition list's marker and its padding (`:   The definition`).
         r"|(?m:^[ \t]*:[ \t]{2,})",
     ))
@@ -38,12 +48,19 @@ static MDX_STATEMENT: LazyLock<Regex> =
 pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
     let text = &source[body.clone()];
     let bytes = text.as_bytes();
-    // Most pages hold none of the openers: skip the regex for them.
-    let may_hold = memchr::memchr3(b'{', b'<', b':', bytes).is_some()
-        || memchr::memchr2(b'!', b'?', bytes).is_some();
+    let holds = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
     let mut spans: Vec<Range<usize>> = Vec::new();
-    if may_hold {
-        spans.extend(TEMPLATE.find_iter(text).map(|m| m.range()));
+    if holds("{{") || holds("{%") || holds("$$") || holds("\\[") {
+        spans.extend(BRACES_AND_MATH.find_iter(text).map(|m| m.range()));
+    }
+    let opens_a_tag = memchr::memchr_iter(b'<', bytes).any(|at| {
+        (bytes.get(at + 1)).is_some_and(|&next| next.is_ascii_alphabetic() || next == b'/')
+    });
+    if opens_a_tag {
+        spans.extend(TAG.find_iter(text).map(|m| m.range()));
+    }
+    if holds(":::") || holds("!!!") || holds("???") || holds(":  ") || holds(":\t") {
+        spans.extend(MARKER_LINES.find_iter(text).map(|m| m.range()));
     }
     if mdx {
         spans.extend(MDX_STATEMENT.find_iter(text).map(|m| m.range()));

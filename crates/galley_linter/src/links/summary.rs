@@ -271,7 +271,11 @@ fn headings(doc: &Document) -> Vec<Heading> {
                 };
                 // An attribute list the parser left in the text: `{ id="9.7.0" }`.
                 let line = doc.source[range.clone()].lines().next().unwrap_or_default();
-                let listed = ATTRIBUTE_ID.captures(line).and_then(|found| {
+                let listed = (line
+                    .contains('{')
+                    .then(|| ATTRIBUTE_ID.captures(line))
+                    .flatten())
+                .and_then(|found| {
                     let id = found.get(1).or_else(|| found.get(2));
                     id.map(|id| id.as_str().to_string())
                 });
