@@ -128,7 +128,10 @@ pub fn guess(source: &str, ranges: &[Range<usize>]) -> Option<&'static str> {
     let mut words = 0;
     let mut lowered = String::new();
     'ranges: for range in ranges {
-        for word in source[range.clone()].split(|c: char| !c.is_alphabetic()) {
+        // Any non-ASCII character counts as a letter: the markers' letters (æ, ø, þ) are, and the
+        // Unicode tables are slow to ask. A word glued to a dash just matches no marker.
+        for word in source[range.clone()].split(|c: char| c.is_ascii() && !c.is_ascii_alphabetic())
+        {
             if word.is_empty() {
                 continue;
             }
