@@ -69,6 +69,9 @@ pub fn too_deep_message() -> String {
 /// syntax error ends the measure: the loader reports it, and stops there too. (saphyr's
 /// scanner refuses flow collections nested past 255 itself, reading ahead: that is too deep.)
 fn too_deep_at(text: &str) -> Option<usize> {
+    if !may_be_too_deep(text) {
+        return None;
+    }
     let mut depth = 0usize;
     for event in saphyr_parser::Parser::new_from_str(text) {
         let (event, span) = match event {
@@ -92,6 +95,26 @@ fn too_deep_at(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether `text` may nest deeper than [`MAX_DEPTH`], by a bound that costs one pass over the
+/// bytes instead of a parse: every level of nesting takes a flow bracket, or more indentation,
+/// or an indicator (`-`, `?`, `:`) on its line. Real frontmatter stays far below it.
+fn may_be_too_deep(text: &str) -> bool {
+    let brackets = text.bytes().filter(|&b| b == b'[' || b == b'{').count();
+    let deepest_line = text
+        .lines()
+        .map(|line| {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            indent
+                + line
+                    .bytes()
+                    .filter(|&b| matches!(b, b'-' | b'?' | b':'))
+                    .count()
+        })
+        .max()
+        .unwrap_or(0);
+    1 + brackets + deepest_line > MAX_DEPTH
 }
 
 impl FrontmatterData {

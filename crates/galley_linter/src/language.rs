@@ -113,7 +113,7 @@ const LONGEST_MARKER: usize = 7;
 /// Below this weight of marker words a page says too little to guess from.
 const LEAST_WEIGHT: f64 = 4.0;
 /// Enough words to decide; counting further only costs time.
-const ENOUGH_WORDS: usize = 200;
+const ENOUGH_WORDS: usize = 150;
 
 /// Bokmål and nynorsk share most words: each is told from the other by its own words alone,
 /// and from every other language by a clear lead.
@@ -160,7 +160,7 @@ pub fn guess(source: &str, ranges: &[Range<usize>]) -> Option<&'static str> {
             }
             // Most pages tell early: stop once one language clearly leads.
             let sure = || decided(&weights).is_some_and(|(_, sure)| sure);
-            if words >= ENOUGH_WORDS || words % 64 == 0 && sure() {
+            if words >= ENOUGH_WORDS || words % 32 == 0 && sure() {
                 break 'ranges;
             }
         }
