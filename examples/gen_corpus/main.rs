@@ -6,124 +6,19 @@
 //! 2% of the files carry each kind of defect galley looks for. A `galley.toml` and a frontmatter
 //! schema at DIR make every rule run. The bytes depend on N alone: same N, same corpus.
 
+mod rng;
+mod words;
+
+use rng::Rng;
+use words::*;
+
 use std::path::Path;
 use std::{env, fs, process};
 
 const FILES_PER_FOLDER: usize = 100;
 const IMAGES: usize = 20;
-const SEED: u64 = 0x6761_6c6c_6579;
 /// The share of files given each kind of defect, in percent.
 const DEFECT_PERCENT: u64 = 2;
-
-#[rustfmt::skip]
-const AREAS: &[&str] = &[
-    "okonomi", "finans", "regnskap", "skatt", "strategi", "markedsforing", "ledelse", "jus",
-    "handel", "eiendom",
-];
-/// Glossary terms are compounds of a prefix and a suffix: `kapital` + `kostnad`.
-#[rustfmt::skip]
-const TERM_PREFIXES: &[&str] = &[
-    "kapital", "aksje", "marked", "kunde", "skatte", "lønns", "gjelds", "rente", "vare", "eier",
-    "styre", "drifts", "lager", "kontant", "verdi", "risiko", "investerings", "budsjett",
-    "regnskaps", "leverandør", "bank", "fond", "børs", "avgifts", "salgs", "innkjøps", "produkt",
-    "konsern", "valuta", "pris", "årsresultat", "bærekraft",
-];
-#[rustfmt::skip]
-const TERM_SUFFIXES: &[&str] = &[
-    "kostnad", "verdi", "andel", "strøm", "plan", "analyse", "styring", "avtale", "margin",
-    "rapport", "risiko", "kjede", "struktur", "modell", "gevinst", "tap", "grunnlag", "politikk",
-    "sats", "kontroll", "revisjon", "føring", "beholdning", "inntekt", "portefølje", "strategi",
-    "forhold", "måling", "bok", "økning",
-];
-/// Section headings; `{term}` is replaced by the page's term. Letters and spaces only, so
-/// that the anchor is the lowercased heading with `-` for spaces.
-const HEADINGS: &[&str] = &[
-    "Hva er {term}",
-    "Første steg",
-    "Fordeler og ulemper",
-    "Økonomiske følger",
-    "Eksempel fra næringslivet",
-    "Vanlige feil",
-    "Slik beregner du {term}",
-    "Regnskapsmessig behandling",
-    "Skattemessige forhold",
-    "Risiko og usikkerhet",
-    "Oppsummering",
-    "Historikk",
-    "Lover og regler",
-    "Nøkkeltall",
-    "Praktiske råd",
-    "Sjekkliste for små bedrifter",
-    "Når lønner {term} seg",
-    "Ofte stilte spørsmål",
-    "Forskjellen på brutto og netto",
-    "Styrets ansvar",
-];
-#[rustfmt::skip]
-const NOUNS: &[&str] = &[
-    "bedriften", "selskapet", "styret", "kunden", "leverandøren", "markedet", "investoren",
-    "banken", "regnskapet", "budsjettet", "konsernet", "eierne", "ledelsen", "avtalen",
-    "kontantstrømmen", "egenkapitalen", "gjelden", "renten", "prisen", "marginen", "omsetningen",
-    "driftsresultatet", "aksjekursen", "utbyttet", "risikoen", "strategien", "verdikjeden",
-    "porteføljen", "skatten", "avgiften", "revisoren", "årsregnskapet", "kvartalsrapporten",
-    "lønnsomheten", "likviditeten", "balansen", "kapitalen", "fusjonen", "oppkjøpet",
-    "konkurrenten", "merverdien", "valutakursen", "inflasjonen", "etterspørselen", "produktet",
-    "tjenesten", "kontrakten", "garantien", "lånet", "sikkerheten",
-];
-#[rustfmt::skip]
-const VERBS: &[&str] = &[
-    "påvirker", "øker", "reduserer", "styrker", "svekker", "bestemmer", "dekker", "finansierer",
-    "måler", "viser", "krever", "begrenser", "sikrer", "forklarer", "endrer", "beskriver",
-    "avhenger av", "bidrar til", "gir grunnlag for", "henger sammen med", "legger press på",
-    "fører til",
-];
-#[rustfmt::skip]
-const ADJECTIVES: &[&str] = &[
-    "den langsiktige", "den kortsiktige", "den samlede", "den forventede", "den faktiske",
-    "den økonomiske", "den finansielle", "den strategiske", "den løpende", "den årlige",
-    "den justerte", "den nominelle", "den reelle", "den viktigste", "den nødvendige", "den største",
-    "den nye", "den bokførte", "den skattemessige",
-];
-#[rustfmt::skip]
-const ADVERBS: &[&str] = &[
-    "ofte", "vanligvis", "direkte", "gradvis", "i praksis", "over tid", "på sikt", "særlig",
-    "normalt", "raskt", "i stor grad", "sjelden",
-];
-#[rustfmt::skip]
-const CONJUNCTIONS: &[&str] = &[
-    "men", "og", "fordi", "mens", "slik at", "selv om", "ettersom", "når",
-];
-#[rustfmt::skip]
-const OPENERS: &[&str] = &[
-    "I mange tilfeller", "For små bedrifter", "Ifølge regnskapsloven", "I et konsern", "Over tid",
-    "I praksis", "Etter skattereformen", "Når markedet faller", "For de fleste investorer",
-    "Som hovedregel", "I årsberetningen", "Ved årsskiftet",
-];
-#[rustfmt::skip]
-const CODE_WORDS: &[&str] = &[
-    "EBITDA", "NPV", "IRR", "WACC", "mva", "ROE", "ROA", "KPI", "SAF-T", "EHF", "konto 3000",
-];
-#[rustfmt::skip]
-const TABLE_ROWS: &[&str] = &[
-    "Omsetning", "Varekostnad", "Lønnskostnad", "Driftsresultat", "Finansposter",
-    "Resultat før skatt", "Skattekostnad", "Årsresultat", "Egenkapitalandel", "Likviditetsgrad",
-];
-#[rustfmt::skip]
-const EXTERNAL_LINKS: &[(&str, &str)] = &[
-    ("Skatteetaten", "https://www.skatteetaten.no/bedrift-og-organisasjon/"),
-    ("Lovdata", "https://lovdata.no/dokument/NL/lov/1998-07-17-56"),
-    ("Brønnøysundregistrene", "https://www.brreg.no/"),
-    ("SSB", "https://www.ssb.no/virksomheter-foretak-og-regnskap"),
-    ("Norges Bank", "https://www.norges-bank.no/tema/pengepolitikk/"),
-    ("Regnskapsstiftelsen", "https://www.regnskapsstiftelsen.no/"),
-];
-const CODE_BLOCKS: &[&str] = &[
-    "```sql\nSELECT konto, SUM(belop) AS saldo\nFROM hovedbok\nWHERE periode >= '2023-01'\nGROUP BY konto;\n```",
-    "```yaml\nkonto: 3000\nmva_kode: 3\nbelop: 12500.00\nbilag: [1042, 1043]\n```",
-    "```text\nDriftsinntekter - driftskostnader = driftsresultat\nDriftsresultat / omsetning = driftsmargin\n```",
-    "```json\n{ \"konto\": 1920, \"saldo\": 84500.5, \"valuta\": \"NOK\" }\n```",
-    "```\n> kopiert fra eldre system,. ikke rediger\n```",
-];
 
 const DEFECT_NAMES: [&str; 5] = [
     "stray punctuation",
@@ -137,43 +32,6 @@ const EMPTY_QUOTE: usize = 1;
 const PSEUDO_BULLET: usize = 2;
 const BROKEN_LINK: usize = 3;
 const BAD_FRONTMATTER: usize = 4;
-
-/// xorshift64*: a few lines, fast, and random enough for text.
-struct Rng(u64);
-
-impl Rng {
-    /// The generator for one numbered stream, scrambled with splitmix64 so that neighbouring
-    /// numbers give unrelated sequences.
-    fn for_stream(stream: u64) -> Rng {
-        let mut z = SEED ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        Rng((z ^ (z >> 31)) | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn between(&mut self, low: usize, high: usize) -> usize {
-        low + self.below(high - low + 1)
-    }
-
-    fn percent(&mut self, chance: u64) -> bool {
-        self.next() % 100 < chance
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 /// What a page's neighbours need to know to link to it; derived from its number alone.
 struct Page {
