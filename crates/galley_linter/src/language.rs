@@ -96,16 +96,41 @@ const MARKERS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Each marker word with the set of languages (bit `i` for `MARKERS[i]`) that hold it.
-static MARKER_INDEX: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
+/// Each marker word, packed as a key (see [`word_key`]), with the set of languages (bit `i`
+/// for `MARKERS[i]`) that hold it.
+static MARKER_INDEX: LazyLock<FxHashMap<u64, u8>> = LazyLock::new(|| {
     let mut index = FxHashMap::default();
     for (i, (_, words)) in MARKERS.iter().enumerate() {
         for word in *words {
-            *index.entry(*word).or_insert(0u8) |= 1 << i;
+            let key = word_key(word.as_bytes()).expect("a marker fits a key");
+            *index.entry(key).or_insert(0u8) |= 1 << i;
         }
     }
     index
 });
+
+/// A word of at most [`LONGEST_MARKER`] bytes, lowercased and packed into an integer; `None`
+/// for a longer one. Lowercasing covers ASCII and the Latin-1 capitals (`Å`, `Ø`, `Þ`, as
+/// UTF-8 `C3 80` to `C3 9E`), which hold every marker's letters: a word with other capitals
+/// matches no marker either way.
+fn word_key(word: &[u8]) -> Option<u64> {
+    if word.len() > LONGEST_MARKER {
+        return None;
+    }
+    let mut key = [0u8; 8];
+    let mut after_c3 = false;
+    for (slot, &byte) in key.iter_mut().zip(word) {
+        *slot = if after_c3 && (0x80..=0x9e).contains(&byte) && byte != 0x97 {
+            byte + 0x20
+        } else {
+            byte.to_ascii_lowercase()
+        };
+        after_c3 = byte == 0xc3;
+    }
+    // The length keeps a word apart from the same word followed by NUL bytes.
+    key[7] = word.len() as u8;
+    Some(u64::from_le_bytes(key))
+}
 
 /// The longest marker word, in bytes.
 const LONGEST_MARKER: usize = 7;
@@ -126,31 +151,25 @@ fn siblings(a: &str, b: &str) -> bool {
 pub fn guess(source: &str, ranges: &[Range<usize>]) -> Option<&'static str> {
     let mut weights = [0f64; MARKERS.len()];
     let mut words = 0;
-    let mut lowered = String::new();
-    'ranges: for range in ranges {
-        // Any non-ASCII character counts as a letter: the markers' letters (æ, ø, þ) are, and the
-        // Unicode tables are slow to ask. A word glued to a dash just matches no marker.
-        for word in source[range.clone()].split(|c: char| c.is_ascii() && !c.is_ascii_alphabetic())
-        {
-            if word.is_empty() {
+    // A word is a run of ASCII letters and non-ASCII bytes: the markers' letters (æ, ø, þ) are
+    // non-ASCII, and the Unicode tables are slow to ask. A word glued to a dash just matches
+    // no marker.
+    let in_word = |byte: u8| !byte.is_ascii() || byte.is_ascii_alphabetic();
+    for range in ranges {
+        let bytes = &source.as_bytes()[range.clone()];
+        let mut at = 0;
+        while at < bytes.len() {
+            if !in_word(bytes[at]) {
+                at += 1;
                 continue;
+            }
+            let start = at;
+            while at < bytes.len() && in_word(bytes[at]) {
+                at += 1;
             }
             words += 1;
-            // No marker is longer: skip the lowercasing and the look-up.
-            if word.len() > LONGEST_MARKER {
-                if words >= ENOUGH_WORDS {
-                    break 'ranges;
-                }
-                continue;
-            }
-            let word = if word.chars().any(char::is_uppercase) {
-                lowered.clear();
-                lowered.extend(word.chars().flat_map(char::to_lowercase));
-                lowered.as_str()
-            } else {
-                word
-            };
-            if let Some(&holders) = MARKER_INDEX.get(word) {
+            let holders = word_key(&bytes[start..at]).and_then(|key| MARKER_INDEX.get(&key));
+            if let Some(&holders) = holders {
                 let share = 1.0 / f64::from(holders.count_ones());
                 for (i, weight) in weights.iter_mut().enumerate() {
                     if holders & (1 << i) != 0 {
@@ -161,7 +180,7 @@ pub fn guess(source: &str, ranges: &[Range<usize>]) -> Option<&'static str> {
             // Most pages tell early: stop once one language clearly leads.
             let sure = || decided(&weights).is_some_and(|(_, sure)| sure);
             if words >= ENOUGH_WORDS || words % 32 == 0 && sure() {
-                break 'ranges;
+                return decided(&weights).map(|(language, _)| language);
             }
         }
     }
@@ -182,8 +201,10 @@ fn decided(weights: &[f64; MARKERS.len()]) -> Option<(&'static str, bool)> {
         .iter()
         .find(|(_, other)| !siblings(language, other))
         .map_or(0.0, |(weight, _)| *weight);
-    // A clear lead is a fifth more weight than any other language.
-    let sure = best >= 2.0 * LEAST_WEIGHT && best > runner_up * 1.5;
+    // A clear lead is a fifth more weight than any other language; reading on stops early
+    // only at twice the weight of any other, after enough words that an opening sentence in
+    // another language (`This page is also in English.`) cannot decide.
+    let sure = best >= 3.0 * LEAST_WEIGHT && best > runner_up * 2.0;
     (best >= LEAST_WEIGHT && best > runner_up * 1.2).then_some((language, sure))
 }
 
@@ -223,6 +244,33 @@ mod tests {
             selskabet, og du kan få udbytte, hvis det går godt. Det er ikke altid let at vide, \
             hvad der sker efter købet, men det er meget nemt at sælge nu.";
         assert_ne!(guessed(danish), Some("nb"));
+    }
+
+    #[test]
+    fn an_opening_sentence_in_english_does_not_decide() {
+        let page = "This page is also available in English, in the new version of the guide. \
+            Denne siden forklarer hvordan du kobler en tjeneste til innloggingen. For de fleste \
+            er det nok å bytte adresse, og for noen må også sertifikatet byttes. Vi anbefaler \
+            at du tester i testmiljøet for du går over, for det er ikke alltid lett å se hva som \
+            skjer. Det er mulig å be om hjelp hvis det ikke går, og vi svarer så fort vi kan. \
+            Når alt virker, kan du skru av den gamle løsningen, men det må skje etter at alle \
+            brukerne har flyttet. Det blir også enklere for deg å følge med på endringene.";
+        assert_eq!(guessed(page), Some("nb"));
+    }
+
+    #[test]
+    fn capitals_match_their_markers() {
+        assert_eq!(word_key("ÞETTA".as_bytes()), word_key("þetta".as_bytes()));
+        assert_eq!(word_key("Når".as_bytes()), word_key("når".as_bytes()));
+        assert_eq!(word_key("ÅÆØ".as_bytes()), word_key("åæø".as_bytes()));
+        // `×` (C3 97) is no capital, and a longer word has no key.
+        assert_ne!(word_key("×".as_bytes()), word_key("÷".as_bytes()));
+        assert_eq!(word_key(b"hvordans"), None);
+        assert_ne!(word_key(b"og"), word_key(b"og\0"));
+        let shouted = "ÞETTA ER SÍÐA UM HLUTABRÉF. ÞEGAR ÞÚ KAUPIR HLUTABRÉF VERÐUR ÞÚ MEÐEIGANDI \
+            Í FYRIRTÆKINU OG ÞAÐ ER EKKI ALLTAF AUÐVELT AÐ VITA HVAÐ GERIST EFTIR AÐ ÞÚ HEFUR \
+            KEYPT, EN ÞAÐ ER EINNIG HÆGT AÐ SELJA. VIÐ ERUM MEÐ SVÖR FYRIR ÞIG.";
+        assert_eq!(guessed(shouted), Some("is"));
     }
 
     #[test]

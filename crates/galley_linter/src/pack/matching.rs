@@ -173,19 +173,29 @@ fn first_heading(doc: &Document) -> Option<String> {
 
 impl Rule for PackRule {
     fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
-        let in_its_language = || {
-            doc.language()
-                .is_some_and(|language| crate::language::matches(language, &self.languages))
-        };
-        if !self.languages.is_empty() && !in_its_language() {
-            return;
-        }
         if doc
             .generator
             .is_some_and(|generator| self.not_on.contains(&generator))
         {
             return;
         }
+        let found_before = out.len();
+        self.find(doc, out);
+        // The page's language is asked only when the rule found something: most pages give a
+        // language-scoped rule nothing to report, and telling their language costs more than
+        // the search.
+        let in_its_language = || {
+            doc.language()
+                .is_some_and(|language| crate::language::matches(language, &self.languages))
+        };
+        if out.len() > found_before && !self.languages.is_empty() && !in_its_language() {
+            out.truncate(found_before);
+        }
+    }
+}
+
+impl PackRule {
+    fn find(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
         match &self.matcher {
             Matcher::Pattern {
                 patterns,

@@ -1,10 +1,13 @@
-//! The YAML frontmatter block: split off at byte 0 and parsed once with saphyr, keeping the
-//! position of every key and value so that diagnostics can point at them.
+//! The YAML frontmatter block: split off at byte 0 and parsed once (with saphyr, or the fast
+//! path of [`simple`] for plain `key: value` blocks), keeping the position of every key and
+//! value so that diagnostics can point at them.
 
 use std::ops::Range;
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use serde_json::Value;
+
+mod simple;
 
 #[derive(Debug, Clone)]
 pub struct Frontmatter {
@@ -25,7 +28,7 @@ pub struct FrontmatterData {
 }
 
 /// Where one node of the frontmatter sits, by its JSON pointer (`/keywords/0`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NodeSpan {
     pub pointer: String,
     /// The span of the mapping key naming this node, if it is a mapping value.
@@ -237,8 +240,19 @@ impl<'a> Positions<'a> {
 }
 
 /// Parses the YAML at `source[yaml]` into JSON, keeping the byte span of every node; the top
-/// level must be a mapping (or empty).
+/// level must be a mapping (or empty). Simple blocks take a fast path that gives what saphyr
+/// would.
 pub fn parse_yaml(source: &str, yaml: Range<usize>) -> Result<FrontmatterData, FrontmatterProblem> {
+    match simple::parse(source, yaml.clone()) {
+        Some(data) => Ok(data),
+        None => parse_with_saphyr(source, yaml),
+    }
+}
+
+fn parse_with_saphyr(
+    source: &str,
+    yaml: Range<usize>,
+) -> Result<FrontmatterData, FrontmatterProblem> {
     let text = &source[yaml.clone()];
     let positions = Positions::new(text, yaml.start);
     if let Some(at) = too_deep_at(text) {
