@@ -75,6 +75,11 @@ pub fn without_templates(runs: Vec<TextRun>, mask: &[Range<usize>]) -> Vec<TextR
     for run in runs {
         let passed = mask.partition_point(|hole| hole.end <= run.range.start);
         mask = &mask[passed..];
+        // Most runs touch no template at all.
+        if mask.first().is_none_or(|hole| hole.start >= run.range.end) {
+            kept.push(run);
+            continue;
+        }
         let parts = crate::template::without(std::slice::from_ref(&run.range), mask);
         for (i, range) in parts.into_iter().enumerate() {
             let after_inline = if i == 0 && range.start == run.range.start {

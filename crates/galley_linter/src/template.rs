@@ -48,9 +48,12 @@ static MDX_STATEMENT: LazyLock<Regex> =
 pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
     let text = &source[body.clone()];
     let bytes = text.as_bytes();
-    let holds = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    // One scan per family for the first bytes of its openers.
+    let opens = |at: usize, openers: &[&[u8]]| openers.iter().any(|o| bytes[at..].starts_with(o));
     let mut spans: Vec<Range<usize>> = Vec::new();
-    if holds("{{") || holds("{%") || holds("$$") || holds("\\[") {
+    let braces_or_math = memchr::memchr3_iter(b'{', b'$', b'\\', bytes)
+        .any(|at| opens(at, &[b"{{", b"{%", b"$$", b"\\["]));
+    if braces_or_math {
         spans.extend(BRACES_AND_MATH.find_iter(text).map(|m| m.range()));
     }
     let opens_a_tag = memchr::memchr_iter(b'<', bytes).any(|at| {
@@ -59,7 +62,9 @@ pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
     if opens_a_tag {
         spans.extend(TAG.find_iter(text).map(|m| m.range()));
     }
-    if holds(":::") || holds("!!!") || holds("???") || holds(":  ") || holds(":\t") {
+    let marker_line = memchr::memchr3_iter(b':', b'!', b'?', bytes)
+        .any(|at| opens(at, &[b":::", b"!!!", b"???", b":  ", b":\t"]));
+    if marker_line {
         spans.extend(MARKER_LINES.find_iter(text).map(|m| m.range()));
     }
     if mdx {

@@ -212,7 +212,8 @@ fn scalar(text: &str, at: usize) -> Option<Written> {
         | '@' | '`' => None,
         _ => {
             let plain = text.trim_end_matches(' ');
-            if plain.contains(": ") || plain.contains(" #") || plain.ends_with(':') {
+            let breaks_a_plain = |pair: &[u8]| pair == b": " || pair == b" #";
+            if plain.as_bytes().windows(2).any(breaks_a_plain) || plain.ends_with(':') {
                 return None;
             }
             Some(Written {

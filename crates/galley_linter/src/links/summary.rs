@@ -148,7 +148,9 @@ impl PageSummary {
                     }
                 }
                 // MkDocs Material's hooks turn `<!-- md:option x.y -->` into an anchor `x.y`.
-                Event::Html(html) | Event::InlineHtml(html) if html.contains("md:") => {
+                Event::Html(html) | Event::InlineHtml(html)
+                    if memchr::memmem::find(html.as_bytes(), b"md:").is_some() =>
+                {
                     for capture in MKDOCS_HOOK.captures_iter(html) {
                         summary.anchors.insert(capture[1].to_string());
                     }
@@ -181,7 +183,8 @@ impl PageSummary {
                 _ => {}
             }
         }
-        if doc.source.contains("{:") {
+        // `str::contains` with a pattern of two bytes is slower than one SIMD scan.
+        if memchr::memmem::find(doc.source.as_bytes(), b"{:").is_some() {
             for id in KRAMDOWN_ID.captures_iter(doc.source) {
                 summary.anchors.insert(id[1].to_string());
             }
