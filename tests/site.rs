@@ -231,3 +231,63 @@ fn docfx_matches_case_and_other_docsets_are_outside() {
         ["docset/ADFS/Get-AdfsClient.md:3"]
     );
 }
+
+#[test]
+fn hugo_refs_resolve_as_hugo_finds_pages() {
+    let dir = corpus(&[
+        ("hugo.toml", "title = \"x\"\n"),
+        ("content/docs/feedback.md", "# Feedback\n\n## Search engines\n"),
+        ("content/docs/content/_index.md", "# Content\n"),
+        ("content/docs/content/shortcodes/index.md", "# Shortcodes\n"),
+        (
+            "content/docs/content/navigation.md",
+            "[a]({{< ref \"feedback#search-engines\" >}}) [b]({{< relref \"/docs/content\" >}}) \
+             {{< ref \"shortcodes\" >}} {{< ref \"../Feedback.md\" >}}\n\n\
+             ```\n{{< ref \"in-code\" >}} {{</* ref \"shown-not-run\" */>}}\n```\n\n\
+             [c]({{< ref \"feedback#no-such-part\" >}})\n",
+        ),
+    ]);
+    // Hugo expands shortcodes in code blocks too: a missing page there fails the build.
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "content/docs/content/navigation.md:4",
+            "content/docs/content/navigation.md:7"
+        ]
+    );
+}
+
+#[test]
+fn jekyll_link_and_post_url_name_source_files() {
+    let dir = corpus(&[
+        ("docs/_config.yml", "collections:\n  docs:\n    output: true\n"),
+        ("docs/_docs/history.md", "# History\n\n## v1\n"),
+        ("docs/_posts/2013-05-06-jekyll-1-0-released.markdown", "# 1.0\n"),
+        ("docs/assets/doc.pdf", ""),
+        (
+            "docs/_posts/2014-05-06-two.md",
+            "[a]({% link _docs/history.md %}#v1) [b]({% link /assets/doc.pdf %}) \
+             [c]({% post_url 2013-05-06-jekyll-1-0-released %})\n\n\
+             {% raw %}{% link _docs/example.md %}{% endraw %} {% link {{ page.x }} %}\n\n\
+             [d]({% link _docs/History.md %}) [e]({% post_url 2013-05-07-none %})\n",
+        ),
+    ]);
+    assert_eq!(
+        broken_links(dir.path()),
+        ["docs/_posts/2014-05-06-two.md:5", "docs/_posts/2014-05-06-two.md:5"]
+    );
+}
+
+#[test]
+fn mdbook_includes_name_files_beside_the_page() {
+    let dir = corpus(&[
+        ("book.toml", "[book]\ntitle = \"x\"\n"),
+        ("listings/ch01/main.rs", ""),
+        (
+            "src/ch01.md",
+            "```rust\n{{#rustdoc_include ../listings/ch01/main.rs:here}}\n```\n\n\
+             \\{{#include ../listings/shown.rs}}\n\n{{#include ../listings/ch01/mian.rs}}\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["src/ch01.md:7"]);
+}

@@ -24,7 +24,7 @@ pub enum Target<'a> {
 
 /// All pages of the corpus, by every key a link may use to reach them.
 pub struct LinkIndex<'a> {
-    root: PathBuf,
+    pub(super) root: PathBuf,
     pub(super) extensions: Vec<String>,
     /// Hashed with FxHash: hundreds of thousands of short keys, looked up once per link.
     /// The keys borrow from the pages: nothing is copied.
@@ -39,9 +39,14 @@ pub struct LinkIndex<'a> {
     files: Option<Mutex<HashMap<String, bool>>>,
     /// Pages by the URLs the site serves them at (with a site profile).
     by_url: FxHashMap<&'a str, &'a PageSummary>,
-    site: Option<Site>,
+    pub(super) site: Option<Site>,
     /// Pages by their lowercased keys, for sites that match paths without regard to case.
-    by_lower_key: FxHashMap<String, &'a PageSummary>,
+    pub(super) by_lower_key: FxHashMap<String, &'a PageSummary>,
+    /// The keys of pages by their lowercased file name without extension (and a bundle's
+    /// `index` by its folder's name), built when the first template link asks for a page by
+    /// name. Keys, not pages: a lazily filled cell of borrowed pages would pin the index's
+    /// lifetime.
+    pub(super) by_name: OnceLock<FxHashMap<String, Vec<String>>>,
 }
 
 impl<'a> LinkIndex<'a> {
@@ -108,6 +113,7 @@ impl<'a> LinkIndex<'a> {
             by_url,
             site: None,
             by_lower_key: FxHashMap::default(),
+            by_name: OnceLock::new(),
         }
     }
 
@@ -263,7 +269,7 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
-    fn is_file(&self, key: String) -> bool {
+    pub(super) fn is_file(&self, key: String) -> bool {
         let Some(files) = &self.files else {
             return self.root.join(&key).is_file();
         };

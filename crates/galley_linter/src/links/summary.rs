@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
 
+use super::templated::{self, TemplateKind};
 use super::{is_internal, LinkKind, LinkRecord};
 use crate::document::{Document, LineCol};
 
@@ -35,8 +36,18 @@ pub struct PageSummary {
     pub headings: Vec<Heading>,
     /// Internal links only; external schemes are dropped at once.
     pub links: Vec<LinkRecord>,
+    /// Links written in the generator's template syntax (`{{< ref "x" >}}`), which name files
+    /// rather than URLs.
+    pub template_links: Vec<TemplateLink>,
     /// Line and column of every offset a link record holds, sorted by offset.
     pub(super) positions: Vec<(usize, LineCol)>,
+}
+
+/// A link in template syntax: what names the file, and the link as written.
+#[derive(Debug, Clone)]
+pub struct TemplateLink {
+    pub kind: TemplateKind,
+    pub link: LinkRecord,
 }
 
 /// A heading as an editor needs it.
@@ -187,6 +198,12 @@ impl PageSummary {
             }
         }
         if collect_links {
+            if let Some(generator) = doc.generator {
+                let body = doc.body_start..doc.source.len();
+                for found in templated::find(doc.source, body, generator) {
+                    summary.push_template(doc, found);
+                }
+            }
             for definition in &doc.reference_definitions {
                 if is_internal(&definition.dest) {
                     summary.push_link(
@@ -230,6 +247,20 @@ impl PageSummary {
             kind,
             dest: checkable.to_string(),
             dest_span,
+        });
+    }
+
+    fn push_template(&mut self, doc: &Document, found: templated::Found) {
+        for offset in [found.span.start, found.span.end] {
+            self.positions.push((offset, doc.line_col(offset)));
+        }
+        self.template_links.push(TemplateLink {
+            kind: found.kind,
+            link: LinkRecord {
+                kind: LinkKind::Link,
+                dest: found.dest,
+                dest_span: found.span,
+            },
         });
     }
 
