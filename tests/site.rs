@@ -291,3 +291,32 @@ fn mdbook_includes_name_files_beside_the_page() {
     ]);
     assert_eq!(broken_links(dir.path()), ["src/ch01.md:7"]);
 }
+
+#[test]
+fn init_writes_the_detected_generator_and_its_folder() {
+    let dir = corpus(&[
+        ("site/hugo.toml", "title = \"x\"\n"),
+        ("site/content/docs/Setup.md", "# Setup\n"),
+        (
+            "site/content/docs/intro.md",
+            "[a](/docs/setup/)\n\n[planted](/docs/set-up/)\n",
+        ),
+    ]);
+    galley(dir.path()).arg("init").assert().code(0);
+    let config = std::fs::read_to_string(dir.path().join("galley.toml")).unwrap();
+    assert!(
+        config.contains("[site]\n# Detected by `galley init`"),
+        "{config}"
+    );
+    assert!(config.contains("generator = \"hugo\"\n"), "{config}");
+    assert!(config.contains("dir = \"site\"\n"), "{config}");
+    // The written settings resolve links as Hugo does.
+    assert_eq!(
+        broken_links(dir.path()),
+        ["site/content/docs/intro.md:3"]
+    );
+    let plain = corpus(&[("a.md", "# A\n")]);
+    galley(plain.path()).arg("init").assert().code(0);
+    let config = std::fs::read_to_string(plain.path().join("galley.toml")).unwrap();
+    assert!(config.contains("# No site generator found"), "{config}");
+}
