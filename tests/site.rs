@@ -320,3 +320,80 @@ fn init_writes_the_detected_generator_and_its_folder() {
     let config = std::fs::read_to_string(plain.path().join("galley.toml")).unwrap();
     assert!(config.contains("# No site generator found"), "{config}");
 }
+
+#[test]
+fn netlify_redirect_sources_count_as_pages() {
+    let dir = corpus(&[
+        ("website/docusaurus.config.ts", "export default {};\n"),
+        (
+            "website/_redirects",
+            "# old GitBook URLs\n/advanced/asyncactions*  /tutorials/async  301\n\
+             /zh/*  /zh-cn/:splat\n/*  /404/  404\n",
+        ),
+        (
+            "netlify.toml",
+            "[[redirects]]\n  from = \"/docs/adding-content/*\"\n  to = \"/tutorials/:splat\"\n",
+        ),
+        ("docs/tutorials/async.md", "# Async\n\n## Thunks\n"),
+        (
+            "docs/intro.md",
+            "[a](/advanced/asyncactions-old) [b](/zh/guides/x/) [c](/docs/adding-content/x/)\n\n\
+             [planted](/advanced/other/)\n",
+        ),
+    ]);
+    // The catch-all `/* /404/ 404` serves a 404 page: it reaches nothing.
+    assert_eq!(broken_links(dir.path()), ["docs/intro.md:3"]);
+}
+
+#[test]
+fn mdbook_redirects_keep_old_page_names_alive() {
+    let dir = corpus(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"x\"\n\n[output.html.redirect]\n\"ch17-00-oop.html\" = \"ch18-00-oop.html\"\n",
+        ),
+        ("src/ch18-00-oop.md", "# OOP\n\n## Objects\n"),
+        (
+            "src/ch01.md",
+            "[a](ch17-00-oop.html#objects) [b](ch18-00-oop.html)\n\n\
+             [planted](ch17-00-oop.html#no-such-part) [planted](ch16-00-oop.html)\n",
+        ),
+    ]);
+    // A redirect leads to its page: the anchor is checked there.
+    assert_eq!(broken_links(dir.path()), ["src/ch01.md:3", "src/ch01.md:3"]);
+}
+
+#[test]
+fn docfx_maps_src_to_dest_and_follows_the_redirection_file() {
+    let dir = corpus(&[
+        (
+            "docset/docfx.json",
+            r#"{"build": {"content": [
+                {"src": "docs-conceptual/ws2025", "dest": "windows", "files": ["**/*.md"]},
+                {"src": "ws2025", "dest": "module", "files": ["**/*.yml"], "exclude": ["toc.yml"]}
+            ]}}"#,
+        ),
+        (
+            ".openpublishing.redirection.json",
+            r#"{"redirections": [
+                {"source_path": "docset/docs-conceptual/ws2025/overview.md",
+                 "redirect_url": "/powershell/windows/get-started"}
+            ]}"#,
+        ),
+        (
+            "docset/docs-conceptual/ws2025/get-started.md",
+            "# Get started\n\n## Install\n",
+        ),
+        ("docset/ws2025/ADFS/Get-AdfsClient.md", "# Get-AdfsClient\n\n## Syntax\n"),
+        (
+            "docset/ws2025/ADFS/Add-AdfsClient.md",
+            "[a](/powershell/module/adfs/get-adfsclient#syntax) [b](/powershell/windows/get-started#install) \
+             [c](../../docs-conceptual/ws2025/overview.md) [d](/powershell/module/cimcmdlets/get-cimsession)\n\n\
+             [planted](/powershell/module/adfs/get-adfsclient#parameters)\n",
+        ),
+    ]);
+    assert_eq!(
+        broken_links(dir.path()),
+        ["docset/ws2025/ADFS/Add-AdfsClient.md:3"]
+    );
+}

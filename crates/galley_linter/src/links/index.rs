@@ -230,6 +230,16 @@ impl<'a> LinkIndex<'a> {
         if let Some(page) = fallback.and_then(|(_, rest)| self.by_url.get(rest)) {
             return Target::Page(page);
         }
+        if let Some(redirect) = site.redirect(&url) {
+            return self.redirected(site, &redirect.to);
+        }
+        let on_disk = match path.strip_prefix('/') {
+            Some(absolute) => self.root.join(absolute),
+            None => from.dir.join(path),
+        };
+        if let Some(to) = site.moved_to(&crate::paths::absolute(&on_disk)) {
+            return self.redirected(site, to);
+        }
         if site.generated(&url) {
             return Target::Outside;
         }
@@ -242,6 +252,20 @@ impl<'a> LinkIndex<'a> {
             Target::Outside
         } else {
             Target::Missing
+        }
+    }
+
+    /// Where a redirect leads: the page at its site-absolute target, else somewhere the link
+    /// reaches all the same (the host answers it).
+    fn redirected(&self, site: &Site, to: &str) -> Target<'a> {
+        if !super::is_internal(to) {
+            return Target::Outside;
+        }
+        let (path, _) = super::split_destination(to);
+        match path.strip_prefix('/') {
+            Some(absolute) => (self.by_url.get(site.url_key(absolute).as_str()))
+                .map_or(Target::File, |page| Target::Page(page)),
+            None => Target::File,
         }
     }
 
