@@ -397,3 +397,40 @@ fn docfx_maps_src_to_dest_and_follows_the_redirection_file() {
         ["docset/ws2025/ADFS/Add-AdfsClient.md:3"]
     );
 }
+
+#[test]
+fn jekyll_serves_files_where_github_pages_does() {
+    let dir = corpus(&[
+        ("_config.yml", "collections:\n  docs:\n    output: true\n"),
+        ("schemas/dpi/digital.schema.json", "{}"),
+        ("_docs/krr/index.md", "# KRR\n"),
+        ("_docs/api/restdocs.html", "<h1>API</h1>\n"),
+        (
+            "_docs/api/tests.md",
+            "# Tests\n\n### 6.\tSingle log-out (SLO)\n",
+        ),
+        (
+            "resources/sikkerhet.md",
+            "---\nredirect_from: /sikkerhet_index\n---\n# Sikkerhet\n",
+        ),
+        (
+            "resources/nyinf/digital.md",
+            "---\npermalink: dpi_digital.html\n---\n\
+             [a](schemas/dpi/digital.schema.json) [b](sikkerhet_index.html) [c](/docs/krr/) \
+             [d](/docs/api/restdocs) [e](/docs/api/tests#6-single-log-out-slo)\n\n\
+             [planted](schemas/dpi/utskrift.schema.json) [planted](/docs/api/tests#7-single-log-out-slo) \
+             [planted](/docs/krr/arkiv/)\n",
+        ),
+    ]);
+    // A page's permalink sets where its relative links start (here the site's root), the
+    // host serves `a` for `a.html`, a collection's `index` for its folder, and kramdown's
+    // GFM ids turn a tab into `-`.
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "resources/nyinf/digital.md:6",
+            "resources/nyinf/digital.md:6",
+            "resources/nyinf/digital.md:6"
+        ]
+    );
+}

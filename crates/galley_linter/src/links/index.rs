@@ -208,6 +208,9 @@ impl<'a> LinkIndex<'a> {
             // Above the site's root: a sibling site (mdBook's `../std/`).
             return Target::Outside;
         };
+        // A static file is served at its path as written: a relative link resolves against
+        // the page's URL, which a permalink may set far from the page's file.
+        let served = url.clone();
         let url = site.url_key(&url);
         let from_root = (site.relative_from_root() && !path.starts_with(['.', '/']))
             .then(|| site.url_key(path));
@@ -243,9 +246,7 @@ impl<'a> LinkIndex<'a> {
         if site.generated(&url) {
             return Target::Outside;
         }
-        let in_static = path.strip_prefix('/').is_some_and(|absolute| {
-            (site.static_dirs.iter()).any(|dir| dir.join(absolute).is_file())
-        });
+        let in_static = site.serves_file(&served);
         if in_static {
             Target::File
         } else if site.absolute_may_leave && path.starts_with('/') {

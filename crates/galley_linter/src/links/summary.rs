@@ -11,6 +11,7 @@ use regex::Regex;
 use super::templated::{self, TemplateKind};
 use super::{is_internal, LinkKind, LinkRecord};
 use crate::document::{Document, LineCol};
+use crate::site::Generator;
 
 /// What the cross-file phase knows of one file once its document is dropped.
 #[derive(Debug, Clone, Default)]
@@ -147,6 +148,13 @@ impl PageSummary {
             let collapsed = collapse_dashes(&heading.anchor);
             if collapsed != heading.anchor {
                 summary.anchors.insert(collapsed);
+            }
+            // kramdown's GFM parser (Jekyll, GitHub Pages) turns a tab into `-` as it does a
+            // space, where GitHub drops it: `### 6.<tab>Single log-out` is `#6-single-log-out`.
+            if doc.generator == Some(Generator::Jekyll) && heading.text.contains('\t') {
+                summary
+                    .anchors
+                    .insert(github_anchor(&heading.text.replace('\t', " ")));
             }
             summary.anchors.insert(heading.anchor);
         }

@@ -285,6 +285,13 @@ impl Site {
         if self.generator == Generator::Docusaurus && url != path_url {
             urls.push(join_url(&root.prefix, &path_url));
         }
+        // A web server answers a folder's URL with its `index.html`: Jekyll collections and
+        // mdBook write `a/index.html` for `a/index.md`.
+        if let Some(folder) = urls.last().and_then(|url| {
+            (url == "index").then_some("").or_else(|| url.strip_suffix("/index"))
+        }) {
+            urls.push(folder.to_string());
+        }
         for key in ["aliases", "redirect_from"] {
             urls.extend(list(key).iter().map(|alias| trim_url(alias)));
         }
@@ -298,15 +305,38 @@ impl Site {
     /// site ignores case.
     pub fn url_key(&self, url: &str) -> String {
         let url = url.trim_matches('/');
-        let url = (url.strip_suffix("index.html"))
-            .or_else(|| url.strip_suffix(".html"))
-            .unwrap_or(url)
-            .trim_end_matches('/');
+        // `index.html` as a whole name only: `sdp_index.html` is a page of its own.
+        let url = match url {
+            "index.html" => "",
+            url => (url.strip_suffix("/index.html"))
+                .or_else(|| url.strip_suffix(".html"))
+                .unwrap_or(url),
+        };
         if self.case_insensitive {
             url.to_lowercase()
         } else {
             url.to_string()
         }
+    }
+
+    /// Whether a file of the site's source is served at `url` (as written, no leading `/`):
+    /// from a static folder, from a Jekyll collection's folder (`docs/a.html` from `_docs/`),
+    /// and, where pages are `.html` files, without the `.html` (GitHub Pages and Jekyll's own
+    /// server answer `a/b` with `a/b.html`).
+    pub fn serves_file(&self, url: &str) -> bool {
+        let mut paths = vec![url.to_string()];
+        if let Some((first, rest)) = url.split_once('/') {
+            let collection = (self.collections.iter())
+                .any(|(name, _)| name.strip_prefix('_') == Some(first));
+            if collection {
+                paths.push(format!("_{first}/{rest}"));
+            }
+        }
+        if self.html_pages && !url.ends_with(".html") {
+            let with_html: Vec<String> = paths.iter().map(|p| format!("{p}.html")).collect();
+            paths.extend(with_html);
+        }
+        (self.static_dirs.iter()).any(|dir| paths.iter().any(|path| dir.join(path).is_file()))
     }
 
     /// Whether `segment`, first in a URL, names a translation whose missing pages the
