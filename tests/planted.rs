@@ -103,7 +103,9 @@ const SITES: &[Site] = &[
     Site {
         name: "digdir-docs",
         page: "_docs/eFormidling/Selvhjelp/kjente_feil.md",
-        broken_links: &["Se [siden som mangler]({{site.baseurl}}/docs/eFormidling/ingen_slik_side)."],
+        broken_links: &[
+            "Se [siden som mangler]({{site.baseurl}}/docs/eFormidling/ingen_slik_side).",
+        ],
         list_marker: '-',
         new_page_folder: "_docs/eFormidling/Selvhjelp",
         subset: &[],
@@ -118,7 +120,10 @@ const PROSE_DEFECTS: &[(&str, &str)] = &[
     ("", ""),
     (">", "empty-blockquote"),
     ("", ""),
-    ("The costs were shared ,and nobody minded.", "stray-punctuation"),
+    (
+        "The costs were shared ,and nobody minded.",
+        "stray-punctuation",
+    ),
     ("", ""),
 ];
 
@@ -184,7 +189,11 @@ fn plant(site: &Site, copy: &Path) -> BTreeSet<String> {
         appended.push((link.to_string(), "broken-link"));
         appended.push((String::new(), ""));
     }
-    appended.extend(PROSE_DEFECTS.iter().map(|&(line, rule)| (line.to_string(), rule)));
+    appended.extend(
+        PROSE_DEFECTS
+            .iter()
+            .map(|&(line, rule)| (line.to_string(), rule)),
+    );
     let other = if site.list_marker == '*' { '-' } else { '*' };
     appended.push((format!("{} Alpha", site.list_marker), ""));
     appended.push((format!("{} Beta", site.list_marker), ""));

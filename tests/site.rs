@@ -236,7 +236,10 @@ fn docfx_matches_case_and_other_docsets_are_outside() {
 fn hugo_refs_resolve_as_hugo_finds_pages() {
     let dir = corpus(&[
         ("hugo.toml", "title = \"x\"\n"),
-        ("content/docs/feedback.md", "# Feedback\n\n## Search engines\n"),
+        (
+            "content/docs/feedback.md",
+            "# Feedback\n\n## Search engines\n",
+        ),
         ("content/docs/content/_index.md", "# Content\n"),
         ("content/docs/content/shortcodes/index.md", "# Shortcodes\n"),
         (
@@ -260,9 +263,15 @@ fn hugo_refs_resolve_as_hugo_finds_pages() {
 #[test]
 fn jekyll_link_and_post_url_name_source_files() {
     let dir = corpus(&[
-        ("docs/_config.yml", "collections:\n  docs:\n    output: true\n"),
+        (
+            "docs/_config.yml",
+            "collections:\n  docs:\n    output: true\n",
+        ),
         ("docs/_docs/history.md", "# History\n\n## v1\n"),
-        ("docs/_posts/2013-05-06-jekyll-1-0-released.markdown", "# 1.0\n"),
+        (
+            "docs/_posts/2013-05-06-jekyll-1-0-released.markdown",
+            "# 1.0\n",
+        ),
         ("docs/assets/doc.pdf", ""),
         (
             "docs/_posts/2014-05-06-two.md",
@@ -274,7 +283,10 @@ fn jekyll_link_and_post_url_name_source_files() {
     ]);
     assert_eq!(
         broken_links(dir.path()),
-        ["docs/_posts/2014-05-06-two.md:5", "docs/_posts/2014-05-06-two.md:5"]
+        [
+            "docs/_posts/2014-05-06-two.md:5",
+            "docs/_posts/2014-05-06-two.md:5"
+        ]
     );
 }
 
@@ -311,10 +323,7 @@ fn init_writes_the_detected_generator_and_its_folder() {
     assert!(config.contains("generator = \"hugo\"\n"), "{config}");
     assert!(config.contains("dir = \"site\"\n"), "{config}");
     // The written settings resolve links as Hugo does.
-    assert_eq!(
-        broken_links(dir.path()),
-        ["site/content/docs/intro.md:3"]
-    );
+    assert_eq!(broken_links(dir.path()), ["site/content/docs/intro.md:3"]);
     let plain = corpus(&[("a.md", "# A\n")]);
     galley(plain.path()).arg("init").assert().code(0);
     let config = std::fs::read_to_string(plain.path().join("galley.toml")).unwrap();

@@ -215,10 +215,9 @@ impl Linter {
             (None, None) => common_folder(inputs),
         };
         let site = match (config.site.generator, &config.site.dir) {
-            (Some(generator), dir) => Some(Site::of(
-                generator,
-                dir.as_deref().unwrap_or(&config.dir),
-            )),
+            (Some(generator), dir) => {
+                Some(Site::of(generator, dir.as_deref().unwrap_or(&config.dir)))
+            }
             (None, Some(dir)) => Site::detect(dir),
             (None, None) => Site::detect(&root),
         };

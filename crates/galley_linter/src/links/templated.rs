@@ -60,8 +60,7 @@ static HUGO_REF: LazyLock<Regex> = LazyLock::new(|| {
 
 static LIQUID_LINK: LazyLock<Regex> = LazyLock::new(|| {
     // An anchor written right after the tag belongs to the link: `{% link x.md %}#part`.
-    Regex::new(r"\{%-?\s*(link|post_url)\s+([^\s%]+)\s*-?%\}(#[^\s)\]>'`]*)?")
-        .expect("valid regex")
+    Regex::new(r"\{%-?\s*(link|post_url)\s+([^\s%]+)\s*-?%\}(#[^\s)\]>'`]*)?").expect("valid regex")
 });
 
 static LIQUID_RAW: LazyLock<Regex> = LazyLock::new(|| {
@@ -228,7 +227,10 @@ impl<'a> LinkIndex<'a> {
         let key = parts.join("/");
         // The maps also hold pages by stem and folder: only the file itself counts here.
         let is_the_file = |page: &&&'a PageSummary| match fold_case {
-            true => page.key.as_ref().is_some_and(|k| k.eq_ignore_ascii_case(&key)),
+            true => page
+                .key
+                .as_ref()
+                .is_some_and(|k| k.eq_ignore_ascii_case(&key)),
             false => page.key.as_deref() == Some(key.as_str()),
         };
         let by_key = self.by_key.get(key.as_str()).filter(is_the_file);
@@ -262,7 +264,10 @@ impl<'a> LinkIndex<'a> {
                     "index" | "_index" => folder.rsplit('/').next().unwrap_or(folder),
                     name => name,
                 };
-                by_name.entry(name.to_lowercase()).or_default().push(key.to_string());
+                by_name
+                    .entry(name.to_lowercase())
+                    .or_default()
+                    .push(key.to_string());
             }
             for keys in by_name.values_mut() {
                 keys.sort();

@@ -23,6 +23,11 @@ declare_rule! {
     /// `id`s, without regard to case (as GitHub matches them). A folder's `README.<ext>`
     /// serves as its page when it has no `index.<ext>`.
     ///
+    /// On a site with a generator, links resolve as it serves pages (see the README's
+    /// "Site generators"), redirects count as the pages they lead to, and links written in its
+    /// template syntax are checked too: Hugo's `{{< ref "x" >}}`, Jekyll's `{% link x %}` and
+    /// `{% post_url x %}`, mdBook's `{{#include x}}` (a missing target fails the build).
+    ///
     /// ## Why
     /// A broken link is a dead end for the reader and a signal of neglect to search engines.
     /// Pages get renamed and slugs change; nobody finds the links by hand in thousands of

@@ -41,7 +41,10 @@ impl Docfx {
             .ok()
             .and_then(|text| serde_json::from_str::<Value>(&text).ok())
             .unwrap_or_default();
-        let entries = json["build"]["content"].as_array().cloned().unwrap_or_default();
+        let entries = json["build"]["content"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let contents = entries
             .iter()
             .map(|entry| Content {
@@ -70,7 +73,9 @@ impl Docfx {
                 continue;
             };
             let relative = relative.to_string_lossy().replace('\\', "/");
-            let stem = relative.rsplit_once('.').map_or(&*relative, |(stem, _)| stem);
+            let stem = relative
+                .rsplit_once('.')
+                .map_or(&*relative, |(stem, _)| stem);
             if content.files.is_match(stem) && !content.exclude.is_match(stem) {
                 let url = [self.base_path.as_str(), &content.dest, &page_url(&relative)]
                     .into_iter()

@@ -288,7 +288,9 @@ impl Site {
         // A web server answers a folder's URL with its `index.html`: Jekyll collections and
         // mdBook write `a/index.html` for `a/index.md`.
         if let Some(folder) = urls.last().and_then(|url| {
-            (url == "index").then_some("").or_else(|| url.strip_suffix("/index"))
+            (url == "index")
+                .then_some("")
+                .or_else(|| url.strip_suffix("/index"))
         }) {
             urls.push(folder.to_string());
         }
@@ -326,8 +328,8 @@ impl Site {
     pub fn serves_file(&self, url: &str) -> bool {
         let mut paths = vec![url.to_string()];
         if let Some((first, rest)) = url.split_once('/') {
-            let collection = (self.collections.iter())
-                .any(|(name, _)| name.strip_prefix('_') == Some(first));
+            let collection =
+                (self.collections.iter()).any(|(name, _)| name.strip_prefix('_') == Some(first));
             if collection {
                 paths.push(format!("_{first}/{rest}"));
             }

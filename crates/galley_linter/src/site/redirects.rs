@@ -72,7 +72,12 @@ pub fn netlify(folders: &[PathBuf]) -> Vec<Redirect> {
             let field = |key: &str| redirect.get(key).and_then(|v| v.as_str());
             let status = redirect.get("status").and_then(|v| v.as_integer());
             if let (Some(from), Some(to)) = (field("from"), field("to")) {
-                push_netlify(&mut found, from, to, status.map(|s| s.to_string()).as_deref());
+                push_netlify(
+                    &mut found,
+                    from,
+                    to,
+                    status.map(|s| s.to_string()).as_deref(),
+                );
             }
         }
     }
@@ -103,7 +108,10 @@ pub fn mdbook(book_toml: &Path) -> Vec<Redirect> {
     for (from, to) in table.into_iter().flatten() {
         let Some(to) = to.as_str() else { continue };
         let from = from.trim_matches('/');
-        let to = match (to.starts_with('/') || to.contains("://"), from.rsplit_once('/')) {
+        let to = match (
+            to.starts_with('/') || to.contains("://"),
+            from.rsplit_once('/'),
+        ) {
             (false, Some((folder, _))) => format!("/{folder}/{to}"),
             (false, None) => format!("/{to}"),
             (true, _) => to.to_string(),
