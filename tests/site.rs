@@ -398,12 +398,17 @@ fn docfx_maps_src_to_dest_and_follows_the_redirection_file() {
             "docset/ws2025/ADFS/Add-AdfsClient.md",
             "[a](/powershell/module/adfs/get-adfsclient#syntax) [b](/powershell/windows/get-started#install) \
              [c](../../docs-conceptual/ws2025/overview.md) [d](/powershell/module/cimcmdlets/get-cimsession)\n\n\
-             [planted](/powershell/module/adfs/get-adfsclient#parameters)\n",
+             [planted](/powershell/module/adfs/get-adfsclient#parameters)\n\n\
+             [e](Get-AdfsClient.yml#syntax) [planted](Remove-AdfsClient.yml)\n",
         ),
     ]);
+    // The `.yml` the entry names is what a prebuild step makes of the `.md` page.
     assert_eq!(
         broken_links(dir.path()),
-        ["docset/ws2025/ADFS/Add-AdfsClient.md:3"]
+        [
+            "docset/ws2025/ADFS/Add-AdfsClient.md:3",
+            "docset/ws2025/ADFS/Add-AdfsClient.md:5"
+        ]
     );
 }
 

@@ -240,8 +240,17 @@ impl<'a> LinkIndex<'a> {
             Some(absolute) => self.root.join(absolute),
             None => from.dir.join(path),
         };
-        if let Some(to) = site.moved_to(&crate::paths::absolute(&on_disk)) {
+        let on_disk = crate::paths::absolute(&on_disk);
+        if let Some(to) = site.moved_to(&on_disk) {
             return self.redirected(site, to);
+        }
+        let source = site.yml_source(&on_disk);
+        let key = source.and_then(|source| {
+            let relative = source.strip_prefix(&self.root).ok()?;
+            Some(relative.to_string_lossy().replace('\\', "/"))
+        });
+        if let Some(page) = key.and_then(|key| self.page(&key)) {
+            return Target::Page(page);
         }
         if site.generated(&url) {
             return Target::Outside;

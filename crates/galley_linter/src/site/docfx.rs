@@ -17,6 +17,8 @@ struct Content {
     dest: String,
     files: GlobSet,
     exclude: GlobSet,
+    /// Whether `files` names `.yml` pages, which a prebuild step may make of `.md` files.
+    yml: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -52,6 +54,9 @@ impl Docfx {
                 dest: super::trim_url(entry["dest"].as_str().unwrap_or_default()),
                 files: globs(&entry["files"]),
                 exclude: globs(&entry["exclude"]),
+                yml: patterns(&entry["files"])
+                    .iter()
+                    .any(|p| p.ends_with(".yml")),
             })
             .collect();
         let folders = repository_folders(dir);
@@ -68,26 +73,44 @@ impl Docfx {
     /// URL of a path relative to an entry's `src`.
     pub fn urls(&self, path: &Path, page_url: impl Fn(&str) -> String) -> Vec<String> {
         let mut urls = Vec::new();
-        for content in &self.contents {
+        for content in self.publishing(path) {
+            let relative = path.strip_prefix(&content.src).unwrap_or(path);
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            let url = [self.base_path.as_str(), &content.dest, &page_url(&relative)]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join("/");
+            if !urls.contains(&url) {
+                urls.push(url);
+            }
+        }
+        urls
+    }
+
+    /// The entries that publish `path`.
+    fn publishing<'s>(&'s self, path: &'s Path) -> impl Iterator<Item = &'s Content> + 's {
+        self.contents.iter().filter(move |content| {
             let Ok(relative) = path.strip_prefix(&content.src) else {
-                continue;
+                return false;
             };
             let relative = relative.to_string_lossy().replace('\\', "/");
             let stem = relative
                 .rsplit_once('.')
                 .map_or(&*relative, |(stem, _)| stem);
-            if content.files.is_match(stem) && !content.exclude.is_match(stem) {
-                let url = [self.base_path.as_str(), &content.dest, &page_url(&relative)]
-                    .into_iter()
-                    .filter(|part| !part.is_empty())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                if !urls.contains(&url) {
-                    urls.push(url);
-                }
-            }
+            content.files.is_match(stem) && !content.exclude.is_match(stem)
+        })
+    }
+
+    /// The `.md` file a link to `x.yml` reaches when the entry publishing it names `.yml`
+    /// pages: the page a prebuild step turns into that `.yml`.
+    pub fn yml_source(&self, path: &Path) -> Option<PathBuf> {
+        if path.extension()? != "yml" {
+            return None;
         }
-        urls
+        let markdown = path.with_extension("md");
+        let converted = self.publishing(&markdown).any(|content| content.yml);
+        (converted && markdown.is_file()).then_some(markdown)
     }
 
     /// Where a moved file now redirects to, if `path` (or `path.md`) is one.
@@ -103,13 +126,8 @@ impl Docfx {
 /// extensions: a prebuild step may turn the `.md` pages of a folder into the `.yml` that
 /// `files` names (platyPS's MAML2Yaml does for cmdlet references).
 fn globs(value: &Value) -> GlobSet {
-    let patterns: Vec<&str> = match value {
-        Value::String(one) => vec![one.as_str()],
-        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    };
     let mut set = GlobSetBuilder::new();
-    for pattern in patterns {
+    for pattern in patterns(value) {
         let (folder, name) = pattern.rsplit_once('/').unwrap_or(("", pattern));
         let name = match name.rsplit_once('.') {
             Some((stem, ext)) if !ext.contains(['*', '?', '[', '{']) => stem,
@@ -125,6 +143,15 @@ fn globs(value: &Value) -> GlobSet {
         }
     }
     set.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// The patterns of `files` or `exclude`: a string or a list.
+fn patterns(value: &Value) -> Vec<&str> {
+    match value {
+        Value::String(one) => vec![one.as_str()],
+        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The docset's base path named in the publishing config, when it names one.

@@ -220,6 +220,11 @@ impl Site {
         self.redirects.iter().find(|redirect| redirect.answers(url))
     }
 
+    /// The page a link to a docfx `.yml` page reaches: the `.md` a prebuild step turns into it.
+    pub fn yml_source(&self, path: &Path) -> Option<PathBuf> {
+        self.docfx.as_ref()?.yml_source(path)
+    }
+
     /// Where a file the docfx redirection file names as moved now leads.
     pub fn moved_to(&self, path: &Path) -> Option<&str> {
         self.docfx.as_ref()?.moved_to(path)
