@@ -448,3 +448,16 @@ fn jekyll_serves_files_where_github_pages_does() {
         ]
     );
 }
+
+#[test]
+fn a_site_folder_that_is_not_there_is_a_config_error() {
+    let dir = corpus(&[
+        ("galley.toml", "[site]\ndir = \"website\"\n"),
+        ("a.md", "# A\n"),
+    ]);
+    let output = galley(dir.path()).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("galley.toml:2:7"), "{stderr}");
+    assert!(stderr.contains("[site] dir: no such folder"), "{stderr}");
+}
