@@ -288,6 +288,16 @@ fn jekyll_link_and_post_url_name_source_files() {
             "docs/_posts/2014-05-06-two.md:5"
         ]
     );
+    // A page that turns Liquid off shows its tags as written.
+    let shown = corpus(&[
+        ("_config.yml", "title: x\n"),
+        (
+            "liquid.md",
+            "---\nrender_with_liquid: false\n---\nWrite {% link _docs/your-page.md %}.\n",
+        ),
+        ("other.md", "Write {% link _docs/your-page.md %}.\n"),
+    ]);
+    assert_eq!(broken_links(shown.path()), ["other.md:1"]);
 }
 
 #[test]

@@ -206,7 +206,14 @@ impl PageSummary {
             }
         }
         if collect_links {
-            if let Some(generator) = doc.generator {
+            // Jekyll leaves the Liquid of a page that says `render_with_liquid: false`.
+            let liquid_off = (doc.frontmatter.as_ref().and_then(|fm| fm.data()))
+                .and_then(|data| data.value.get("render_with_liquid"))
+                .is_some_and(|value| value == &serde_json::Value::Bool(false));
+            let generator = doc
+                .generator
+                .filter(|&g| !(liquid_off && g == Generator::Jekyll));
+            if let Some(generator) = generator {
                 let body = doc.body_start..doc.source.len();
                 for found in templated::find(doc.source, body, generator) {
                     summary.push_template(doc, found);
