@@ -231,3 +231,243 @@ fn docfx_matches_case_and_other_docsets_are_outside() {
         ["docset/ADFS/Get-AdfsClient.md:3"]
     );
 }
+
+#[test]
+fn hugo_refs_resolve_as_hugo_finds_pages() {
+    let dir = corpus(&[
+        ("hugo.toml", "title = \"x\"\n"),
+        (
+            "content/docs/feedback.md",
+            "# Feedback\n\n## Search engines\n",
+        ),
+        ("content/docs/content/_index.md", "# Content\n"),
+        ("content/docs/content/shortcodes/index.md", "# Shortcodes\n"),
+        (
+            "content/docs/content/navigation.md",
+            "[a]({{< ref \"feedback#search-engines\" >}}) [b]({{< relref \"/docs/content\" >}}) \
+             {{< ref \"shortcodes\" >}} {{< ref \"../Feedback.md\" >}}\n\n\
+             ```\n{{< ref \"in-code\" >}} {{</* ref \"shown-not-run\" */>}}\n```\n\n\
+             [c]({{< ref \"feedback#no-such-part\" >}})\n",
+        ),
+    ]);
+    // Hugo expands shortcodes in code blocks too: a missing page there fails the build.
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "content/docs/content/navigation.md:4",
+            "content/docs/content/navigation.md:7"
+        ]
+    );
+}
+
+#[test]
+fn jekyll_link_and_post_url_name_source_files() {
+    let dir = corpus(&[
+        (
+            "docs/_config.yml",
+            "collections:\n  docs:\n    output: true\n",
+        ),
+        ("docs/_docs/history.md", "# History\n\n## v1\n"),
+        (
+            "docs/_posts/2013-05-06-jekyll-1-0-released.markdown",
+            "# 1.0\n",
+        ),
+        ("docs/assets/doc.pdf", ""),
+        (
+            "docs/_posts/2014-05-06-two.md",
+            "[a]({% link _docs/history.md %}#v1) [b]({% link /assets/doc.pdf %}) \
+             [c]({% post_url 2013-05-06-jekyll-1-0-released %})\n\n\
+             {% raw %}{% link _docs/example.md %}{% endraw %} {% link {{ page.x }} %}\n\n\
+             [d]({% link _docs/History.md %}) [e]({% post_url 2013-05-07-none %})\n",
+        ),
+    ]);
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "docs/_posts/2014-05-06-two.md:5",
+            "docs/_posts/2014-05-06-two.md:5"
+        ]
+    );
+    // A page that turns Liquid off shows its tags as written.
+    let shown = corpus(&[
+        ("_config.yml", "title: x\n"),
+        (
+            "liquid.md",
+            "---\nrender_with_liquid: false\n---\nWrite {% link _docs/your-page.md %}.\n",
+        ),
+        ("other.md", "Write {% link _docs/your-page.md %}.\n"),
+    ]);
+    assert_eq!(broken_links(shown.path()), ["other.md:1"]);
+}
+
+#[test]
+fn mdbook_includes_name_files_beside_the_page() {
+    let dir = corpus(&[
+        ("book.toml", "[book]\ntitle = \"x\"\n"),
+        ("listings/ch01/main.rs", ""),
+        (
+            "src/ch01.md",
+            "```rust\n{{#rustdoc_include ../listings/ch01/main.rs:here}}\n```\n\n\
+             \\{{#include ../listings/shown.rs}}\n\n{{#include ../listings/ch01/mian.rs}}\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["src/ch01.md:7"]);
+}
+
+#[test]
+fn init_writes_the_detected_generator_and_its_folder() {
+    let dir = corpus(&[
+        ("site/hugo.toml", "title = \"x\"\n"),
+        ("site/content/docs/Setup.md", "# Setup\n"),
+        (
+            "site/content/docs/intro.md",
+            "[a](/docs/setup/)\n\n[planted](/docs/set-up/)\n",
+        ),
+    ]);
+    galley(dir.path()).arg("init").assert().code(0);
+    let config = std::fs::read_to_string(dir.path().join("galley.toml")).unwrap();
+    assert!(
+        config.contains("[site]\n# Detected by `galley init`"),
+        "{config}"
+    );
+    assert!(config.contains("generator = \"hugo\"\n"), "{config}");
+    assert!(config.contains("dir = \"site\"\n"), "{config}");
+    // The written settings resolve links as Hugo does.
+    assert_eq!(broken_links(dir.path()), ["site/content/docs/intro.md:3"]);
+    let plain = corpus(&[("a.md", "# A\n")]);
+    galley(plain.path()).arg("init").assert().code(0);
+    let config = std::fs::read_to_string(plain.path().join("galley.toml")).unwrap();
+    assert!(config.contains("# No site generator found"), "{config}");
+}
+
+#[test]
+fn netlify_redirect_sources_count_as_pages() {
+    let dir = corpus(&[
+        ("website/docusaurus.config.ts", "export default {};\n"),
+        (
+            "website/_redirects",
+            "# old GitBook URLs\n/advanced/asyncactions*  /tutorials/async  301\n\
+             /zh/*  /zh-cn/:splat\n/*  /404/  404\n",
+        ),
+        (
+            "netlify.toml",
+            "[[redirects]]\n  from = \"/docs/adding-content/*\"\n  to = \"/tutorials/:splat\"\n",
+        ),
+        ("docs/tutorials/async.md", "# Async\n\n## Thunks\n"),
+        (
+            "docs/intro.md",
+            "[a](/advanced/asyncactions-old) [b](/zh/guides/x/) [c](/docs/adding-content/x/)\n\n\
+             [planted](/advanced/other/)\n",
+        ),
+    ]);
+    // The catch-all `/* /404/ 404` serves a 404 page: it reaches nothing.
+    assert_eq!(broken_links(dir.path()), ["docs/intro.md:3"]);
+}
+
+#[test]
+fn mdbook_redirects_keep_old_page_names_alive() {
+    let dir = corpus(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"x\"\n\n[output.html.redirect]\n\"ch17-00-oop.html\" = \"ch18-00-oop.html\"\n",
+        ),
+        ("src/ch18-00-oop.md", "# OOP\n\n## Objects\n"),
+        (
+            "src/ch01.md",
+            "[a](ch17-00-oop.html#objects) [b](ch18-00-oop.html)\n\n\
+             [planted](ch17-00-oop.html#no-such-part) [planted](ch16-00-oop.html)\n",
+        ),
+    ]);
+    // A redirect leads to its page: the anchor is checked there.
+    assert_eq!(broken_links(dir.path()), ["src/ch01.md:3", "src/ch01.md:3"]);
+}
+
+#[test]
+fn docfx_maps_src_to_dest_and_follows_the_redirection_file() {
+    let dir = corpus(&[
+        (
+            "docset/docfx.json",
+            r#"{"build": {"content": [
+                {"src": "docs-conceptual/ws2025", "dest": "windows", "files": ["**/*.md"]},
+                {"src": "ws2025", "dest": "module", "files": ["**/*.yml"], "exclude": ["toc.yml"]}
+            ]}}"#,
+        ),
+        (
+            ".openpublishing.redirection.json",
+            r#"{"redirections": [
+                {"source_path": "docset/docs-conceptual/ws2025/overview.md",
+                 "redirect_url": "/powershell/windows/get-started"}
+            ]}"#,
+        ),
+        (
+            "docset/docs-conceptual/ws2025/get-started.md",
+            "# Get started\n\n## Install\n",
+        ),
+        ("docset/ws2025/ADFS/Get-AdfsClient.md", "# Get-AdfsClient\n\n## Syntax\n"),
+        (
+            "docset/ws2025/ADFS/Add-AdfsClient.md",
+            "[a](/powershell/module/adfs/get-adfsclient#syntax) [b](/powershell/windows/get-started#install) \
+             [c](../../docs-conceptual/ws2025/overview.md) [d](/powershell/module/cimcmdlets/get-cimsession)\n\n\
+             [planted](/powershell/module/adfs/get-adfsclient#parameters)\n\n\
+             [e](Get-AdfsClient.yml#syntax) [planted](Remove-AdfsClient.yml)\n",
+        ),
+    ]);
+    // The `.yml` the entry names is what a prebuild step makes of the `.md` page.
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "docset/ws2025/ADFS/Add-AdfsClient.md:3",
+            "docset/ws2025/ADFS/Add-AdfsClient.md:5"
+        ]
+    );
+}
+
+#[test]
+fn jekyll_serves_files_where_github_pages_does() {
+    let dir = corpus(&[
+        ("_config.yml", "collections:\n  docs:\n    output: true\n"),
+        ("schemas/dpi/digital.schema.json", "{}"),
+        ("_docs/krr/index.md", "# KRR\n"),
+        ("_docs/api/restdocs.html", "<h1>API</h1>\n"),
+        (
+            "_docs/api/tests.md",
+            "# Tests\n\n### 6.\tSingle log-out (SLO)\n",
+        ),
+        (
+            "resources/sikkerhet.md",
+            "---\nredirect_from: /sikkerhet_index\n---\n# Sikkerhet\n",
+        ),
+        (
+            "resources/nyinf/digital.md",
+            "---\npermalink: dpi_digital.html\n---\n\
+             [a](schemas/dpi/digital.schema.json) [b](sikkerhet_index.html) [c](/docs/krr/) \
+             [d](/docs/api/restdocs) [e](/docs/api/tests#6-single-log-out-slo)\n\n\
+             [planted](schemas/dpi/utskrift.schema.json) [planted](/docs/api/tests#7-single-log-out-slo) \
+             [planted](/docs/krr/arkiv/)\n",
+        ),
+    ]);
+    // A page's permalink sets where its relative links start (here the site's root), the
+    // host serves `a` for `a.html`, a collection's `index` for its folder, and kramdown's
+    // GFM ids turn a tab into `-`.
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "resources/nyinf/digital.md:6",
+            "resources/nyinf/digital.md:6",
+            "resources/nyinf/digital.md:6"
+        ]
+    );
+}
+
+#[test]
+fn a_site_folder_that_is_not_there_is_a_config_error() {
+    let dir = corpus(&[
+        ("galley.toml", "[site]\ndir = \"website\"\n"),
+        ("a.md", "# A\n"),
+    ]);
+    let output = galley(dir.path()).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("galley.toml:2:7"), "{stderr}");
+    assert!(stderr.contains("[site] dir: no such folder"), "{stderr}");
+}

@@ -58,6 +58,8 @@ impl Default for LinksConfig {
 #[derive(Debug, Clone, Default)]
 pub struct SiteConfig {
     pub generator: Option<crate::site::Generator>,
+    /// The folder holding the generator's config, when it is not the folder of `galley.toml`.
+    pub dir: Option<PathBuf>,
 }
 
 /// `[content]`: what galley should know of the pages that they do not say themselves.
@@ -156,6 +158,7 @@ struct LinksSection {
 #[serde(deny_unknown_fields)]
 struct SiteSection {
     generator: Option<Spanned<String>>,
+    dir: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -278,7 +281,19 @@ impl Config {
                 self.links.root = Some(folder);
             }
         }
-        if let Some(name) = file.site.and_then(|site| site.generator) {
+        let site = file.site.unwrap_or_default();
+        if let Some(folder) = site.dir {
+            let path = dir.join(folder.get_ref());
+            if !path.is_dir() {
+                return Err(Error::Config(format!(
+                    "{}: [site] dir: no such folder {}",
+                    at(folder.span()),
+                    path.display()
+                )));
+            }
+            self.site.dir = Some(path);
+        }
+        if let Some(name) = site.generator {
             let generator = crate::site::Generator::from_name(name.get_ref()).ok_or_else(|| {
                 let known: Vec<&str> = crate::site::Generator::ALL.map(|g| g.name()).to_vec();
                 Error::Config(format!(

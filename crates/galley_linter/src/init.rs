@@ -9,6 +9,8 @@ use serde_json::{json, Map, Value};
 use crate::config::CONFIG_FILE;
 use crate::error::Error;
 use crate::frontmatter::Frontmatter;
+use crate::paths::absolute;
+use crate::site::Site;
 
 pub const SCHEMA_FILE: &str = "schemas/frontmatter.schema.json";
 
@@ -87,7 +89,36 @@ pub fn infer_schema<'a>(blocks: impl Iterator<Item = &'a Value>) -> Value {
     })
 }
 
-fn starter_config() -> String {
+/// The `[site]` table: the generator found in `dir` (or below it), so that the user sees
+/// what links are resolved by and can correct it.
+fn site_table(dir: &Path) -> String {
+    let Some(site) = Site::detect(dir) else {
+        return "# No site generator found: links resolve as plain files. Name one if the site\n\
+                # has it (hugo, docfx, docusaurus, mkdocs, jekyll, starlight, mdbook):\n\
+                # [site]\n\
+                # generator = \"hugo\"\n\n"
+            .to_string();
+    };
+    let folder = site.dir.strip_prefix(absolute(dir)).unwrap_or(&site.dir);
+    let folder = folder.to_string_lossy().replace('\\', "/");
+    let quoted = toml::Value::String(folder.clone()).to_string();
+    let name = site.generator.name();
+    let mut table = format!(
+        "[site]\n\
+         # Detected by `galley init` from the generator's config: links resolve as {name} \
+         serves them.\n\
+         generator = \"{name}\"\n"
+    );
+    if !folder.is_empty() {
+        table.push_str(&format!(
+            "# The folder holding {name}'s config.\ndir = {quoted}\n"
+        ));
+    }
+    table.push('\n');
+    table
+}
+
+fn starter_config(dir: &Path) -> String {
     format!(
         "# galley's configuration. Every rule's options: `galley explain <rule>`.\n\
          \n\
@@ -95,6 +126,7 @@ fn starter_config() -> String {
          extensions = [\"md\", \"markdown\"]\n\
          # exclude = [\"drafts/**\"]\n\
          \n\
+         {}\
          [frontmatter]\n\
          # Inferred by `galley init` from the files found; edit it to taste.\n\
          schema = \"{SCHEMA_FILE}\"\n\
@@ -108,7 +140,8 @@ fn starter_config() -> String {
          # [[overrides]]\n\
          # files = [\"legacy/**\"]\n\
          # [overrides.rules.broken-link]\n\
-         # level = \"warning\"\n"
+         # level = \"warning\"\n",
+        site_table(dir)
     )
 }
 
@@ -161,7 +194,7 @@ fn init_folder(dir: &Path, extensions: &[String]) -> Result<Written, String> {
     };
     let pretty = serde_json::to_string_pretty(&inferred).map_err(|e| e.to_string())? + "\n";
     write(&schema, &pretty)?;
-    write(&config, &starter_config())?;
+    write(&config, &starter_config(dir))?;
     Ok(Written {
         config,
         schema,

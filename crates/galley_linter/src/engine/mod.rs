@@ -214,9 +214,12 @@ impl Linter {
             (None, Some(_)) => absolute(&config.dir),
             (None, None) => common_folder(inputs),
         };
-        let site = match config.site.generator {
-            Some(generator) => Some(Site::of(generator, &config.dir)),
-            None => Site::detect(&root),
+        let site = match (config.site.generator, &config.site.dir) {
+            (Some(generator), dir) => {
+                Some(Site::of(generator, dir.as_deref().unwrap_or(&config.dir)))
+            }
+            (None, Some(dir)) => Site::detect(dir),
+            (None, None) => Site::detect(&root),
         };
         let exclude = glob_set(&config.files.exclude, "exclude")?;
         let mut overrides = Vec::new();

@@ -32,7 +32,10 @@ impl FileLint {
     /// otherwise the file's text need not be kept while the other files are read.
     /// (Cross-file rules check a page's outgoing links.)
     pub fn may_report(&self, diagnostics: &[Diagnostic]) -> bool {
-        !(diagnostics.is_empty() && self.suppressions.is_empty() && self.summary.links.is_empty())
+        !(diagnostics.is_empty()
+            && self.suppressions.is_empty()
+            && self.summary.links.is_empty()
+            && self.summary.template_links.is_empty())
     }
 }
 
@@ -61,7 +64,8 @@ impl Linter {
         text: &str,
         describe: bool,
     ) -> PageSummary {
-        let doc = Document::parse(text);
+        let mut doc = Document::parse(text);
+        doc.generator = self.site.as_ref().map(|site| site.generator);
         let mut page = self.summarise(&doc, target, describe);
         if describe {
             page.describe(&doc);

@@ -24,7 +24,7 @@ pub enum Target<'a> {
 
 /// All pages of the corpus, by every key a link may use to reach them.
 pub struct LinkIndex<'a> {
-    root: PathBuf,
+    pub(super) root: PathBuf,
     pub(super) extensions: Vec<String>,
     /// Hashed with FxHash: hundreds of thousands of short keys, looked up once per link.
     /// The keys borrow from the pages: nothing is copied.
@@ -39,9 +39,14 @@ pub struct LinkIndex<'a> {
     files: Option<Mutex<HashMap<String, bool>>>,
     /// Pages by the URLs the site serves them at (with a site profile).
     by_url: FxHashMap<&'a str, &'a PageSummary>,
-    site: Option<Site>,
+    pub(super) site: Option<Site>,
     /// Pages by their lowercased keys, for sites that match paths without regard to case.
-    by_lower_key: FxHashMap<String, &'a PageSummary>,
+    pub(super) by_lower_key: FxHashMap<String, &'a PageSummary>,
+    /// The keys of pages by their lowercased file name without extension (and a bundle's
+    /// `index` by its folder's name), built when the first template link asks for a page by
+    /// name. Keys, not pages: a lazily filled cell of borrowed pages would pin the index's
+    /// lifetime.
+    pub(super) by_name: OnceLock<FxHashMap<String, Vec<String>>>,
 }
 
 impl<'a> LinkIndex<'a> {
@@ -108,6 +113,7 @@ impl<'a> LinkIndex<'a> {
             by_url,
             site: None,
             by_lower_key: FxHashMap::default(),
+            by_name: OnceLock::new(),
         }
     }
 
@@ -202,6 +208,9 @@ impl<'a> LinkIndex<'a> {
             // Above the site's root: a sibling site (mdBook's `../std/`).
             return Target::Outside;
         };
+        // A static file is served at its path as written: a relative link resolves against
+        // the page's URL, which a permalink may set far from the page's file.
+        let served = url.clone();
         let url = site.url_key(&url);
         let from_root = (site.relative_from_root() && !path.starts_with(['.', '/']))
             .then(|| site.url_key(path));
@@ -224,18 +233,49 @@ impl<'a> LinkIndex<'a> {
         if let Some(page) = fallback.and_then(|(_, rest)| self.by_url.get(rest)) {
             return Target::Page(page);
         }
+        if let Some(redirect) = site.redirect(&url) {
+            return self.redirected(site, &redirect.to);
+        }
+        let on_disk = match path.strip_prefix('/') {
+            Some(absolute) => self.root.join(absolute),
+            None => from.dir.join(path),
+        };
+        let on_disk = crate::paths::absolute(&on_disk);
+        if let Some(to) = site.moved_to(&on_disk) {
+            return self.redirected(site, to);
+        }
+        let source = site.yml_source(&on_disk);
+        let key = source.and_then(|source| {
+            let relative = source.strip_prefix(&self.root).ok()?;
+            Some(relative.to_string_lossy().replace('\\', "/"))
+        });
+        if let Some(page) = key.and_then(|key| self.page(&key)) {
+            return Target::Page(page);
+        }
         if site.generated(&url) {
             return Target::Outside;
         }
-        let in_static = path.strip_prefix('/').is_some_and(|absolute| {
-            (site.static_dirs.iter()).any(|dir| dir.join(absolute).is_file())
-        });
+        let in_static = site.serves_file(&served);
         if in_static {
             Target::File
         } else if site.absolute_may_leave && path.starts_with('/') {
             Target::Outside
         } else {
             Target::Missing
+        }
+    }
+
+    /// Where a redirect leads: the page at its site-absolute target, else somewhere the link
+    /// reaches all the same (the host answers it).
+    fn redirected(&self, site: &Site, to: &str) -> Target<'a> {
+        if !super::is_internal(to) {
+            return Target::Outside;
+        }
+        let (path, _) = super::split_destination(to);
+        match path.strip_prefix('/') {
+            Some(absolute) => (self.by_url.get(site.url_key(absolute).as_str()))
+                .map_or(Target::File, |page| Target::Page(page)),
+            None => Target::File,
         }
     }
 
@@ -263,7 +303,7 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
-    fn is_file(&self, key: String) -> bool {
+    pub(super) fn is_file(&self, key: String) -> bool {
         let Some(files) = &self.files else {
             return self.root.join(&key).is_file();
         };

@@ -4,6 +4,7 @@
 mod index;
 mod suggest;
 mod summary;
+mod templated;
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -13,7 +14,8 @@ use regex::Regex;
 
 pub use index::{LinkIndex, Target};
 pub use suggest::{closest, Candidate};
-pub use summary::{github_anchor, Heading, PageSummary};
+pub use summary::{github_anchor, Heading, PageSummary, TemplateLink};
+pub use templated::TemplateKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkKind {

@@ -8,8 +8,10 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
 
+use super::templated::{self, TemplateKind};
 use super::{is_internal, LinkKind, LinkRecord};
 use crate::document::{Document, LineCol};
+use crate::site::Generator;
 
 /// What the cross-file phase knows of one file once its document is dropped.
 #[derive(Debug, Clone, Default)]
@@ -35,8 +37,18 @@ pub struct PageSummary {
     pub headings: Vec<Heading>,
     /// Internal links only; external schemes are dropped at once.
     pub links: Vec<LinkRecord>,
+    /// Links written in the generator's template syntax (`{{< ref "x" >}}`), which name files
+    /// rather than URLs.
+    pub template_links: Vec<TemplateLink>,
     /// Line and column of every offset a link record holds, sorted by offset.
     pub(super) positions: Vec<(usize, LineCol)>,
+}
+
+/// A link in template syntax: what names the file, and the link as written.
+#[derive(Debug, Clone)]
+pub struct TemplateLink {
+    pub kind: TemplateKind,
+    pub link: LinkRecord,
 }
 
 /// A heading as an editor needs it.
@@ -137,6 +149,13 @@ impl PageSummary {
             if collapsed != heading.anchor {
                 summary.anchors.insert(collapsed);
             }
+            // kramdown's GFM parser (Jekyll, GitHub Pages) turns a tab into `-` as it does a
+            // space, where GitHub drops it: `### 6.<tab>Single log-out` is `#6-single-log-out`.
+            if doc.generator == Some(Generator::Jekyll) && heading.text.contains('\t') {
+                summary
+                    .anchors
+                    .insert(github_anchor(&heading.text.replace('\t', " ")));
+            }
             summary.anchors.insert(heading.anchor);
         }
         for (event, range) in &doc.events {
@@ -190,6 +209,19 @@ impl PageSummary {
             }
         }
         if collect_links {
+            // Jekyll leaves the Liquid of a page that says `render_with_liquid: false`.
+            let liquid_off = (doc.frontmatter.as_ref().and_then(|fm| fm.data()))
+                .and_then(|data| data.value.get("render_with_liquid"))
+                .is_some_and(|value| value == &serde_json::Value::Bool(false));
+            let generator = doc
+                .generator
+                .filter(|&g| !(liquid_off && g == Generator::Jekyll));
+            if let Some(generator) = generator {
+                let body = doc.body_start..doc.source.len();
+                for found in templated::find(doc.source, body, generator) {
+                    summary.push_template(doc, found);
+                }
+            }
             for definition in &doc.reference_definitions {
                 if is_internal(&definition.dest) {
                     summary.push_link(
@@ -233,6 +265,20 @@ impl PageSummary {
             kind,
             dest: checkable.to_string(),
             dest_span,
+        });
+    }
+
+    fn push_template(&mut self, doc: &Document, found: templated::Found) {
+        for offset in [found.span.start, found.span.end] {
+            self.positions.push((offset, doc.line_col(offset)));
+        }
+        self.template_links.push(TemplateLink {
+            kind: found.kind,
+            link: LinkRecord {
+                kind: LinkKind::Link,
+                dest: found.dest,
+                dest_span: found.span,
+            },
         });
     }
 

@@ -4,7 +4,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 use crate::links::{
     closest, normalize, split_destination, Candidate, LinkIndex, LinkKind, LinkRecord, PageSummary,
-    Target,
+    Target, TemplateKind, TemplateLink,
 };
 use crate::rule::{declare_rule, Rule, RuleSettings};
 
@@ -22,6 +22,11 @@ declare_rule! {
     /// steg` is `#første-steg`, repeats get `-1`, `-2`), explicit `{#id}` attributes and HTML
     /// `id`s, without regard to case (as GitHub matches them). A folder's `README.<ext>`
     /// serves as its page when it has no `index.<ext>`.
+    ///
+    /// On a site with a generator, links resolve as it serves pages (see the README's
+    /// "Site generators"), redirects count as the pages they lead to, and links written in its
+    /// template syntax are checked too: Hugo's `{{< ref "x" >}}`, Jekyll's `{% link x %}` and
+    /// `{% post_url x %}`, mdBook's `{{#include x}}` (a missing target fails the build).
     ///
     /// ## Why
     /// A broken link is a dead end for the reader and a signal of neglect to search engines.
@@ -83,6 +88,43 @@ fn missing_target(link: &LinkRecord, suggestion: Option<String>) -> Diagnostic {
     )
 }
 
+fn missing_template_target(template: &TemplateLink) -> Diagnostic {
+    let (what, help) = match template.kind {
+        TemplateKind::HugoRef => (
+            "page",
+            "Hugo stops the build on a `ref` to no page: name the page from this page's folder \
+             or the content root",
+        ),
+        TemplateKind::JekyllLink => (
+            "file",
+            "Jekyll stops the build: `link` needs a file's exact path from the site's folder",
+        ),
+        TemplateKind::JekyllPost => (
+            "post",
+            "Jekyll stops the build: `post_url` needs the name of a post in `_posts`",
+        ),
+        TemplateKind::MdbookInclude => (
+            "file",
+            "mdBook stops the build: the path is relative to this page's folder",
+        ),
+    };
+    let link = &template.link;
+    Diagnostic::new(
+        link.dest_span.clone(),
+        format!(
+            "broken `{}` `{}`: no such {what}",
+            template.kind.syntax(),
+            link.dest
+        ),
+    )
+    .with_label(format!("no {what} here"))
+    .with_help(help.to_string())
+    .with_link(LinkData {
+        destination: link.dest.clone(),
+        page: None,
+    })
+}
+
 fn missing_anchor(link: &LinkRecord, key: Option<&str>, suggestion: Option<String>) -> Diagnostic {
     let page = key.unwrap_or("the target page");
     let diagnostic = Diagnostic::new(
@@ -142,16 +184,47 @@ impl BrokenLink {
             Target::File | Target::Outside => return None,
             Target::Page(target) => target,
         };
+        self.check_anchor(link, target, fragment.as_deref(), true)
+    }
+
+    /// A link in template syntax: no fix is offered, for the template names a file where a
+    /// suggestion would name a URL.
+    fn check_template(
+        &self,
+        index: &LinkIndex,
+        page: &PageSummary,
+        template: &TemplateLink,
+    ) -> Option<Diagnostic> {
+        let link = &template.link;
+        let (path, fragment) = split_destination(&link.dest);
+        let target = match index.resolve_template(page, template.kind, &path) {
+            Target::Missing => return Some(missing_template_target(template)),
+            Target::File | Target::Outside => return None,
+            Target::Page(target) => target,
+        };
+        self.check_anchor(link, target, fragment.as_deref(), false)
+    }
+
+    fn check_anchor(
+        &self,
+        link: &LinkRecord,
+        target: &PageSummary,
+        fragment: Option<&str>,
+        suggest: bool,
+    ) -> Option<Diagnostic> {
         let fragment = fragment.filter(|f| !f.is_empty())?;
         // Anchors match without regard to case, as GitHub matches them.
         let wanted = fragment.to_lowercase();
-        if target.anchors.contains(fragment.as_ref())
+        if target.anchors.contains(fragment)
             || target.anchors.iter().any(|a| a.to_lowercase() == wanted)
         {
             return None;
         }
+        if !suggest {
+            return Some(missing_anchor(link, target.key.as_deref(), None));
+        }
         let anchors: Vec<Candidate> = target.anchors.iter().map(|a| Candidate::new(a)).collect();
-        let suggestion = closest(&Candidate::new(&fragment), anchors.iter()).map(|anchor| {
+        let suggestion = closest(&Candidate::new(fragment), anchors.iter()).map(|anchor| {
             let raw_path = link.dest.split_once('#').map_or("", |(p, _)| p);
             format!("{raw_path}#{anchor}")
         });
@@ -195,6 +268,10 @@ impl Rule for BrokenLink {
             page.links
                 .iter()
                 .filter_map(|link| self.check_link(index, page, link)),
+        );
+        out.extend(
+            (page.template_links.iter())
+                .filter_map(|template| self.check_template(index, page, template)),
         );
     }
 }

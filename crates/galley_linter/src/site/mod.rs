@@ -5,10 +5,15 @@
 //! where static files are served from, and whether site-absolute links that match no page
 //! may lead outside the site (other docsets of one domain).
 
+mod docfx;
+mod redirects;
+
 use std::path::{Path, PathBuf};
 
 use crate::document::Document;
 use crate::paths::absolute;
+use docfx::Docfx;
+pub use redirects::Redirect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Generator {
@@ -102,6 +107,10 @@ pub struct Site {
     pub absolute_may_leave: bool,
     /// Folder names of Jekyll collections (`_docs`) and their URL patterns.
     pub collections: Vec<(String, String)>,
+    /// The redirects the site's host or generator serves (their sources as URL keys).
+    pub redirects: Vec<Redirect>,
+    /// docfx's `src`->`dest` maps, base path and moved files.
+    pub docfx: Option<Docfx>,
 }
 
 /// Where to look for a generator's config: the folder itself and folders this deep below it.
@@ -150,6 +159,8 @@ impl Site {
             html_pages: false,
             absolute_may_leave: false,
             collections: Vec::new(),
+            redirects: Vec::new(),
+            docfx: None,
             dir: dir.clone(),
         };
         match generator {
@@ -162,6 +173,7 @@ impl Site {
             Generator::Docfx => {
                 site.case_insensitive = true;
                 site.absolute_may_leave = true;
+                site.docfx = Some(Docfx::read(&dir));
             }
             Generator::Docusaurus => {
                 let docs = ["docs", "../docs"]
@@ -185,9 +197,37 @@ impl Site {
             Generator::Mdbook => {
                 site.roots = vec![root("src", "")];
                 site.html_pages = true;
+                site.redirects = redirects::mdbook(&dir.join("book.toml"));
             }
         }
+        // Netlify reads its files from the site's folder, the repository's root above it, and
+        // the folder published as is.
+        let mut netlify_folders: Vec<PathBuf> = dir.parent().into_iter().map(absolute).collect();
+        netlify_folders.push(dir.clone());
+        netlify_folders.extend(site.static_dirs.iter().cloned());
+        netlify_folders.dedup();
+        site.redirects.extend(redirects::netlify(&netlify_folders));
+        let mut redirects = std::mem::take(&mut site.redirects);
+        for redirect in &mut redirects {
+            redirect.from = site.url_key(&redirect.from);
+        }
+        site.redirects = redirects;
         site
+    }
+
+    /// The redirect that answers `url` (a URL key), if one does.
+    pub fn redirect(&self, url: &str) -> Option<&Redirect> {
+        self.redirects.iter().find(|redirect| redirect.answers(url))
+    }
+
+    /// The page a link to a docfx `.yml` page reaches: the `.md` a prebuild step turns into it.
+    pub fn yml_source(&self, path: &Path) -> Option<PathBuf> {
+        self.docfx.as_ref()?.yml_source(path)
+    }
+
+    /// Where a file the docfx redirection file names as moved now leads.
+    pub fn moved_to(&self, path: &Path) -> Option<&str> {
+        self.docfx.as_ref()?.moved_to(path)
     }
 
     /// The URL paths (no leading or trailing `/`, no `.html`) a page is served at, the one it
@@ -242,10 +282,22 @@ impl Site {
                 urls.push(trim_url(set));
             }
         }
+        if let Some(docfx) = &self.docfx {
+            urls.extend(docfx.urls(path, |relative| page_url(relative, self.generator)));
+        }
         urls.push(join_url(&root.prefix, &url));
         // Docusaurus also finds a doc by its file path from the docs folder (`api/Store.md`).
         if self.generator == Generator::Docusaurus && url != path_url {
             urls.push(join_url(&root.prefix, &path_url));
+        }
+        // A web server answers a folder's URL with its `index.html`: Jekyll collections and
+        // mdBook write `a/index.html` for `a/index.md`.
+        if let Some(folder) = urls.last().and_then(|url| {
+            (url == "index")
+                .then_some("")
+                .or_else(|| url.strip_suffix("/index"))
+        }) {
+            urls.push(folder.to_string());
         }
         for key in ["aliases", "redirect_from"] {
             urls.extend(list(key).iter().map(|alias| trim_url(alias)));
@@ -260,15 +312,38 @@ impl Site {
     /// site ignores case.
     pub fn url_key(&self, url: &str) -> String {
         let url = url.trim_matches('/');
-        let url = (url.strip_suffix("index.html"))
-            .or_else(|| url.strip_suffix(".html"))
-            .unwrap_or(url)
-            .trim_end_matches('/');
+        // `index.html` as a whole name only: `sdp_index.html` is a page of its own.
+        let url = match url {
+            "index.html" => "",
+            url => (url.strip_suffix("/index.html"))
+                .or_else(|| url.strip_suffix(".html"))
+                .unwrap_or(url),
+        };
         if self.case_insensitive {
             url.to_lowercase()
         } else {
             url.to_string()
         }
+    }
+
+    /// Whether a file of the site's source is served at `url` (as written, no leading `/`):
+    /// from a static folder, from a Jekyll collection's folder (`docs/a.html` from `_docs/`),
+    /// and, where pages are `.html` files, without the `.html` (GitHub Pages and Jekyll's own
+    /// server answer `a/b` with `a/b.html`).
+    pub fn serves_file(&self, url: &str) -> bool {
+        let mut paths = vec![url.to_string()];
+        if let Some((first, rest)) = url.split_once('/') {
+            let collection =
+                (self.collections.iter()).any(|(name, _)| name.strip_prefix('_') == Some(first));
+            if collection {
+                paths.push(format!("_{first}/{rest}"));
+            }
+        }
+        if self.html_pages && !url.ends_with(".html") {
+            let with_html: Vec<String> = paths.iter().map(|p| format!("{p}.html")).collect();
+            paths.extend(with_html);
+        }
+        (self.static_dirs.iter()).any(|dir| paths.iter().any(|path| dir.join(path).is_file()))
     }
 
     /// Whether `segment`, first in a URL, names a translation whose missing pages the

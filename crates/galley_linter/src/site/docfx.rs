@@ -1,0 +1,189 @@
+//! How a docfx site (Microsoft Learn) publishes its files: `docfx.json`'s `build.content`
+//! entries map a `src` folder's files (matched by `files`, less `exclude`) to URLs under
+//! `dest`, all under the docset's base path; the redirection file names moved files.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde_json::Value;
+
+use super::redirects;
+use crate::paths::absolute;
+
+/// One `build.content` entry.
+#[derive(Debug, Clone)]
+struct Content {
+    src: PathBuf,
+    dest: String,
+    files: GlobSet,
+    exclude: GlobSet,
+    /// Whether `files` names `.yml` pages, which a prebuild step may make of `.md` files.
+    yml: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Docfx {
+    contents: Vec<Content>,
+    /// The docset's URL prefix (`powershell`), without slashes; empty when unknown.
+    pub base_path: String,
+    /// Moved files (absolute paths) and the URL each now redirects to.
+    pub moved: Vec<(PathBuf, String)>,
+}
+
+/// Folders where the files of a docset's repository may be: the docset's and those above it.
+fn repository_folders(dir: &Path) -> Vec<PathBuf> {
+    dir.ancestors().take(3).map(Path::to_path_buf).collect()
+}
+
+impl Docfx {
+    /// Reads `docfx.json` in `dir` and the redirection and publishing files beside it or
+    /// above it (the repository's root).
+    pub fn read(dir: &Path) -> Docfx {
+        let json = std::fs::read_to_string(dir.join("docfx.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            .unwrap_or_default();
+        let entries = json["build"]["content"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let contents = entries
+            .iter()
+            .map(|entry| Content {
+                src: absolute(&dir.join(entry["src"].as_str().unwrap_or("."))),
+                dest: super::trim_url(entry["dest"].as_str().unwrap_or_default()),
+                files: globs(&entry["files"]),
+                exclude: globs(&entry["exclude"]),
+                yml: patterns(&entry["files"])
+                    .iter()
+                    .any(|p| p.ends_with(".yml")),
+            })
+            .collect();
+        let folders = repository_folders(dir);
+        let moved = redirects::docfx(&folders);
+        let base_path = published_base_path(&folders).unwrap_or_else(|| commonest_root(&moved));
+        Docfx {
+            contents,
+            base_path,
+            moved,
+        }
+    }
+
+    /// The URLs (no leading or trailing `/`) the entries publish `path` at; `page_url` makes a
+    /// URL of a path relative to an entry's `src`.
+    pub fn urls(&self, path: &Path, page_url: impl Fn(&str) -> String) -> Vec<String> {
+        let mut urls = Vec::new();
+        for content in self.publishing(path) {
+            let relative = path.strip_prefix(&content.src).unwrap_or(path);
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            let url = [self.base_path.as_str(), &content.dest, &page_url(&relative)]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join("/");
+            if !urls.contains(&url) {
+                urls.push(url);
+            }
+        }
+        urls
+    }
+
+    /// The entries that publish `path`.
+    fn publishing<'s>(&'s self, path: &'s Path) -> impl Iterator<Item = &'s Content> + 's {
+        self.contents.iter().filter(move |content| {
+            let Ok(relative) = path.strip_prefix(&content.src) else {
+                return false;
+            };
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            let stem = relative
+                .rsplit_once('.')
+                .map_or(&*relative, |(stem, _)| stem);
+            content.files.is_match(stem) && !content.exclude.is_match(stem)
+        })
+    }
+
+    /// The `.md` file a link to `x.yml` reaches when the entry publishing it names `.yml`
+    /// pages: the page a prebuild step turns into that `.yml`.
+    pub fn yml_source(&self, path: &Path) -> Option<PathBuf> {
+        if path.extension()? != "yml" {
+            return None;
+        }
+        let markdown = path.with_extension("md");
+        let converted = self.publishing(&markdown).any(|content| content.yml);
+        (converted && markdown.is_file()).then_some(markdown)
+    }
+
+    /// Where a moved file now redirects to, if `path` (or `path.md`) is one.
+    pub fn moved_to(&self, path: &Path) -> Option<&str> {
+        let with_md = path.with_extension("md");
+        (self.moved.iter())
+            .find(|(source, _)| source == path || *source == with_md)
+            .map(|(_, url)| url.as_str())
+    }
+}
+
+/// The glob patterns of `files` or `exclude` (a string or a list), matched without file
+/// extensions: a prebuild step may turn the `.md` pages of a folder into the `.yml` that
+/// `files` names (platyPS's MAML2Yaml does for cmdlet references).
+fn globs(value: &Value) -> GlobSet {
+    let mut set = GlobSetBuilder::new();
+    for pattern in patterns(value) {
+        let (folder, name) = pattern.rsplit_once('/').unwrap_or(("", pattern));
+        let name = match name.rsplit_once('.') {
+            Some((stem, ext)) if !ext.contains(['*', '?', '[', '{']) => stem,
+            _ => name,
+        };
+        let pattern = if folder.is_empty() {
+            name.to_string()
+        } else {
+            format!("{folder}/{name}")
+        };
+        if let Ok(glob) = Glob::new(&pattern) {
+            set.add(glob);
+        }
+    }
+    set.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// The patterns of `files` or `exclude`: a string or a list.
+fn patterns(value: &Value) -> Vec<&str> {
+    match value {
+        Value::String(one) => vec![one.as_str()],
+        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The docset's base path named in the publishing config, when it names one.
+fn published_base_path(folders: &[PathBuf]) -> Option<String> {
+    folders.iter().find_map(|folder| {
+        let text = std::fs::read_to_string(folder.join(".openpublishing.publish.config.json"));
+        let json: Value = serde_json::from_str(&text.ok()?).ok()?;
+        let docsets = json["docsets_to_publish"].as_array()?;
+        docsets
+            .iter()
+            .find_map(|docset| docset["base_path"].as_str())
+            .map(super::trim_url)
+    })
+}
+
+/// The first URL segment that most of the redirects' site-absolute targets share: the
+/// docset's base path as the published site shows it, when the repository names none.
+fn commonest_root(moved: &[(PathBuf, String)]) -> String {
+    let roots: Vec<&str> = (moved.iter())
+        .filter_map(|(_, url)| url.strip_prefix('/')?.split('/').next())
+        .collect();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for root in &roots {
+        match counts.iter_mut().find(|(seen, _)| seen == root) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((root, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(_, count)| count)
+        .filter(|&(_, count)| 2 * count > roots.len())
+        .map(|(root, _)| root.to_string())
+        .unwrap_or_default()
+}
