@@ -54,7 +54,7 @@ pub fn code_actions(view: &View, params: CodeActionParams) -> CodeActionResponse
     };
     if wanted(only, &FIX_ALL) && doc.diagnostics.iter().any(safe_fix) {
         let lint = |text: &str| {
-            let (found, _) = context.workspace.lint_text(&doc.path, text, context.index);
+            let (found, _) = context.linter.lint_text(&doc.path, text, context.index);
             found
         };
         if let Ok(fixed) = fix_until_stable(&doc.text, FixMode::SafeOnly, lint) {
@@ -118,7 +118,7 @@ fn missing_page(
         Some(rooted) => view.root().join(rooted),
         None => doc.path.parent()?.join(path),
     };
-    let extension = view.context.workspace.config().files.extensions.first()?;
+    let extension = view.context.linter.config().files.extensions.first()?;
     let file = match file.extension() {
         Some(_) => file,
         None => file.with_extension(extension),

@@ -12,7 +12,7 @@ use lsp_types::{
 use crate::document::OpenDocument;
 use crate::navigation::View;
 use crate::positions::{path_to_uri, Lines};
-use crate::session::Context;
+use crate::workspace::Context;
 use galley_linter::diagnostic::{Diagnostic, Severity};
 
 /// The package's repository (Cargo.toml's `repository`), where the docs are published.
@@ -42,7 +42,7 @@ pub fn for_editor(doc: &OpenDocument, context: &Context) -> Vec<lsp_types::Diagn
     doc.diagnostics
         .iter()
         .map(|diagnostic| {
-            let related = linked_page(diagnostic, context.workspace.root());
+            let related = linked_page(diagnostic, context.linter.root());
             to_lsp(diagnostic, &lines, related)
         })
         .collect()
