@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
 /// Starts galley, opens the article, waits for both findings, and writes every diagnostic
@@ -110,7 +109,7 @@ fn readme_snippet() -> String {
 /// script wrote to `$RESULT` and Neovim's output, or `None` when `nvim` is not installed.
 fn run_neovim(script: &str, files: &[(&str, &str)]) -> Option<(String, String)> {
     if Command::new("nvim").arg("--version").output().is_err() {
-        eprintln!("skipped: `nvim` is not installed (`.ci/run` installs Debian's neovim)");
+        common::editor_missing("Neovim (`nvim`)");
         return None;
     }
     let mut files = files.to_vec();
@@ -118,11 +117,6 @@ fn run_neovim(script: &str, files: &[(&str, &str)]) -> Option<(String, String)> 
     let dir = common::corpus(&files);
     let corpus = dir.path().join("corpus");
     let result = dir.path().join("result.txt");
-    // As installed: `galley` on the PATH, for the README's snippet.
-    let galley = Path::new(env!("CARGO_BIN_EXE_galley"));
-    let mut path = vec![galley.parent().unwrap().to_path_buf()];
-    path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
-    let path = std::env::join_paths(path).unwrap();
     let output = Command::new("nvim")
         .args(["--headless", "--clean", "-n", "-c"])
         .arg(format!(
@@ -131,8 +125,9 @@ fn run_neovim(script: &str, files: &[(&str, &str)]) -> Option<(String, String)> 
         ))
         // Reached only when the script failed before its `qall!`: Neovim would wait forever.
         .args(["-c", "cquit 3"])
-        .env("GALLEY", galley)
-        .env("PATH", path)
+        .env("GALLEY", env!("CARGO_BIN_EXE_galley"))
+        // As installed: `galley` on the PATH, for the README's snippet.
+        .env("PATH", common::path_with_galley())
         .env("CORPUS", &corpus)
         .env("RESULT", &result)
         .current_dir(&corpus)
