@@ -15,6 +15,7 @@ use crate::navigation::View;
 use crate::positions::{path_to_uri, Lines};
 use crate::workspace::Context;
 use galley_linter::diagnostic::{Diagnostic, Severity};
+use galley_linter::finding::IO_ERROR;
 use galley_linter::rule::RULE_DOCS_FOLDER;
 
 /// The package's repository (Cargo.toml's `repository`), where the rules' pages are kept.
@@ -90,6 +91,17 @@ pub fn to_lsp(
         related_information,
         tags: None,
         data: None,
+    }
+}
+
+/// A content file that galley cannot read as text, and why, on the file's first line.
+pub fn unreadable(problem: String) -> lsp_types::Diagnostic {
+    lsp_types::Diagnostic {
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(NumberOrString::String(IO_ERROR.to_string())),
+        source: Some("galley".to_string()),
+        message: format!("galley cannot read this page, so links to it are broken: {problem}"),
+        ..lsp_types::Diagnostic::default()
     }
 }
 

@@ -25,6 +25,7 @@ mod rename;
 mod session;
 mod symbols;
 mod transport;
+mod unreadable;
 mod workspace;
 
 use std::error::Error;

@@ -34,8 +34,10 @@ use crate::navigation::View;
 use crate::positions::uri_to_path;
 use crate::progress::Progress;
 use crate::references::references;
+use crate::unreadable::Unreadable;
 use crate::workspace::{Folder, Workspace};
 use crate::{actions, completion, diagnostics, hover, rename, symbols, Result};
+use galley_linter::engine::RootSummary;
 use galley_linter::links::PageSummary;
 
 /// Why serving against one context stopped.
@@ -56,7 +58,7 @@ pub enum Change {
 struct Scan {
     folder: PathBuf,
     generation: u64,
-    pages: Vec<(PathBuf, PageSummary)>,
+    read: RootSummary,
 }
 
 pub struct Session {
@@ -74,6 +76,8 @@ pub struct Session {
     /// Background lints of large buffers: their results, and the buffers being linted.
     lints: (Sender<Linted>, Receiver<Linted>),
     linting: HashSet<Uri>,
+    /// The content files shown as unreadable.
+    unreadable: Unreadable,
     /// The corpus being read, shown in the editor.
     progress: Progress,
     /// Whether the editor asked for `shutdown`: then requests are refused, and `exit` ends
@@ -106,6 +110,7 @@ impl Session {
             scanned_pages: 0,
             lints: crossbeam_channel::unbounded(),
             linting: HashSet::new(),
+            unreadable: Unreadable::default(),
             progress: Progress::new(work_done_progress),
             shut_down: false,
         }
@@ -142,12 +147,12 @@ impl Session {
         let (engine, path) = (folder.engine.clone(), folder.path.clone());
         let sender = self.scans.0.clone();
         thread::spawn(move || {
-            let pages = engine.linter().summarise_root();
+            let read = engine.linter().summarise_root();
             // The server may have stopped meanwhile; then nobody needs the pages.
             let _ = sender.send(Scan {
                 folder: path,
                 generation,
-                pages,
+                read,
             });
         });
     }
@@ -202,12 +207,18 @@ impl Session {
                     let scan = scan.expect("the session holds a sender");
                     if self.scanning.get(&scan.folder) == Some(&scan.generation) {
                         self.scanning.remove(&scan.folder);
-                        self.scanned_pages += scan.pages.len();
+                        self.scanned_pages += scan.read.pages.len();
                         if self.scanning.is_empty() {
                             let read = format!("{} pages", self.scanned_pages);
                             self.progress.end(&self.connection.sender, read);
                         }
-                        return Ok(Change::Scanned(scan.folder, scan.pages));
+                        let in_folder = |path: &Path| workspace.of(path).folder == scan.folder;
+                        let unreadable = (scan.read.unreadable.into_iter())
+                            .filter(|(path, _)| !self.documents.values().any(|d| d.path == *path))
+                            .collect();
+                        let sender = &self.connection.sender;
+                        self.unreadable.scanned(sender, in_folder, unreadable);
+                        return Ok(Change::Scanned(scan.folder, scan.read.pages));
                     }
                 }
                 recv(self.lints.1) -> linted => {
@@ -342,6 +353,7 @@ impl Session {
                 let params: lsp_types::DidOpenTextDocumentParams = parse(params)?;
                 let item = params.text_document;
                 let path = document_path(&item.uri, workspace.folders[0].linter.root());
+                self.unreadable.opened(&path);
                 let doc = OpenDocument::open(item.uri.clone(), path, item.version, item.text, now);
                 self.documents.insert(item.uri, doc);
             }
@@ -369,11 +381,12 @@ impl Session {
             DidCloseTextDocument::METHOD => {
                 let params: lsp_types::DidCloseTextDocumentParams = parse(params)?;
                 let doc = self.documents.remove(&params.text_document.uri)?;
-                // The file on disk takes the buffer's place in the corpus.
-                let page = workspace.of(&doc.path).linter.summarise_file(&doc.path);
-                self.pending.note(doc.path, page, now);
                 let cleared = PublishDiagnosticsParams::new(doc.uri, Vec::new(), None);
                 self.notify::<PublishDiagnostics>(cleared);
+                // The file on disk takes the buffer's place in the corpus.
+                let read = workspace.of(&doc.path).linter.summarise_file(&doc.path);
+                let page = (self.unreadable).read(&self.connection.sender, &doc.path, read);
+                self.pending.note(doc.path, page, now);
             }
             DidChangeWorkspaceFolders::METHOD => {
                 let params: lsp_types::DidChangeWorkspaceFoldersParams = parse(params)?;
@@ -388,7 +401,8 @@ impl Session {
                     }
                     let open = self.documents.values().any(|doc| doc.path == path);
                     if context.linter.is_content(&path) && !open {
-                        let page = context.linter.summarise_file(&path);
+                        let read = context.linter.summarise_file(&path);
+                        let page = (self.unreadable).read(&self.connection.sender, &path, read);
                         self.pending.note(path, page, now);
                     }
                 }
