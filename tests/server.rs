@@ -498,3 +498,22 @@ fn diagnostics_link_to_their_rule_pages_in_the_repository() {
     assert_eq!(href("merkevare"), Value::Null);
     client.stop();
 }
+
+#[test]
+fn fix_all_leaves_headings_whose_anchor_a_fix_would_move() {
+    let dir = corpus();
+    let mut client = Client::start(dir.path());
+    client.wait_for_index(dir.path());
+    let (_, article) = article(dir.path());
+    // Two spaces make the anchor `første--steg`: the repeated-space fix would move it.
+    let text = "# A\n\n## Første  steg\n\nEn, to,, tre.\n";
+    client.open(&article, text);
+    let found = client.diagnostics(&article, has("stray-punctuation"));
+    assert!(has("repeated-space")(&found), "{found:#?}");
+    let params = json!({ "textDocument": { "uri": article }, "range": range((0, 0), (0, 0)),
+                         "context": { "diagnostics": [], "only": ["source.fixAll"] } });
+    let actions = client.request("textDocument/codeAction", params);
+    let edits = actions[0]["edit"]["changes"][&article].as_array().unwrap();
+    assert_eq!(apply(text, edits), "# A\n\n## Første  steg\n\nEn, to, tre.\n");
+    client.stop();
+}
