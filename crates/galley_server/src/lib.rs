@@ -244,6 +244,9 @@ fn serve(session: &mut Session, paths: Vec<PathBuf>) -> Result<()> {
             Change::Folders(event) => {
                 let old: Vec<PathBuf> = folders.iter().map(|f| f.path.clone()).collect();
                 let new = changed_folders(&old, &event);
+                for gone in old.iter().filter(|path| !new.contains(path)) {
+                    session.stop_scan(gone);
+                }
                 folders.retain(|folder| new.contains(&folder.path));
                 for path in new.into_iter().filter(|path| !old.contains(path)) {
                     let folder = load(session, path);

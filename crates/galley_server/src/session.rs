@@ -157,6 +157,14 @@ impl Session {
         });
     }
 
+    /// Forgets the scan of a folder the editor removed: its pages are not awaited.
+    pub fn stop_scan(&mut self, folder: &Path) {
+        if self.scanning.remove(folder).is_some() && self.scanning.is_empty() {
+            let read = format!("{} pages", self.scanned_pages);
+            self.progress.end(&self.connection.sender, read);
+        }
+    }
+
     /// The summaries of the open buffers, which stand in for their files in the corpus.
     pub fn buffer_pages(&self) -> impl Iterator<Item = (PathBuf, PageSummary)> + '_ {
         self.documents
