@@ -514,6 +514,9 @@ fn fix_all_leaves_headings_whose_anchor_a_fix_would_move() {
                          "context": { "diagnostics": [], "only": ["source.fixAll"] } });
     let actions = client.request("textDocument/codeAction", params);
     let edits = actions[0]["edit"]["changes"][&article].as_array().unwrap();
-    assert_eq!(apply(text, edits), "# A\n\n## Første  steg\n\nEn, to, tre.\n");
+    assert_eq!(
+        apply(text, edits),
+        "# A\n\n## Første  steg\n\nEn, to, tre.\n"
+    );
     client.stop();
 }

@@ -248,11 +248,15 @@ mod tests {
             today: "2026-11-28".to_string(),
         };
         let keys = filler.object(&schema, 0);
+        let yaml = yaml_mapping(&keys);
         assert_eq!(
-            yaml_mapping(&keys),
+            yaml,
             "title: Ordliste\ntags: [\"Ordliste\"]\nweight: 1\ndraft: false\nkind: guide\n\
              author: {\"name\":\"Ordliste\"}\npublished: 2026-11-28\n"
         );
+        // The YAML reads back as the values written.
+        let read = crate::frontmatter::yaml_to_json(&yaml).unwrap();
+        assert_eq!(read, Value::Object(keys.into_iter().collect()));
     }
 
     #[test]
