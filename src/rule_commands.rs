@@ -60,18 +60,9 @@ pub fn explain(id: &str) -> Result<u8> {
             .unwrap_or_default();
         bail!("unknown rule `{id}`{hint} (see `galley rules`)");
     };
-    let mut out = io::stdout().lock();
-    writeln!(out, "# {}\n", meta.id)?;
-    writeln!(out, "{}\n", meta.summary)?;
-    writeln!(
-        out,
-        "Default level: {}. Source: {source}.\n",
-        meta.default_severity.as_str()
-    )?;
-    // Doc comments keep the space after `///`; drop it.
-    for line in meta.docs.lines() {
-        writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
-    }
+    io::stdout()
+        .lock()
+        .write_all(meta.explanation(source).as_bytes())?;
     Ok(0)
 }
 

@@ -462,3 +462,61 @@ fn a_large_buffer_is_linted_without_stalling_the_others() {
     client.diagnostics(&large, has("empty-blockquote"));
     client.stop();
 }
+
+#[test]
+fn diagnostics_link_to_their_rule_pages_in_the_repository() {
+    let dir = common::corpus(&[
+        ("galley.toml", "[rules]\npacks = [\"husstil\"]\n"),
+        (
+            "husstil/merkevare.yaml",
+            "id: merkevare\nmessage: \"skriv Galley Press\"\ndescription: Merkevaren.\n\
+             words:\n  galleypress: Galley Press\n",
+        ),
+    ]);
+    let mut client = Client::start(dir.path());
+    client.wait_for_index(dir.path());
+    let (_, uri) = article(dir.path());
+    client.open(
+        &uri,
+        "# A\n\nPrisen steg -- og [x](/mangler) galleypress.\n",
+    );
+    let found = client.diagnostics(&uri, |d| d.len() == 3);
+    let href = |code: &str| {
+        let diagnostic = found.iter().find(|d| d["code"] == code).unwrap();
+        diagnostic["codeDescription"]["href"].clone()
+    };
+    // A built-in rule and a default-pack rule: their pages, which exist in the repository,
+    // at this version's tag.
+    for rule in ["broken-link", "double-hyphen-dash"] {
+        let page = format!("docs/rules/{rule}.md");
+        assert!(Path::new(&page).is_file(), "{page} is missing");
+        let repository = env!("CARGO_PKG_REPOSITORY");
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(href(rule), format!("{repository}/blob/v{version}/{page}"));
+    }
+    // The writer's own rule has no page there.
+    assert_eq!(href("merkevare"), Value::Null);
+    client.stop();
+}
+
+#[test]
+fn fix_all_leaves_headings_whose_anchor_a_fix_would_move() {
+    let dir = corpus();
+    let mut client = Client::start(dir.path());
+    client.wait_for_index(dir.path());
+    let (_, article) = article(dir.path());
+    // Two spaces make the anchor `første--steg`: the repeated-space fix would move it.
+    let text = "# A\n\n## Første  steg\n\nEn, to,, tre.\n";
+    client.open(&article, text);
+    let found = client.diagnostics(&article, has("stray-punctuation"));
+    assert!(has("repeated-space")(&found), "{found:#?}");
+    let params = json!({ "textDocument": { "uri": article }, "range": range((0, 0), (0, 0)),
+                         "context": { "diagnostics": [], "only": ["source.fixAll"] } });
+    let actions = client.request("textDocument/codeAction", params);
+    let edits = actions[0]["edit"]["changes"][&article].as_array().unwrap();
+    assert_eq!(
+        apply(text, edits),
+        "# A\n\n## Første  steg\n\nEn, to, tre.\n"
+    );
+    client.stop();
+}

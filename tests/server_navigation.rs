@@ -95,6 +95,30 @@ fn a_page_renamed_on_disk_is_seen_through_the_registered_watcher() {
 }
 
 #[test]
+fn a_page_that_is_not_utf8_is_reported_on_the_page_not_taken_for_missing() {
+    let dir = corpus();
+    let broken = dir.path().join("ødelagt.md");
+    std::fs::write(&broken, b"# \xc3\xb8delagt\n\nLatin-1: \xe6\xf8\xe5.\n").unwrap();
+    let mut client = Client::start(dir.path());
+    let broken_uri = uri(&broken);
+    let found = client.diagnostics(&broken_uri, has("io-error"));
+    assert_eq!(found.len(), 1);
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(message.contains("not valid UTF-8: line 3"), "{message}");
+    assert_eq!(found[0]["severity"], 1);
+
+    // Saved as UTF-8, it is a page again, and its message goes.
+    std::fs::write(&broken, "# Ødelagt\n\nLatin-1: æøå.\n").unwrap();
+    let change = json!({ "changes": [{ "uri": broken_uri, "type": 2 }] });
+    client.notify("workspace/didChangeWatchedFiles", change);
+    client.diagnostics(&broken_uri, <[Value]>::is_empty);
+    let note = uri(&dir.path().join("notat.md"));
+    client.open(&note, "# Notat\n\nSe [ø](ødelagt.md).\n");
+    client.diagnostics(&note, <[Value]>::is_empty);
+    client.stop();
+}
+
+#[test]
 fn without_watchers_a_save_reads_the_disk_again() {
     let dir = corpus();
     let mut client = Client::start_with(dir.path(), json!({}));

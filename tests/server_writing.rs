@@ -122,11 +122,11 @@ fn findings_without_a_fix_can_be_suppressed_or_their_page_created() {
     let mut client = Client::start(dir.path());
     client.wait_for_index(dir.path());
     let page = uri(&dir.path().join("ny.md"));
-    let text = "---\ntitle: Ny\n---\n\nSe [m](/guide/ordliste).\n";
+    let text = "---\ntitle: Ny\n---\n\nSe [ordlisten](/guide/ordliste).\n";
     client.open(&page, text);
     client.diagnostics(&page, has("broken-link"));
 
-    let found = actions(&mut client, &page, 4, 10);
+    let found = actions(&mut client, &page, 4, 20);
     let line = titled(&found, "Suppress `broken-link` on this line");
     let edit = &line["edit"]["changes"][&page][0];
     assert_eq!(edit["range"], range((4, 0), (4, 0)));
@@ -148,12 +148,70 @@ fn findings_without_a_fix_can_be_suppressed_or_their_page_created() {
     let changes = &create["edit"]["documentChanges"];
     assert_eq!(changes[0]["kind"], "create");
     assert_eq!(changes[0]["uri"], new_page);
-    assert_eq!(changes[1]["edits"][0]["newText"], "# Ordliste\n");
+    // Titled by the link's text; no schema asks for frontmatter.
+    assert_eq!(changes[1]["edits"][0]["newText"], "# Ordlisten\n");
 
     // Applied, the suppression holds: the finding is gone.
     let text = "---\ntitle: Ny\n---\n\n<!-- galley-disable-next-line broken-link -->\n\
-                Se [m](/guide/ordliste).\n";
+                Se [ordlisten](/guide/ordliste).\n";
     client.change(&page, 2, json!([{ "text": text }]));
     client.diagnostics(&page, <[Value]>::is_empty);
+    client.stop();
+}
+
+#[test]
+fn a_created_page_has_the_frontmatter_the_schema_asks_for() {
+    let schema = "type: object\n\
+                  required: [title, description, tags, weight, draft, published]\n\
+                  properties:\n\
+                  \x20 title: { type: string, minLength: 1 }\n\
+                  \x20 description: { type: string, minLength: 1 }\n\
+                  \x20 tags: { type: array, minItems: 1, items: { type: string } }\n\
+                  \x20 weight: { type: integer, minimum: 1 }\n\
+                  \x20 draft: { type: boolean }\n\
+                  \x20 published: { type: string, format: date }\n\
+                  \x20 slug: { type: string }\n\
+                  additionalProperties: false\n";
+    let dir = common::corpus(&[
+        ("galley.toml", "[frontmatter]\nschema = \"schema.yaml\"\n"),
+        ("schema.yaml", schema),
+    ]);
+    let mut client = Client::start(dir.path());
+    client.wait_for_index(dir.path());
+    let page = uri(&dir.path().join("ny.md"));
+    let text = "---\ntitle: Ny\ndescription: Ny.\ntags: [a]\nweight: 1\ndraft: false\n\
+                published: 2026-01-01\n---\n\nSe [felles ordliste](ordliste).\n";
+    client.open(&page, text);
+    client.diagnostics(&page, has("broken-link"));
+    let found = actions(&mut client, &page, 9, 25);
+    let create = titled(&found, "Create the page `ordliste.md`");
+    let template = create["edit"]["documentChanges"][1]["edits"][0]["newText"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        template.starts_with("---\ntitle: Felles ordliste\ndescription: Felles ordliste\n"),
+        "{template}"
+    );
+    assert!(
+        template.ends_with("---\n\n# Felles ordliste\n"),
+        "{template}"
+    );
+
+    // The page as it would be without frontmatter, or with only a title, breaks the schema;
+    // as created, it does not.
+    let created = uri(&dir.path().join("ordliste.md"));
+    client.open(&created, "# Felles ordliste\n");
+    client.diagnostics(&created, has("frontmatter-syntax"));
+    let titled_only = "---\ntitle: Felles ordliste\n---\n\n# Felles ordliste\n";
+    client.change(&created, 2, json!([{ "text": titled_only }]));
+    client.diagnostics(&created, has("frontmatter-schema"));
+    client.change(&created, 3, json!([{ "text": template }]));
+    let found = client.next(|m| m["params"]["uri"] == created && m["params"]["version"] == 3);
+    let found = found["params"]["diagnostics"].as_array().unwrap();
+    assert!(
+        !has("frontmatter-syntax")(found) && !has("frontmatter-schema")(found),
+        "{found:#?}"
+    );
     client.stop();
 }

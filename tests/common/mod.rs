@@ -65,3 +65,24 @@ pub fn rules_found(report: &serde_json::Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// For a test that needs an editor which is not installed: says it skipped, or fails where
+/// the editors must be there (`.ci/run` sets `GALLEY_REQUIRE_EDITORS`, having installed them).
+pub fn editor_missing(what: &str) {
+    let message = format!("{what} is not installed (`.ci/run` installs it)");
+    assert!(
+        std::env::var_os("GALLEY_REQUIRE_EDITORS").is_none(),
+        "{message}"
+    );
+    eprintln!("skipped: {message}");
+}
+
+/// `PATH` with the galley binary's folder first: `galley` as an editor finds it installed.
+pub fn path_with_galley() -> std::ffi::OsString {
+    let galley = Path::new(env!("CARGO_BIN_EXE_galley"));
+    let mut path = vec![galley.parent().unwrap().to_path_buf()];
+    path.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(path).unwrap()
+}

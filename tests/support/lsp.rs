@@ -20,6 +20,8 @@ pub struct Client {
     /// Notifications read while waiting for something else.
     unread: Vec<Value>,
     pub next_id: i64,
+    /// What the server said it can do, in its answer to `initialize`.
+    pub capabilities: Value,
 }
 
 impl Client {
@@ -34,6 +36,12 @@ impl Client {
 
     /// Starts the server on `folder` for a client that claims `capabilities`.
     pub fn start_with(folder: &Path, capabilities: Value) -> Client {
+        Client::start_in(&[folder], capabilities)
+    }
+
+    /// Starts the server in the first of `folders` with all of them as workspace folders.
+    pub fn start_in(folders: &[&Path], capabilities: Value) -> Client {
+        let folder = folders[0];
         let mut child = Command::new(env!("CARGO_BIN_EXE_galley"))
             .arg("server")
             .current_dir(folder)
@@ -58,18 +66,20 @@ impl Client {
             output,
             unread: Vec::new(),
             next_id: 0,
+            capabilities: Value::Null,
         };
         let result = client.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": uri(folder),
-                "workspaceFolders": [{ "uri": uri(folder), "name": "corpus" }],
+                "workspaceFolders": folders.iter().map(|f| workspace_folder(f)).collect::<Vec<_>>(),
                 "capabilities": capabilities
             }),
         );
         assert_eq!(result["serverInfo"]["name"], "galley");
         assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2);
+        client.capabilities = result["capabilities"].clone();
         client.notify("initialized", json!({}));
         client
     }
@@ -214,6 +224,12 @@ pub fn uri(path: &Path) -> String {
         })
         .collect();
     format!("file://{encoded}")
+}
+
+/// A workspace folder as the editor names it.
+pub fn workspace_folder(folder: &Path) -> Value {
+    let name = folder.file_name().unwrap().to_string_lossy();
+    json!({ "uri": uri(folder), "name": name })
 }
 
 pub fn has(code: &str) -> impl Fn(&[Value]) -> bool + '_ {

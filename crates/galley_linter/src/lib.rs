@@ -21,6 +21,7 @@ pub mod init;
 pub mod language;
 pub mod links;
 pub mod pack;
+pub mod page_template;
 pub mod paths;
 pub mod prose;
 pub mod report;

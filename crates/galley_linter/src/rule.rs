@@ -31,6 +31,30 @@ pub struct RuleMeta {
     pub docs: &'static str,
 }
 
+/// Where each rule's page is kept in the repository, as `<id>.md`: the text `galley explain`
+/// prints, for the built-in rules and the default pack's (tests/rule_docs.rs keeps them
+/// current).
+pub const RULE_DOCS_FOLDER: &str = "docs/rules";
+
+impl RuleMeta {
+    /// The rule's page as `galley explain` prints it; `source` says where the rule comes from
+    /// (`built-in`, `pack:<name>`).
+    pub fn explanation(&self, source: &str) -> String {
+        let mut page = format!(
+            "# {}\n\n{}\n\nDefault level: {}. Source: {source}.\n\n",
+            self.id,
+            self.summary,
+            self.default_severity.as_str()
+        );
+        // Doc comments keep the space after `///`; drop it.
+        for line in self.docs.lines() {
+            page.push_str(line.strip_prefix(' ').unwrap_or(line));
+            page.push('\n');
+        }
+        page
+    }
+}
+
 /// Declares a rule's metadata with its docs taken from the doc comment above it, so the docs
 /// cannot be left out and live next to the code.
 macro_rules! declare_rule {

@@ -22,6 +22,7 @@ use galley_linter::document::{floor_char_boundary, Document};
 use galley_linter::fix::{fix_until_stable, Applicability, FixMode};
 use galley_linter::links::split_destination;
 use galley_linter::suppression::UNUSED_SUPPRESSION;
+use pulldown_cmark::{Event, Tag};
 
 pub fn code_actions(view: &View, params: CodeActionParams) -> CodeActionResponse {
     let Some(doc) = view.documents.get(&params.text_document.uri) else {
@@ -54,7 +55,7 @@ pub fn code_actions(view: &View, params: CodeActionParams) -> CodeActionResponse
     };
     if wanted(only, &FIX_ALL) && doc.diagnostics.iter().any(safe_fix) {
         let lint = |text: &str| {
-            let (found, _) = context.workspace.lint_text(&doc.path, text, context.index);
+            let (found, _) = context.linter.lint_text(&doc.path, text, context.index);
             found
         };
         if let Ok(fixed) = fix_until_stable(&doc.text, FixMode::SafeOnly, lint) {
@@ -101,7 +102,8 @@ fn suppressions(
     ]
 }
 
-/// For a link to a page that does not exist: the page, with its name as its heading.
+/// For a link to a page that does not exist: the page, titled by the link's text (or its
+/// file's name), with the frontmatter the configured schema asks for.
 fn missing_page(
     view: &View,
     doc: &OpenDocument,
@@ -118,7 +120,7 @@ fn missing_page(
         Some(rooted) => view.root().join(rooted),
         None => doc.path.parent()?.join(path),
     };
-    let extension = view.context.workspace.config().files.extensions.first()?;
+    let extension = view.context.linter.config().files.extensions.first()?;
     let file = match file.extension() {
         Some(_) => file,
         None => file.with_extension(extension),
@@ -129,6 +131,7 @@ fn missing_page(
     }
     let uri = path_to_uri(&file)?;
     let name = file.file_stem()?.to_string_lossy().replace(['-', '_'], " ");
+    let title = capitalized(&link_text(&doc.text, diagnostic.span.start).unwrap_or(name));
     let shown_path = file.strip_prefix(view.root()).unwrap_or(&file);
     let creation = [
         DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
@@ -143,7 +146,7 @@ fn missing_page(
             text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
             edits: vec![OneOf::Left(TextEdit::new(
                 Default::default(),
-                format!("# {}\n", capitalized(&name)),
+                view.context.linter.page_template(&title),
             ))],
         }),
     ];
@@ -157,6 +160,26 @@ fn missing_page(
         }),
         ..CodeAction::default()
     }))
+}
+
+/// The text of the link whose source holds `offset`, when it has any.
+fn link_text(text: &str, offset: usize) -> Option<String> {
+    let doc = Document::parse(text);
+    // Events come outside in: the last match is the innermost.
+    let link = (doc.events.iter().rev())
+        .find(|(event, range)| {
+            matches!(event, Event::Start(Tag::Link { .. })) && range.contains(&offset)
+        })
+        .map(|(_, range)| range.clone())?;
+    let words: String = (doc.events.iter())
+        .filter(|(_, range)| link.start <= range.start && range.end <= link.end)
+        .filter_map(|(event, _)| match event {
+            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!words.is_empty()).then_some(words)
 }
 
 fn display(path: &Path) -> String {

@@ -1,7 +1,7 @@
 //! What the server lints against: the configuration found from the workspace folder, and every
 //! page of the corpus as the link index sees it (open buffers in place of their files).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::mem;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -10,10 +10,14 @@ use crate::document::QUIET;
 use galley_linter::config::{Config, CONFIG_FILE};
 use galley_linter::engine::{absolute, Linter};
 use galley_linter::links::{LinkIndex, PageSummary};
+use galley_linter::pack::DEFAULT_PACK_NAME;
+use galley_linter::rules::BUILTIN_RULES;
 
 /// The linter in force, built once from the configuration and rebuilt only when it changes.
 pub struct Engine {
     linter: Linter,
+    /// The rules with a page in the repository: the built-in ones and the default pack's.
+    documented: HashSet<&'static str>,
 }
 
 impl Engine {
@@ -25,14 +29,28 @@ impl Engine {
             .and_then(|config| Linter::new(config, &inputs))
             .map_err(|error| error.to_string());
         match loaded {
-            Ok(linter) => (Engine { linter }, None),
+            Ok(linter) => (Engine::new(linter), None),
             Err(error) => {
                 // The defaults build: they name no file that could be missing or wrong.
                 let linter = Linter::new(Config::defaults_at(folder), &inputs)
                     .expect("the default configuration builds");
-                (Engine { linter }, Some(error))
+                (Engine::new(linter), Some(error))
             }
         }
+    }
+
+    fn new(linter: Linter) -> Engine {
+        let default_pack = (linter.packs().iter())
+            .filter(|rule| rule.pack == DEFAULT_PACK_NAME)
+            .map(|rule| rule.meta.id);
+        let built_in = BUILTIN_RULES.iter().map(|entry| entry.meta.id);
+        let documented = built_in.chain(default_pack).collect();
+        Engine { linter, documented }
+    }
+
+    /// Whether the rule has a page in the repository.
+    pub fn is_documented(&self, rule: &str) -> bool {
+        self.documented.contains(rule)
     }
 
     pub fn linter(&self) -> &Linter {

@@ -9,31 +9,33 @@ use lsp_types::{
     Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Uri,
 };
 
+use crate::corpus::Engine;
 use crate::document::OpenDocument;
 use crate::navigation::View;
 use crate::positions::{path_to_uri, Lines};
-use crate::session::Context;
+use crate::workspace::Context;
 use galley_linter::diagnostic::{Diagnostic, Severity};
+use galley_linter::finding::IO_ERROR;
+use galley_linter::rule::RULE_DOCS_FOLDER;
 
-/// The package's repository (Cargo.toml's `repository`), where the docs are published.
+/// The package's repository (Cargo.toml's `repository`), where the rules' pages are kept.
 const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
-/// Where the rules are documented: the README's rule table, which names every rule and points
-/// to `galley explain <id>`. In the repository when the package names one, else in the source
-/// tree this binary was built from.
-pub fn rule_docs(_rule: &str) -> Option<Uri> {
-    docs_in(REPOSITORY, concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+/// The page of a rule that has one (a built-in or default-pack rule) in the repository, at
+/// this version's tag, so the page describes the rule as this binary runs it.
+pub fn rule_docs(rule: &str, engine: &Engine) -> Option<Uri> {
+    engine.is_documented(rule).then_some(())?;
+    docs_in(REPOSITORY, env!("CARGO_PKG_VERSION"), rule)
 }
 
-fn docs_in(repository: &str, source_tree: &str) -> Option<Uri> {
-    let readme = if repository.is_empty() {
-        path_to_uri(&std::path::Path::new(source_tree).join("README.md"))?
-            .as_str()
-            .to_string()
-    } else {
-        format!("{repository}/blob/main/README.md")
-    };
-    format!("{readme}#the-rules").parse().ok()
+fn docs_in(repository: &str, version: &str, rule: &str) -> Option<Uri> {
+    if repository.is_empty() {
+        return None;
+    }
+    let repository = repository.trim_end_matches('/');
+    format!("{repository}/blob/v{version}/{RULE_DOCS_FOLDER}/{rule}.md")
+        .parse()
+        .ok()
 }
 
 /// A buffer's last findings as the editor shows them.
@@ -42,8 +44,9 @@ pub fn for_editor(doc: &OpenDocument, context: &Context) -> Vec<lsp_types::Diagn
     doc.diagnostics
         .iter()
         .map(|diagnostic| {
-            let related = linked_page(diagnostic, context.workspace.root());
-            to_lsp(diagnostic, &lines, related)
+            let related = linked_page(diagnostic, context.linter.root());
+            let docs = rule_docs(diagnostic.rule, context.engine);
+            to_lsp(diagnostic, &lines, related, docs)
         })
         .collect()
 }
@@ -69,6 +72,7 @@ pub fn to_lsp(
     diagnostic: &Diagnostic,
     lines: &Lines,
     related_information: Option<Vec<DiagnosticRelatedInformation>>,
+    docs: Option<Uri>,
 ) -> lsp_types::Diagnostic {
     let message = match &diagnostic.help {
         Some(help) => format!("{}\nhelp: {help}", diagnostic.message),
@@ -81,12 +85,23 @@ pub fn to_lsp(
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(diagnostic.rule.to_string())),
-        code_description: rule_docs(diagnostic.rule).map(|href| CodeDescription { href }),
+        code_description: docs.map(|href| CodeDescription { href }),
         source: Some("galley".to_string()),
         message,
         related_information,
         tags: None,
         data: None,
+    }
+}
+
+/// A content file that galley cannot read as text, and why, on the file's first line.
+pub fn unreadable(problem: String) -> lsp_types::Diagnostic {
+    lsp_types::Diagnostic {
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(NumberOrString::String(IO_ERROR.to_string())),
+        source: Some("galley".to_string()),
+        message: format!("galley cannot read this page, so links to it are broken: {problem}"),
+        ..lsp_types::Diagnostic::default()
     }
 }
 
@@ -108,13 +123,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rule_docs_link_to_the_readme_rule_table() {
-        let published = docs_in("https://example.org/galley", "/src/galley").unwrap();
+    fn rule_docs_link_to_the_rule_page_at_the_version_tag() {
+        let page = docs_in("https://example.org/galley/", "1.2.0", "broken-link").unwrap();
         assert_eq!(
-            published.as_str(),
-            "https://example.org/galley/blob/main/README.md#the-rules"
+            page.as_str(),
+            "https://example.org/galley/blob/v1.2.0/docs/rules/broken-link.md"
         );
-        let local = docs_in("", "/src/galley").unwrap();
-        assert_eq!(local.as_str(), "file:///src/galley/README.md#the-rules");
+        assert_eq!(docs_in("", "1.2.0", "broken-link"), None);
     }
 }

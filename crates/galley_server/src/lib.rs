@@ -25,9 +25,11 @@ mod rename;
 mod session;
 mod symbols;
 mod transport;
+mod unreadable;
+mod workspace;
 
 use std::error::Error;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, RequestId, Response};
 use lsp_types::notification::{Exit, Notification as _};
@@ -39,11 +41,13 @@ use lsp_types::{
     InitializeParams, InitializeResult, OneOf, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, WorkspaceFileOperationsServerCapabilities,
-    WorkspaceServerCapabilities,
+    WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 
 use corpus::Corpus;
-use session::{Change, Context, Session};
+use galley_linter::links::LinkIndex;
+use session::{Change, Session};
+use workspace::{changed_folders, folder_of, Context, Folder, Workspace};
 
 pub type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 
@@ -67,7 +71,7 @@ pub fn run() -> Result<u8> {
         .sender
         .send(Response::new_ok(id, result).into())?;
     let mut session = Session::new(connection, &params);
-    serve(&mut session)?;
+    serve(&mut session, workspace::initial_folders(&params))?;
     let code = if session.shut_down() { 0 } else { 1 };
     // The writer ends when the last sender of the connection is dropped.
     drop(session);
@@ -142,7 +146,10 @@ fn capabilities() -> ServerCapabilities {
             work_done_progress_options: Default::default(),
         })),
         workspace: Some(WorkspaceServerCapabilities {
-            workspace_folders: None,
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
             file_operations: Some(WorkspaceFileOperationsServerCapabilities {
                 will_rename: Some(FileOperationRegistrationOptions {
                     filters: vec![FileOperationFilter {
@@ -161,44 +168,91 @@ fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// Serves against one engine and one link index at a time, rebuilding them when a change
-/// asks for it.
-fn serve(session: &mut Session) -> Result<()> {
-    let mut engine = Arc::new(session.load_engine());
-    let mut corpus = Corpus::default();
-    session.start_scan(&engine);
+/// Serves against one engine and one link index per folder at a time, rebuilding them when
+/// a change asks for it.
+fn serve(session: &mut Session, paths: Vec<PathBuf>) -> Result<()> {
+    let load = |session: &Session, path: PathBuf| Folder {
+        engine: session.load_engine(&path),
+        path,
+        corpus: Corpus::default(),
+    };
+    let mut folders: Vec<Folder> = paths.into_iter().map(|path| load(session, path)).collect();
+    for folder in &folders {
+        session.start_scan(folder);
+    }
     loop {
         let change = {
-            let workspace = engine.linter();
-            let index = corpus.ready.then(|| corpus.index(workspace));
-            let context = Context {
-                engine: &engine,
-                workspace,
-                corpus: &corpus,
-                index: index.as_ref(),
+            let indexes: Vec<Option<LinkIndex>> = (folders.iter())
+                .map(|f| f.corpus.ready.then(|| f.corpus.index(f.engine.linter())))
+                .collect();
+            let workspace = Workspace {
+                folders: (folders.iter().zip(&indexes))
+                    .map(|(folder, index)| Context {
+                        folder: &folder.path,
+                        engine: &folder.engine,
+                        linter: folder.engine.linter(),
+                        corpus: &folder.corpus,
+                        index: index.as_ref(),
+                    })
+                    .collect(),
             };
             // What changed may break or mend links in any open buffer.
-            session.lint_all(&context)?;
-            session.serve(&context)?
+            session.lint_all(&workspace)?;
+            session.serve(&workspace)?
+        };
+        let at = |folders: &[Folder], path: &Path| {
+            folder_of(
+                folders.iter().map(|f| (&*f.path, f.engine.linter().root())),
+                path,
+            )
         };
         match change {
             Change::Exit => return Ok(()),
             Change::Pages(pages) => {
                 for (path, page) in pages {
-                    corpus.update(path, page);
+                    let at = at(&folders, &path);
+                    folders[at].corpus.update(path, page);
                 }
             }
-            Change::Scanned(pages) => {
+            Change::Scanned(path, pages) => {
+                let Some(scanned) = folders.iter().position(|f| f.path == path) else {
+                    continue;
+                };
+                let corpus = &mut folders[scanned].corpus;
                 corpus.pages = pages.into_iter().collect();
                 corpus.ready = true;
+                // The folder's open buffers take their files' places.
                 for (path, page) in session.buffer_pages() {
-                    corpus.update(path, Some(page));
+                    if at(&folders, &path) == scanned {
+                        folders[scanned].corpus.update(path, Some(page));
+                    }
                 }
             }
-            Change::Rescan => session.start_scan(&engine),
-            Change::Configuration => {
-                engine = Arc::new(session.load_engine());
-                session.start_scan(&engine);
+            Change::Rescan => {
+                for folder in &folders {
+                    session.start_scan(folder);
+                }
+            }
+            Change::Configuration(path) => {
+                for folder in &mut folders {
+                    if folder.engine.is_configuration(&path) {
+                        folder.engine = session.load_engine(&folder.path);
+                        session.start_scan(folder);
+                    }
+                }
+            }
+            Change::Folders(event) => {
+                let old: Vec<PathBuf> = folders.iter().map(|f| f.path.clone()).collect();
+                let new = changed_folders(&old, &event);
+                for gone in old.iter().filter(|path| !new.contains(path)) {
+                    session.stop_scan(gone);
+                }
+                folders.retain(|folder| new.contains(&folder.path));
+                for path in new.into_iter().filter(|path| !old.contains(path)) {
+                    let folder = load(session, path);
+                    session.start_scan(&folder);
+                    folders.push(folder);
+                }
             }
         }
     }

@@ -13,7 +13,8 @@ use lsp_types::{PublishDiagnosticsParams, Uri};
 use crate::corpus::PendingPages;
 use crate::diagnostics;
 use crate::document::OpenDocument;
-use crate::session::{guarded, Context};
+use crate::session::guarded;
+use crate::workspace::Context;
 use crate::Result;
 use galley_linter::diagnostic::Diagnostic;
 use galley_linter::links::PageSummary;
@@ -33,7 +34,7 @@ pub fn lint(doc: &mut OpenDocument, context: &Context, pending: &mut PendingPage
     // Cleared first: a lint that panics is not tried again until the next edit.
     doc.lint_due = None;
     let (diagnostics, summary) = context
-        .workspace
+        .linter
         .lint_text(&doc.path, &doc.text, context.index);
     apply(doc, context, pending, diagnostics, summary);
 }
@@ -54,7 +55,7 @@ pub fn lint_in_background<'s>(
     );
     scope.spawn(move || {
         let found = guarded("lint", || {
-            context.workspace.lint_text(&path, &text, context.index)
+            context.linter.lint_text(&path, &text, context.index)
         });
         // The server may have stopped meanwhile; then nobody needs the result.
         let _ = sender.send(Linted {

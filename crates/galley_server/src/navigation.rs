@@ -12,7 +12,7 @@ use pulldown_cmark::{Event, LinkType, Tag};
 
 use crate::document::OpenDocument;
 use crate::positions::{path_to_uri, Lines};
-use crate::session::Context;
+use crate::workspace::{Context, Workspace};
 use galley_linter::document::Document;
 use galley_linter::links::{
     is_internal, split_destination, Heading, LinkIndex, LinkRecord, PageSummary, Target,
@@ -21,6 +21,8 @@ use galley_linter::links::{
 /// The workspace as navigation reads it.
 pub struct View<'v> {
     pub documents: &'v HashMap<Uri, OpenDocument>,
+    pub workspace: &'v Workspace<'v>,
+    /// The folder of the page asked about.
     pub context: &'v Context<'v>,
 }
 
@@ -43,7 +45,7 @@ pub enum AtCursor<'t> {
 
 impl<'v> View<'v> {
     pub fn root(&self) -> &Path {
-        self.context.workspace.root()
+        self.context.linter.root()
     }
 
     pub fn index(&self) -> Option<&'v LinkIndex<'v>> {
@@ -56,9 +58,10 @@ impl<'v> View<'v> {
         Some((doc, doc.summary.as_ref()?))
     }
 
-    /// Every page by file, open buffers in place of their files.
+    /// Every page of the folder by file, open buffers in place of their files.
     pub fn pages(&self) -> impl Iterator<Item = (&'v Path, &'v PageSummary)> + '_ {
         let open: HashMap<&Path, &PageSummary> = (self.documents.values())
+            .filter(|doc| self.workspace.of(&doc.path).folder == self.context.folder)
             .filter_map(|doc| Some((doc.path.as_path(), doc.summary.as_ref()?)))
             .collect();
         let files = (self.context.corpus.pages.iter())

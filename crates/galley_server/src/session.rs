@@ -11,8 +11,9 @@ use std::time::Instant;
 use crossbeam_channel::{select, Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    DidSaveTextDocument, Exit, Initialized, Notification as _, PublishDiagnostics, ShowMessage,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidChangeWorkspaceFolders, DidCloseTextDocument,
+    DidOpenTextDocument, DidSaveTextDocument, Exit, Initialized, Notification as _,
+    PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentDiagnosticRequest, DocumentLinkRequest,
@@ -22,10 +23,10 @@ use lsp_types::request::{
 use lsp_types::{
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, InitializeParams,
     MessageType, PublishDiagnosticsParams, Registration, RegistrationParams, ShowMessageParams,
-    Uri,
+    Uri, WorkspaceFoldersChangeEvent,
 };
 
-use crate::corpus::{Corpus, Engine, PendingPages};
+use crate::corpus::{Engine, PendingPages};
 use crate::definition::definition;
 use crate::document::OpenDocument;
 use crate::linting::{self, lint, lint_in_background, publish, Linted, LARGE};
@@ -33,51 +34,50 @@ use crate::navigation::View;
 use crate::positions::uri_to_path;
 use crate::progress::Progress;
 use crate::references::references;
+use crate::unreadable::Unreadable;
+use crate::workspace::{Folder, Workspace};
 use crate::{actions, completion, diagnostics, hover, rename, symbols, Result};
-use galley_linter::engine::Linter;
-use galley_linter::links::{LinkIndex, PageSummary};
-
-/// What the handlers read: the rules in force and the corpus with its link index (`None`
-/// until the content root has been read).
-pub struct Context<'c> {
-    pub engine: &'c Engine,
-    pub workspace: &'c Linter,
-    pub corpus: &'c Corpus,
-    pub index: Option<&'c LinkIndex<'c>>,
-}
+use galley_linter::engine::RootSummary;
+use galley_linter::links::PageSummary;
 
 /// Why serving against one context stopped.
 pub enum Change {
     /// Pages whose link targets changed, by path; `None`: the page is gone.
     Pages(HashMap<PathBuf, Option<PageSummary>>),
-    /// The content root as read, page by page.
-    Scanned(Vec<(PathBuf, PageSummary)>),
-    /// A configuration file changed.
-    Configuration,
+    /// A folder's content root as read, page by page.
+    Scanned(PathBuf, Vec<(PathBuf, PageSummary)>),
+    /// This configuration file changed.
+    Configuration(PathBuf),
+    /// The editor added or removed workspace folders.
+    Folders(WorkspaceFoldersChangeEvent),
     /// Files may have changed on disk unseen: the content root is read again.
     Rescan,
     Exit,
 }
 
 struct Scan {
+    folder: PathBuf,
     generation: u64,
-    pages: Vec<(PathBuf, PageSummary)>,
+    read: RootSummary,
 }
 
 pub struct Session {
     connection: Connection,
-    /// The workspace folder the editor opened.
-    folder: PathBuf,
     /// Whether the editor can watch files for the server.
     can_watch: bool,
     documents: HashMap<Uri, OpenDocument>,
     pending: PendingPages,
     scans: (Sender<Scan>, Receiver<Scan>),
-    /// Counts the scans started: only the latest one's result is used.
+    /// Counts the scans started: only the latest one of a folder is used.
     scan_generation: u64,
+    /// The scans awaited, by folder, and the pages the others read meanwhile.
+    scanning: HashMap<PathBuf, u64>,
+    scanned_pages: usize,
     /// Background lints of large buffers: their results, and the buffers being linted.
     lints: (Sender<Linted>, Receiver<Linted>),
     linting: HashSet<Uri>,
+    /// The content files shown as unreadable.
+    unreadable: Unreadable,
     /// The corpus being read, shown in the editor.
     progress: Progress,
     /// Whether the editor asked for `shutdown`: then requests are refused, and `exit` ends
@@ -89,20 +89,6 @@ const WATCH_REGISTRATION: &str = "galley-watched-files";
 
 impl Session {
     pub fn new(connection: Connection, params: &InitializeParams) -> Self {
-        #[allow(
-            deprecated,
-            reason = "editors that predate workspace folders send only these"
-        )]
-        let root_uri = params.root_uri.as_ref();
-        let folder = params
-            .workspace_folders
-            .iter()
-            .flatten()
-            .map(|folder| &folder.uri)
-            .chain(root_uri)
-            .find_map(uri_to_path)
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_default();
         let can_watch = params
             .capabilities
             .workspace
@@ -115,14 +101,16 @@ impl Session {
             .unwrap_or(false);
         Session {
             connection,
-            folder,
             can_watch,
             documents: HashMap::new(),
             pending: PendingPages::default(),
             scans: crossbeam_channel::unbounded(),
             scan_generation: 0,
+            scanning: HashMap::new(),
+            scanned_pages: 0,
             lints: crossbeam_channel::unbounded(),
             linting: HashSet::new(),
+            unreadable: Unreadable::default(),
             progress: Progress::new(work_done_progress),
             shut_down: false,
         }
@@ -132,10 +120,10 @@ impl Session {
         self.shut_down
     }
 
-    /// The configuration from the workspace folder; an error is shown to the writer, and the
-    /// defaults are used.
-    pub fn load_engine(&self) -> Engine {
-        let (engine, error) = Engine::load(&self.folder);
+    /// The configuration found from a workspace folder; an error is shown to the writer, and
+    /// the defaults are used.
+    pub fn load_engine(&self, folder: &Path) -> Arc<Engine> {
+        let (engine, error) = Engine::load(folder);
         if let Some(error) = error {
             let message = format!("galley: {error} (using the default configuration)");
             self.notify::<ShowMessage>(ShowMessageParams {
@@ -143,21 +131,38 @@ impl Session {
                 message,
             });
         }
-        engine
+        Arc::new(engine)
     }
 
-    /// Reads the content root in the background; the result arrives as [`Change::Scanned`].
-    pub fn start_scan(&mut self, engine: &Arc<Engine>) {
+    /// Reads a folder's content root in the background; the result arrives as
+    /// [`Change::Scanned`]. The progress shown covers every folder being read.
+    pub fn start_scan(&mut self, folder: &Folder) {
         self.scan_generation += 1;
         let generation = self.scan_generation;
-        self.progress.begin(&self.connection.sender);
-        let engine = engine.clone();
+        if self.scanning.is_empty() {
+            self.scanned_pages = 0;
+            self.progress.begin(&self.connection.sender);
+        }
+        self.scanning.insert(folder.path.clone(), generation);
+        let (engine, path) = (folder.engine.clone(), folder.path.clone());
         let sender = self.scans.0.clone();
         thread::spawn(move || {
-            let pages = engine.linter().summarise_root();
+            let read = engine.linter().summarise_root();
             // The server may have stopped meanwhile; then nobody needs the pages.
-            let _ = sender.send(Scan { generation, pages });
+            let _ = sender.send(Scan {
+                folder: path,
+                generation,
+                read,
+            });
         });
+    }
+
+    /// Forgets the scan of a folder the editor removed: its pages are not awaited.
+    pub fn stop_scan(&mut self, folder: &Path) {
+        if self.scanning.remove(folder).is_some() && self.scanning.is_empty() {
+            let read = format!("{} pages", self.scanned_pages);
+            self.progress.end(&self.connection.sender, read);
+        }
     }
 
     /// The summaries of the open buffers, which stand in for their files in the corpus.
@@ -169,13 +174,14 @@ impl Session {
 
     /// Lints every open buffer now and publishes what changed; a large one is linted in the
     /// background once serving starts.
-    pub fn lint_all(&mut self, context: &Context) -> Result<()> {
+    pub fn lint_all(&mut self, workspace: &Workspace) -> Result<()> {
         let now = Instant::now();
         for doc in self.documents.values_mut() {
             if doc.text.len() >= LARGE {
                 doc.lint_due = Some(now);
                 continue;
             }
+            let context = workspace.of(&doc.path);
             guarded("lint", || lint(doc, context, &mut self.pending));
             publish(&self.connection, doc, context)?;
         }
@@ -185,7 +191,7 @@ impl Session {
     /// Handles messages until one changes what they are served against, linting buffers
     /// when their debounce time comes and no message is waiting. Large buffers are linted in
     /// the background meanwhile; their lints end before this returns.
-    pub fn serve(&mut self, context: &Context) -> Result<Change> {
+    pub fn serve(&mut self, workspace: &Workspace) -> Result<Change> {
         thread::scope(|scope| loop {
             let waiting = |doc: &&OpenDocument| !self.linting.contains(&doc.uri);
             let lints = self
@@ -201,16 +207,26 @@ impl Session {
                 recv(self.connection.receiver) -> message => {
                     // A closed input means the editor is gone.
                     let Ok(message) = message else { return Ok(Change::Exit) };
-                    if let Some(change) = self.handle(message, context)? {
+                    if let Some(change) = self.handle(message, workspace)? {
                         return Ok(change);
                     }
                 }
                 recv(self.scans.1) -> scan => {
                     let scan = scan.expect("the session holds a sender");
-                    if scan.generation == self.scan_generation {
-                        let read = format!("{} pages", scan.pages.len());
-                        self.progress.end(&self.connection.sender, read);
-                        return Ok(Change::Scanned(scan.pages));
+                    if self.scanning.get(&scan.folder) == Some(&scan.generation) {
+                        self.scanning.remove(&scan.folder);
+                        self.scanned_pages += scan.read.pages.len();
+                        if self.scanning.is_empty() {
+                            let read = format!("{} pages", self.scanned_pages);
+                            self.progress.end(&self.connection.sender, read);
+                        }
+                        let in_folder = |path: &Path| workspace.of(path).folder == scan.folder;
+                        let unreadable = (scan.read.unreadable.into_iter())
+                            .filter(|(path, _)| !self.documents.values().any(|d| d.path == *path))
+                            .collect();
+                        let sender = &self.connection.sender;
+                        self.unreadable.scanned(sender, in_folder, unreadable);
+                        return Ok(Change::Scanned(scan.folder, scan.read.pages));
                     }
                 }
                 recv(self.lints.1) -> linted => {
@@ -221,6 +237,7 @@ impl Session {
                     let current = doc.filter(|doc| doc.version == linted.version);
                     if let (Some(doc), Some((found, summary))) = (current, linted.found) {
                         if doc.lint_due.is_none() {
+                            let context = workspace.of(&doc.path);
                             linting::apply(doc, context, &mut self.pending, found, summary);
                             publish(&self.connection, doc, context)?;
                         }
@@ -234,6 +251,7 @@ impl Session {
                     if doc.lint_due.is_none_or(|due| due > now) {
                         continue;
                     }
+                    let context = workspace.of(&doc.path);
                     if doc.text.len() < LARGE {
                         guarded("lint", || lint(doc, context, &mut self.pending));
                         publish(&self.connection, doc, context)?;
@@ -248,7 +266,7 @@ impl Session {
         })
     }
 
-    fn handle(&mut self, message: Message, context: &Context) -> Result<Option<Change>> {
+    fn handle(&mut self, message: Message, workspace: &Workspace) -> Result<Option<Change>> {
         match message {
             Message::Request(request) if request.method == Shutdown::METHOD => {
                 self.shut_down = true;
@@ -265,7 +283,7 @@ impl Session {
             }
             Message::Request(request) => {
                 let id = request.id.clone();
-                let response = guarded(&request.method.clone(), || self.answer(request, context))
+                let response = guarded(&request.method.clone(), || self.answer(request, workspace))
                     .unwrap_or_else(|| {
                         let message = "galley failed on this request; see its log".to_string();
                         Response::new_err(id, ErrorCode::InternalError as i32, message)
@@ -278,7 +296,7 @@ impl Session {
             }
             Message::Notification(notification) => {
                 let method = notification.method.clone();
-                Ok(guarded(&method, || self.take_note(notification, context)).flatten())
+                Ok(guarded(&method, || self.take_note(notification, workspace)).flatten())
             }
             // Answers to the server's requests: the watcher registration (nothing waits for
             // it) and the progress token.
@@ -289,7 +307,7 @@ impl Session {
         }
     }
 
-    fn answer(&mut self, request: Request, context: &Context) -> Response {
+    fn answer(&mut self, request: Request, workspace: &Workspace) -> Response {
         let (id, params) = (request.id, request.params);
         // An answer that places things by the last lint's spans (definitions, renames, code
         // actions) reads the buffer it is about as it is now (every buffer, for one about the
@@ -297,11 +315,20 @@ impl Session {
         if ![HoverRequest::METHOD, Completion::METHOD].contains(&request.method.as_str()) {
             let about = params.pointer("/textDocument/uri");
             let about = about.and_then(|uri| serde_json::from_value(uri.clone()).ok());
-            self.lint_due_now(context, about.as_ref());
+            self.lint_due_now(workspace, about.as_ref());
         }
+        // The folder the request is about: its document's, or for a rename, its first file's.
+        let about = ["/textDocument/uri", "/files/0/oldUri"]
+            .iter()
+            .find_map(|pointer| params.pointer(pointer)?.as_str()?.parse::<Uri>().ok());
+        let path = about.and_then(|uri| match self.documents.get(&uri) {
+            Some(doc) => Some(doc.path.clone()),
+            None => uri_to_path(&uri),
+        });
         let view = &View {
             documents: &self.documents,
-            context,
+            workspace,
+            context: path.map_or(&workspace.folders[0], |path| workspace.of(&path)),
         };
         match request.method.as_str() {
             CodeActionRequest::METHOD => respond(id, params, |p| actions::code_actions(view, p)),
@@ -325,15 +352,16 @@ impl Session {
         }
     }
 
-    fn take_note(&mut self, notification: Notification, context: &Context) -> Option<Change> {
+    fn take_note(&mut self, notification: Notification, workspace: &Workspace) -> Option<Change> {
         let now = Instant::now();
         let params = notification.params;
         match notification.method.as_str() {
-            Initialized::METHOD if self.can_watch => self.watch_files(context.engine),
+            Initialized::METHOD if self.can_watch => self.watch_files(workspace),
             DidOpenTextDocument::METHOD => {
                 let params: lsp_types::DidOpenTextDocumentParams = parse(params)?;
                 let item = params.text_document;
-                let path = document_path(&item.uri, context.workspace.root());
+                let path = document_path(&item.uri, workspace.folders[0].linter.root());
+                self.unreadable.opened(&path);
                 let doc = OpenDocument::open(item.uri.clone(), path, item.version, item.text, now);
                 self.documents.insert(item.uri, doc);
             }
@@ -352,8 +380,8 @@ impl Session {
                 // when the writer expects what changed to be seen.
                 if !self.can_watch {
                     let path = uri_to_path(&uri)?;
-                    if context.engine.is_configuration(&path) {
-                        return Some(Change::Configuration);
+                    if workspace.of(&path).engine.is_configuration(&path) {
+                        return Some(Change::Configuration(path));
                     }
                     return Some(Change::Rescan);
                 }
@@ -361,21 +389,28 @@ impl Session {
             DidCloseTextDocument::METHOD => {
                 let params: lsp_types::DidCloseTextDocumentParams = parse(params)?;
                 let doc = self.documents.remove(&params.text_document.uri)?;
-                // The file on disk takes the buffer's place in the corpus.
-                let page = context.workspace.summarise_file(&doc.path);
-                self.pending.note(doc.path, page, now);
                 let cleared = PublishDiagnosticsParams::new(doc.uri, Vec::new(), None);
                 self.notify::<PublishDiagnostics>(cleared);
+                // The file on disk takes the buffer's place in the corpus.
+                let read = workspace.of(&doc.path).linter.summarise_file(&doc.path);
+                let page = (self.unreadable).read(&self.connection.sender, &doc.path, read);
+                self.pending.note(doc.path, page, now);
+            }
+            DidChangeWorkspaceFolders::METHOD => {
+                let params: lsp_types::DidChangeWorkspaceFoldersParams = parse(params)?;
+                return Some(Change::Folders(params.event));
             }
             DidChangeWatchedFiles::METHOD => {
                 let params: lsp_types::DidChangeWatchedFilesParams = parse(params)?;
                 for path in params.changes.iter().filter_map(|c| uri_to_path(&c.uri)) {
+                    let context = workspace.of(&path);
                     if context.engine.is_configuration(&path) {
-                        return Some(Change::Configuration);
+                        return Some(Change::Configuration(path));
                     }
                     let open = self.documents.values().any(|doc| doc.path == path);
-                    if context.workspace.is_content(&path) && !open {
-                        let page = context.workspace.summarise_file(&path);
+                    if context.linter.is_content(&path) && !open {
+                        let read = context.linter.summarise_file(&path);
+                        let page = (self.unreadable).read(&self.connection.sender, &path, read);
                         self.pending.note(path, page, now);
                     }
                 }
@@ -385,9 +420,13 @@ impl Session {
         None
     }
 
-    fn watch_files(&self, engine: &Engine) {
-        let watchers = engine
-            .watched_globs()
+    fn watch_files(&self, workspace: &Workspace) {
+        let mut globs: Vec<String> = (workspace.folders.iter())
+            .flat_map(|folder| folder.engine.watched_globs())
+            .collect();
+        globs.sort();
+        globs.dedup();
+        let watchers = globs
             .into_iter()
             .map(|glob| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(glob),
@@ -410,11 +449,12 @@ impl Session {
 
     /// Lints the buffer at `uri` (without one, every buffer) if its lint is due, and
     /// publishes what it reports.
-    fn lint_due_now(&mut self, context: &Context, uri: Option<&Uri>) {
+    fn lint_due_now(&mut self, workspace: &Workspace, uri: Option<&Uri>) {
         let due = |doc: &&mut OpenDocument| {
             doc.lint_due.is_some() && uri.is_none_or(|uri| *uri == doc.uri)
         };
         for doc in self.documents.values_mut().filter(due) {
+            let context = workspace.of(&doc.path);
             guarded("lint", || lint(doc, context, &mut self.pending));
             // A failed send means the editor is gone: the loop finds out on its next read.
             let _ = publish(&self.connection, doc, context);

@@ -55,11 +55,16 @@ pub fn outline(view: &View, params: DocumentSymbolParams) -> Option<DocumentSymb
     Some(DocumentSymbolResponse::Nested(outline))
 }
 
-/// Pages whose title (or, without one, path) holds the query, without case.
+/// Pages of every folder whose title (or, without one, path) holds the query, without case.
 pub fn pages(view: &View, params: WorkspaceSymbolParams) -> Vec<WorkspaceSymbol> {
     let wanted = params.query.to_lowercase();
-    let mut found: Vec<WorkspaceSymbol> = view
-        .pages()
+    let folders = view
+        .workspace
+        .folders
+        .iter()
+        .map(|context| View { context, ..*view });
+    let mut found: Vec<WorkspaceSymbol> = folders
+        .flat_map(|folder| folder.pages().collect::<Vec<_>>())
         .filter_map(|(path, page)| {
             let name = page.title.clone().or_else(|| page.key.clone())?;
             if !name.to_lowercase().contains(&wanted) {

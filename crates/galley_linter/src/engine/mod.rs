@@ -35,6 +35,7 @@ pub use discover::{absolute, common_folder, expand_patterns};
 pub use fixing::{write_atomic, Fixing};
 pub use run::Progress;
 pub use select::{closest_name, Selection};
+pub use text::RootSummary;
 
 /// A rule switched on, at its configured level.
 pub struct ActiveRule {

@@ -13,6 +13,14 @@ use crate::fix::FixMode;
 use crate::links::{LinkIndex, PageSummary};
 use crate::source::read_text;
 
+/// The content root as an editor's server reads it.
+#[derive(Default)]
+pub struct RootSummary {
+    pub pages: Vec<(PathBuf, PageSummary)>,
+    /// Content files that are not text galley can read, with why.
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
 impl Linter {
     /// Lints `text` as if it were the file at `path`: the whole pipeline, with the cross-file
     /// rules when an index is given. Also returns the page's summary, links included.
@@ -27,23 +35,32 @@ impl Linter {
     }
 
     /// Every content file under the content root, described for an editor (links and
-    /// headings included): the pages its link index starts from.
-    pub fn summarise_root(&self) -> Vec<(PathBuf, PageSummary)> {
-        self.walk(&self.root)
+    /// headings included): the pages its link index starts from, and the files that could
+    /// not be read as text, with why.
+    pub fn summarise_root(&self) -> RootSummary {
+        let read: Vec<(PathBuf, Result<PageSummary, String>)> = (self.walk(&self.root))
             .into_par_iter()
-            .filter_map(|path| Some((absolute(&path), self.summarise_file(&path)?)))
-            .collect()
+            .map(|path| (absolute(&path), self.summarise_file(&path)))
+            .collect();
+        let mut summary = RootSummary::default();
+        for (path, page) in read {
+            match page {
+                Ok(page) => summary.pages.push((path, page)),
+                Err(error) => summary.unreadable.push((path, error)),
+            }
+        }
+        summary
     }
 
-    /// The summary of the file at `path` as it is on disk, described for an editor; `None`
-    /// when it cannot be read.
-    pub fn summarise_file(&self, path: &Path) -> Option<PageSummary> {
-        let text = read_text(path).ok()?;
+    /// The summary of the file at `path` as it is on disk, described for an editor; the
+    /// error says why it cannot be read as text (gone, not UTF-8, ...).
+    pub fn summarise_file(&self, path: &Path) -> Result<PageSummary, String> {
+        let text = read_text(path)?;
         let target = FileTarget {
             lint: false,
             ..self.text_target(path)
         };
-        Some(self.summarise_text(&target, &text, true))
+        Ok(self.summarise_text(&target, &text, true))
     }
 
     /// `check --stdin-filename`: lints `text` as the file at `path`, against the content root
@@ -53,7 +70,7 @@ impl Linter {
         let target = self.text_target(path);
         let own_path = absolute(path);
         let (lint, found) = self.lint_first(&target, text, true);
-        let others: Vec<PageSummary> = (self.summarise_root().into_iter())
+        let others: Vec<PageSummary> = (self.summarise_root().pages.into_iter())
             .filter(|(path, _)| *path != own_path)
             .map(|(_, page)| page)
             .collect();

@@ -90,7 +90,7 @@ impl jsonschema::Retrieve for SchemaFiles {
     }
 }
 
-fn load_schema(path: &Path) -> Result<(Value, Validator), String> {
+pub(crate) fn load_schema(path: &Path) -> Result<(Value, Validator), String> {
     let text = read_schema(path)?;
     let is_json = path.extension().is_some_and(|ext| ext == "json");
     let schema: Value = if is_json {
