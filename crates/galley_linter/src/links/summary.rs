@@ -7,12 +7,13 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use super::{is_internal, LinkKind, LinkRecord};
 use crate::document::{Document, LineCol};
 
 /// What the cross-file phase knows of one file once its document is dropped.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PageSummary {
     /// The path relative to the content root, with `/` separators; `None` outside the root.
     pub key: Option<String>,
@@ -40,7 +41,7 @@ pub struct PageSummary {
 }
 
 /// A heading as an editor needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Heading {
     pub anchor: String,
     pub text: String,
