@@ -33,8 +33,8 @@ use crate::site::Site;
 use crate::suppression::UNUSED_SUPPRESSION;
 
 pub use cache::RunCache;
-pub use disk_cache::{CacheUse, DiskCache, DEFAULT_DIR as DEFAULT_CACHE_DIR};
 pub use discover::{absolute, common_folder, expand_patterns};
+pub use disk_cache::{CacheUse, DiskCache, DEFAULT_DIR as DEFAULT_CACHE_DIR};
 pub use fixing::{write_atomic, Fixing};
 pub use run::Progress;
 pub use select::{closest_name, Selection};

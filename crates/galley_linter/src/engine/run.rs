@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::cache::RunCache;
-use super::disk_cache::DiskCache;
 use super::discover::FileTarget;
+use super::disk_cache::DiskCache;
 use super::fixing::Fixing;
 use super::pipeline::{locate_all, FileLint};
 use super::Linter;

@@ -144,7 +144,8 @@ impl DiskCache {
         let path = absolute(&target.path).to_string_lossy().into_owned();
         let index = (xxh3_64(path.as_bytes()) % SHARDS as u64) as usize;
         let shard = &self.shards[index];
-        let stored = (shard.stored).get_or_init(|| shard::load(&self.shard_path(index), self.run_key));
+        let stored =
+            (shard.stored).get_or_init(|| shard::load(&self.shard_path(index), self.run_key));
         let key = (path, target.lint);
         let content = xxh3_128(text.as_bytes());
         let hit = stored
@@ -268,7 +269,10 @@ fn older_than(entry: &std::fs::DirEntry, age: Duration) -> bool {
 /// Makes the cache's folder one that git and backup tools skip.
 fn mark_folder(dir: &Path) -> std::io::Result<()> {
     let files = [
-        (".gitignore", "# Written by galley: its cache, not to be committed.\n*\n"),
+        (
+            ".gitignore",
+            "# Written by galley: its cache, not to be committed.\n*\n",
+        ),
         (
             "CACHEDIR.TAG",
             "Signature: 8a477f597d28d172789f06886806bc55\n\
