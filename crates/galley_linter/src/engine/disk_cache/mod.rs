@@ -202,6 +202,11 @@ impl DiskCache {
             return Ok(());
         };
         let used = shard.used.lock().unwrap_or_else(PoisonError::into_inner);
+        let fresh = shard.fresh.load(Ordering::Relaxed);
+        // Every entry was a hit, and each hit is a stored entry: the shard stays as it is.
+        if !fresh && used.len() == stored.len() {
+            return Ok(());
+        }
         let paths: HashSet<&str> = used.iter().map(|((path, _), _)| path.as_str()).collect();
         let keys: HashSet<&EntryKey> = used.iter().map(|(key, _)| key).collect();
         // A file read now as linted keeps its entry as read-for-links, and the other way round
@@ -215,7 +220,7 @@ impl DiskCache {
             .chain(other_use)
             .collect();
         let dropped = entries.len() != stored.len();
-        if !(shard.fresh.load(Ordering::Relaxed) || dropped) {
+        if !(fresh || dropped) {
             return Ok(());
         }
         entries.sort_by(|a, b| a.0.cmp(b.0));
