@@ -259,7 +259,7 @@ impl DiskCache {
             .filter(|entry| entry.path() != self.run_dir)
             .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
             .collect();
-        runs.sort_by(|a, b| b.0.cmp(&a.0));
+        runs.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
         for (_, old) in runs.into_iter().skip(KEPT_RUNS) {
             let _ = std::fs::remove_dir_all(old);
         }
