@@ -114,7 +114,7 @@ pub struct CheckArgs {
     /// When to colour the human report: `auto` on a terminal unless `NO_COLOR` is set.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
-    /// Neither read nor write the cache: lint every file anew (see `[cache]` in the README).
+    /// Neither read nor write the cache of unchanged files' results: lint every file anew.
     #[arg(long)]
     pub no_cache: bool,
     /// Print notes on stderr: where the cache is and how many files it saved linting.
