@@ -63,7 +63,9 @@ struct CachedFileRef<'a> {
 #[derive(Default)]
 struct Shard {
     /// What the shard's file held, read when a file of the shard is first looked up.
-    stored: OnceLock<HashMap<EntryKey, Stored>>,
+    /// Emptied once the shard is saved, before the cross-file phase. With 256 shards, two
+    /// workers seldom want the same one at once.
+    stored: OnceLock<Mutex<HashMap<EntryKey, Stored>>>,
     /// The entries this run read: hits (by key, their bytes stay in `stored`) and fresh ones.
     used: Mutex<Vec<(EntryKey, Option<Stored>)>>,
     fresh: AtomicBool,
@@ -144,11 +146,11 @@ impl DiskCache {
         let path = absolute(&target.path).to_string_lossy().into_owned();
         let index = (xxh3_64(path.as_bytes()) % SHARDS as u64) as usize;
         let shard = &self.shards[index];
-        let stored =
-            (shard.stored).get_or_init(|| shard::load(&self.shard_path(index), self.run_key));
+        let stored = (shard.stored)
+            .get_or_init(|| Mutex::new(shard::load(&self.shard_path(index), self.run_key)));
         let key = (path, target.lint);
         let content = xxh3_128(text.as_bytes());
-        let hit = stored
+        let hit = (stored.lock().unwrap_or_else(PoisonError::into_inner))
             .get(&key)
             .filter(|entry| entry.content == content)
             .and_then(|entry| postcard::from_bytes::<CachedFile>(&entry.bytes).ok());
@@ -176,7 +178,8 @@ impl DiskCache {
         (read, found)
     }
 
-    /// Writes the shards this run changed, then drops what no run of this key needs.
+    /// Writes the shards this run changed, then drops what no run of this key needs, and
+    /// frees what it read of the shards.
     /// Best effort: a cache that cannot be written costs speed, not results.
     pub(super) fn save(&self) {
         let result = std::fs::create_dir_all(&self.run_dir)
@@ -201,6 +204,9 @@ impl DiskCache {
         let Some(stored) = shard.stored.get() else {
             return Ok(());
         };
+        let mut stored = stored.lock().unwrap_or_else(PoisonError::into_inner);
+        // What the shard's file held is not needed after this.
+        let stored = std::mem::take(&mut *stored);
         let used = shard.used.lock().unwrap_or_else(PoisonError::into_inner);
         let fresh = shard.fresh.load(Ordering::Relaxed);
         // Every entry was a hit, and each hit is a stored entry: the shard stays as it is.
