@@ -9,7 +9,9 @@ use anyhow::{bail, Context, Result};
 use galley_linter::baseline::{self, Baseline};
 use galley_linter::changed::ChangedFiles;
 use galley_linter::config::Config;
-use galley_linter::engine::{common_folder, expand_patterns, Fixing, Linter, RunCache, Selection};
+use galley_linter::engine::{
+    common_folder, expand_patterns, DiskCache, Fixing, Linter, RunCache, Selection,
+};
 use galley_linter::fix::FixMode;
 use galley_linter::report::{self, statistics, Format, Totals};
 
@@ -88,6 +90,7 @@ pub fn run(
         .transpose()?;
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
 
+    let disk = cache.is_none().then(|| disk_cache(args, linter)).flatten();
     let progress = Progress::start(args.quiet);
     // With `--fix`, stdin's text is printed back when no fix changes it.
     let mut stdin_text = None;
@@ -97,12 +100,20 @@ pub fn run(
             stdin_text = args.fix.then(|| text.clone());
             linter.check_text(path, text, fixing.map(|f| f.mode))
         }
-        None => match cache {
-            Some(cache) => linter.check_again(&inputs.paths, inputs.defaulted, &progress, cache),
-            None => linter.check(&inputs.paths, inputs.defaulted, fixing, &progress),
+        None => match (cache, &disk) {
+            (Some(cache), _) => {
+                linter.check_again(&inputs.paths, inputs.defaulted, &progress, cache)
+            }
+            (None, Some(disk)) => {
+                linter.check_cached(&inputs.paths, inputs.defaulted, &progress, disk)
+            }
+            (None, None) => linter.check(&inputs.paths, inputs.defaulted, fixing, &progress),
         },
     };
     progress.finish();
+    if let (Some(disk), true) = (&disk, args.verbose) {
+        report_cache_use(disk);
+    }
 
     if let Some(changed) = &changed {
         changed.retain(&mut outcome);
@@ -190,6 +201,34 @@ pub fn run(
         0
     };
     Ok(exit_code(args, code))
+}
+
+/// The cache on disk a plain check uses: none with `--no-cache`, and none for fixes (they
+/// lint the texts they make, which no later run reads) or stdin. `GALLEY_CACHE_DIR` names
+/// its folder before `[cache] dir` does.
+fn disk_cache(args: &CheckArgs, linter: &Linter) -> Option<DiskCache> {
+    if args.no_cache || args.fix || args.diff || args.stdin_filename.is_some() {
+        return None;
+    }
+    let dir = match std::env::var_os("GALLEY_CACHE_DIR").filter(|dir| !dir.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => DiskCache::default_dir(linter),
+    };
+    Some(DiskCache::open(linter, &dir))
+}
+
+/// `--verbose`: how much the cache saved, and why it could not be written.
+fn report_cache_use(cache: &DiskCache) {
+    let usage = cache.usage();
+    eprintln!(
+        "galley: cache {}: {} files reused, {} linted",
+        cache.dir().display(),
+        usage.reused,
+        usage.linted
+    );
+    if let Some(error) = usage.write_error {
+        eprintln!("galley: the cache could not be written: {error}");
+    }
 }
 
 /// `--exit-zero` turns findings into success; errors of use or configuration never reach

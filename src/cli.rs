@@ -114,6 +114,12 @@ pub struct CheckArgs {
     /// When to colour the human report: `auto` on a terminal unless `NO_COLOR` is set.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
+    /// Neither read nor write the cache of unchanged files' results: lint every file anew.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print notes on stderr: where the cache is and how many files it saved linting.
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub verbose: bool,
     /// Check again whenever a content file, the config, a schema or a rule file changes.
     #[arg(long, conflicts_with_all = ["fix", "diff", "stdin_filename", "write_baseline"])]
     pub watch: bool,

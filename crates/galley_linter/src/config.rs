@@ -70,6 +70,14 @@ pub struct ContentConfig {
     pub language: Option<String>,
 }
 
+/// `[cache]`: where `check` keeps what it learnt of each file between runs.
+#[derive(Debug, Clone, Default)]
+pub struct CacheConfig {
+    /// The cache's folder, resolved against the config's; default `.galley_cache` under the
+    /// content root.
+    pub dir: Option<PathBuf>,
+}
+
 /// Rule levels and options, by rule id: the `[rules.<id>]` tables.
 pub type RuleTables = BTreeMap<String, Placed<toml::Table>>;
 
@@ -92,6 +100,7 @@ pub struct Config {
     pub links: LinksConfig,
     pub content: ContentConfig,
     pub site: SiteConfig,
+    pub cache: CacheConfig,
     /// Whether the built-in default pack runs (`[rules] default_pack = false` turns it off).
     pub default_pack: bool,
     /// Folders of YAML rules, resolved against their config file.
@@ -111,6 +120,7 @@ impl Default for Config {
             links: LinksConfig::default(),
             content: ContentConfig::default(),
             site: SiteConfig::default(),
+            cache: CacheConfig::default(),
             default_pack: true,
             packs: Vec::new(),
             rules: RuleTables::new(),
@@ -129,6 +139,7 @@ struct ConfigFile {
     links: Option<LinksSection>,
     content: Option<ContentSection>,
     site: Option<SiteSection>,
+    cache: Option<CacheSection>,
     /// `packs = [...]`, `default_pack = false` and the `[rules.<id>]` tables.
     rules: Option<BTreeMap<String, Spanned<toml::Value>>>,
     overrides: Option<Vec<OverrideSection>>,
@@ -159,6 +170,12 @@ struct LinksSection {
 struct SiteSection {
     generator: Option<Spanned<String>>,
     dir: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CacheSection {
+    dir: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -304,6 +321,9 @@ impl Config {
                 ))
             })?;
             self.site.generator = Some(generator);
+        }
+        if let Some(cache_dir) = file.cache.and_then(|cache| cache.dir) {
+            self.cache.dir = Some(dir.join(cache_dir));
         }
         if let Some(language) = file.content.and_then(|content| content.language) {
             let place = at(language.span());

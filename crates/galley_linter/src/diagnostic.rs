@@ -2,11 +2,11 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::fix::Fix;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -24,7 +24,7 @@ impl Severity {
 
 /// What a finding about a link knows of it, so that other parts (changed-files mode, the
 /// language server) need not re-derive the link from the span.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkData {
     /// The destination as written (`/a/b#c`).
     pub destination: String,
@@ -32,9 +32,11 @@ pub struct LinkData {
     pub page: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Stored by the disk cache without `rule` (a `&'static str`), which the engine stamps again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Stamped by the engine with the id of the rule that reported it.
+    #[serde(skip)]
     pub rule: &'static str,
     /// Stamped by the engine with the rule's configured level.
     pub severity: Severity,

@@ -20,7 +20,18 @@ pub struct LineIndex {
 }
 
 /// A 1-based line and a 1-based column counted in Unicode characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct LineCol {
     pub line: usize,
     pub column: usize,

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::document::{LastPosition, LineCol, LineIndex};
 
@@ -13,15 +13,20 @@ pub struct SourceFile {
     pub path: Arc<str>,
     /// The text that was linted; empty when the file could not be read as text.
     pub text: String,
-    pub lines: LineIndex,
+    /// Built when first needed: a file taken from the cache with nothing to report never is.
+    lines: OnceLock<LineIndex>,
     /// `false` for files that could not be read: their findings have no snippet.
     pub readable: bool,
 }
 
 impl SourceFile {
     pub fn new(path: Arc<str>, text: String) -> Arc<Self> {
-        let lines = LineIndex::new(&text);
-        Self::with_lines(path, text, lines)
+        Arc::new(SourceFile {
+            path,
+            text,
+            lines: OnceLock::new(),
+            readable: true,
+        })
     }
 
     /// A file whose line index is already built (by its [`crate::document::Document`]).
@@ -29,7 +34,7 @@ impl SourceFile {
         Arc::new(SourceFile {
             path,
             text,
-            lines,
+            lines: OnceLock::from(lines),
             readable: true,
         })
     }
@@ -38,20 +43,25 @@ impl SourceFile {
     pub fn unreadable(path: Arc<str>) -> Arc<Self> {
         Arc::new(SourceFile {
             path,
-            lines: LineIndex::new(""),
+            lines: OnceLock::new(),
             text: String::new(),
             readable: false,
         })
     }
 
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     /// Lines and columns of many offsets, faster when they come in order.
     pub fn locator(&self) -> impl Fn(usize) -> LineCol + '_ {
         let last = LastPosition::default();
-        move |offset| self.lines.line_col_after(&self.text, offset, &last)
+        let lines = self.lines();
+        move |offset| lines.line_col_after(&self.text, offset, &last)
     }
 
     /// The text under a span; empty where the span is empty or outside the text.

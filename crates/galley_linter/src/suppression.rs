@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::Event;
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
@@ -20,7 +21,7 @@ static COMMENT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Suppression {
     /// The rules it names; empty for all rules.
     rules: Vec<String>,

@@ -5,10 +5,12 @@
 //! - [`pipeline`]: the one per-file pipeline (parse, rules, cross-file rules, suppressions);
 //! - [`run`]: a whole run over many files, in parallel, in two phases;
 //! - [`fixing`]: fixes in rounds, and writing the fixed files;
-//! - [`text`]: text that is not on disk (stdin, an editor's buffer).
+//! - [`text`]: text that is not on disk (stdin, an editor's buffer);
+//! - [`disk_cache`]: `check`'s results by file, kept on disk between runs.
 
 mod cache;
 mod discover;
+mod disk_cache;
 mod fixing;
 mod pipeline;
 mod run;
@@ -32,6 +34,7 @@ use crate::suppression::UNUSED_SUPPRESSION;
 
 pub use cache::RunCache;
 pub use discover::{absolute, common_folder, expand_patterns};
+pub use disk_cache::{CacheUse, DiskCache, DEFAULT_DIR as DEFAULT_CACHE_DIR};
 pub use fixing::{write_atomic, Fixing};
 pub use run::Progress;
 pub use select::{closest_name, Selection};

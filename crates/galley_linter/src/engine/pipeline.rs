@@ -32,11 +32,20 @@ impl FileLint {
     /// otherwise the file's text need not be kept while the other files are read.
     /// (Cross-file rules check a page's outgoing links.)
     pub fn may_report(&self, diagnostics: &[Diagnostic]) -> bool {
-        !(diagnostics.is_empty()
-            && self.suppressions.is_empty()
-            && self.summary.links.is_empty()
-            && self.summary.template_links.is_empty())
+        may_report(&self.summary, &self.suppressions, diagnostics)
     }
+}
+
+/// [`FileLint::may_report`], on the parts of a file lint not yet made.
+pub(super) fn may_report(
+    summary: &PageSummary,
+    suppressions: &[Suppression],
+    diagnostics: &[Diagnostic],
+) -> bool {
+    !(diagnostics.is_empty()
+        && suppressions.is_empty()
+        && summary.links.is_empty()
+        && summary.template_links.is_empty())
 }
 
 impl Linter {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::cache::RunCache;
 use super::discover::FileTarget;
+use super::disk_cache::DiskCache;
 use super::fixing::Fixing;
 use super::pipeline::{locate_all, FileLint};
 use super::Linter;
@@ -36,6 +37,16 @@ pub(super) enum Read {
     Unreadable(Option<Finding>),
 }
 
+/// Where a run may take a file's first-phase results from instead of linting it.
+#[derive(Clone, Copy)]
+enum Reuse<'a> {
+    Nothing,
+    /// `--watch`: the last run's, in memory.
+    Memory(&'a RunCache),
+    /// `check`: the cache on disk.
+    Disk(&'a DiskCache),
+}
+
 impl Read {
     fn summary(&self) -> Option<&PageSummary> {
         match self {
@@ -56,7 +67,20 @@ impl Linter {
         fixing: Option<Fixing>,
         progress: &dyn Progress,
     ) -> CheckOutcome {
-        self.check_with(inputs, strip_dot, fixing, progress, None)
+        self.check_with(inputs, strip_dot, fixing, progress, Reuse::Nothing)
+    }
+
+    /// A check that takes the results of files unchanged since a run with the same settings
+    /// from `cache` on disk (and stores those of the others); the link index and the
+    /// cross-file rules run over every file, cached or not. Fixes never go through it.
+    pub fn check_cached(
+        &self,
+        inputs: &[PathBuf],
+        strip_dot: bool,
+        progress: &dyn Progress,
+        cache: &DiskCache,
+    ) -> CheckOutcome {
+        self.check_with(inputs, strip_dot, None, progress, Reuse::Disk(cache))
     }
 
     /// A check again (`--watch`): the files unchanged since `cache` saw them are taken from
@@ -69,7 +93,7 @@ impl Linter {
         progress: &dyn Progress,
         cache: &RunCache,
     ) -> CheckOutcome {
-        self.check_with(inputs, strip_dot, None, progress, Some(cache))
+        self.check_with(inputs, strip_dot, None, progress, Reuse::Memory(cache))
     }
 
     fn check_with(
@@ -78,16 +102,20 @@ impl Linter {
         strip_dot: bool,
         fixing: Option<Fixing>,
         progress: &dyn Progress,
-        cache: Option<&RunCache>,
+        reuse: Reuse,
     ) -> CheckOutcome {
         let (targets, missing) = self.targets(inputs, strip_dot);
         progress.start(targets.len());
         let (reads, first_found): (Vec<Arc<Read>>, Vec<Vec<Diagnostic>>) = targets
             .par_iter()
             .map(|target| {
-                let read = match cache {
-                    Some(cache) => cache.read(self, target),
-                    None => {
+                let read = match reuse {
+                    Reuse::Memory(cache) => cache.read(self, target),
+                    Reuse::Disk(cache) => {
+                        let (read, found) = cache.read(self, target);
+                        (Arc::new(read), found)
+                    }
+                    Reuse::Nothing => {
                         let (read, found) = self.read(target);
                         (Arc::new(read), found)
                     }
@@ -96,8 +124,10 @@ impl Linter {
                 read
             })
             .unzip();
-        if let Some(cache) = cache {
-            cache.keep_only(&targets);
+        match reuse {
+            Reuse::Memory(cache) => cache.keep_only(&targets),
+            Reuse::Disk(cache) => cache.save(),
+            Reuse::Nothing => {}
         }
         let index = LinkIndex::new(
             &self.root,
@@ -152,15 +182,22 @@ impl Linter {
     /// The first phase for one file: read it, then the first half of the pipeline (or only
     /// its summary, for a page read for the link index).
     pub(super) fn read(&self, target: &FileTarget) -> (Read, Vec<Diagnostic>) {
-        let text = match read_text(&target.path) {
-            Ok(text) => text,
-            Err(message) => {
-                let error = target
-                    .lint
-                    .then(|| io_error(&SourceFile::unreadable(target.display.clone()), message));
-                return (Read::Unreadable(error), Vec::new());
-            }
-        };
+        match read_text(&target.path) {
+            Ok(text) => self.lint_read(target, text),
+            Err(message) => (self.unreadable(target, message), Vec::new()),
+        }
+    }
+
+    /// A file that could not be read: its `io-error`, when it was to be linted.
+    pub(super) fn unreadable(&self, target: &FileTarget, message: String) -> Read {
+        let error = target
+            .lint
+            .then(|| io_error(&SourceFile::unreadable(target.display.clone()), message));
+        Read::Unreadable(error)
+    }
+
+    /// The first phase for one file's text, read.
+    pub(super) fn lint_read(&self, target: &FileTarget, text: String) -> (Read, Vec<Diagnostic>) {
         if !target.lint {
             return (
                 Read::Summarised(self.summarise_text(target, &text, false)),

@@ -11,13 +11,14 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 pub use index::{LinkIndex, Target};
 pub use suggest::{closest, Candidate};
 pub use summary::{github_anchor, Heading, PageSummary, TemplateLink};
 pub use templated::TemplateKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkKind {
     Link,
     Image,
@@ -25,7 +26,7 @@ pub enum LinkKind {
     Definition,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LinkRecord {
     pub kind: LinkKind,
     pub dest: String,

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use super::templated::{self, TemplateKind};
 use super::{is_internal, LinkKind, LinkRecord};
@@ -14,7 +15,7 @@ use crate::document::{Document, LineCol};
 use crate::site::Generator;
 
 /// What the cross-file phase knows of one file once its document is dropped.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PageSummary {
     /// The path relative to the content root, with `/` separators; `None` outside the root.
     pub key: Option<String>,
@@ -45,14 +46,14 @@ pub struct PageSummary {
 }
 
 /// A link in template syntax: what names the file, and the link as written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TemplateLink {
     pub kind: TemplateKind,
     pub link: LinkRecord,
 }
 
 /// A heading as an editor needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Heading {
     pub anchor: String,
     pub text: String,

@@ -17,7 +17,7 @@ use crate::paths::absolute;
 use crate::site::Generator;
 
 /// Which template names the file, and so how it is looked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TemplateKind {
     /// Hugo's `ref`/`relref`: a content page, from the page's folder, the content root, or
     /// by its name alone.

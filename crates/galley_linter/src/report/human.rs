@@ -27,13 +27,13 @@ impl SourceCode for SourceFile {
         if end > self.text.len() {
             return Err(MietteError::OutOfBounds);
         }
-        let first_line = self.lines.line_of(start);
-        let last_line = self.lines.line_of(end.saturating_sub(1).max(start));
+        let first_line = self.lines().line_of(start);
+        let last_line = self.lines().line_of(end.saturating_sub(1).max(start));
         let from = first_line.saturating_sub(context_lines_before);
-        let to = (last_line + context_lines_after).min(self.lines.line_count() - 1);
-        let data_start = self.lines.line_start(from);
-        let data_end = if to + 1 < self.lines.line_count() {
-            self.lines.line_start(to + 1)
+        let to = (last_line + context_lines_after).min(self.lines().line_count() - 1);
+        let data_start = self.lines().line_start(from);
+        let data_end = if to + 1 < self.lines().line_count() {
+            self.lines().line_start(to + 1)
         } else {
             self.text.len()
         };
@@ -105,10 +105,10 @@ fn fits_a_snippet(source: &SourceFile, span: &std::ops::Range<usize>) -> bool {
     if span.end > source.text.len() {
         return false;
     }
-    let first = source.lines.line_of(span.start);
-    let last = source.lines.line_of(span.end);
+    let first = source.lines().line_of(span.start);
+    let last = source.lines().line_of(span.end);
     (first..=last)
-        .all(|line| source.lines.line_range(&source.text, line).len() <= LONGEST_SNIPPET_LINE)
+        .all(|line| source.lines().line_range(&source.text, line).len() <= LONGEST_SNIPPET_LINE)
 }
 
 fn render_file(findings: &[Finding], handler: &GraphicalReportHandler) -> String {

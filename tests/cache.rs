@@ -1,0 +1,244 @@
+//! The cache on disk: whatever changed between two runs (a file, the config, the schema, a
+//! pack, a page elsewhere, the cache itself), a run with the cache reports exactly what a run
+//! without it does; and a run on unchanged files takes them from the cache.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use common::{corpus, galley};
+
+/// A run's JSON report and exit code, with the cache or without.
+fn report(dir: &Path, cached: bool) -> (String, Option<i32>) {
+    let mut cmd = galley(dir);
+    cmd.args(["check", "--format", "json", "."]);
+    if !cached {
+        cmd.arg("--no-cache");
+    }
+    let output = cmd.output().unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        output.status.code(),
+    )
+}
+
+/// The cached run's report, after checking it is the uncached one's.
+fn cached_report_matches(dir: &Path) -> String {
+    let cached = report(dir, true);
+    let fresh = report(dir, false);
+    assert_eq!(cached, fresh, "cached and uncached runs differ");
+    cached.0
+}
+
+/// `(reused, linted)` as `--verbose` tells them.
+fn cache_use(dir: &Path) -> (usize, usize) {
+    let output: Output = galley(dir)
+        .args(["check", "--verbose", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let line = stderr
+        .lines()
+        .find(|line| line.contains("files reused"))
+        .unwrap_or_else(|| panic!("no cache note in {stderr}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|part| part.parse().ok())
+        .collect();
+    let n = numbers.len();
+    (numbers[n - 2], numbers[n - 1])
+}
+
+/// Warms the cache, changes something with `change`, and checks that the cached run agrees
+/// with an uncached one and that the change did show in the findings.
+fn after_change(files: &[(&str, &str)], change: impl FnOnce(&Path)) {
+    let dir = corpus(files);
+    let before = cached_report_matches(dir.path());
+    change(dir.path());
+    let after = cached_report_matches(dir.path());
+    assert_ne!(before, after, "the change should change the findings");
+}
+
+const LINKED: &str = "# A\n\nSee [b](b.md) and [c](c.md#part).\n";
+const B: &str = "# B\n\nText , with a stray comma.\n";
+const C: &str = "# C\n\n## Part\n\nText.\n";
+
+#[test]
+fn a_warm_run_takes_unchanged_files_from_the_cache() {
+    let dir = corpus(&[("a.md", LINKED), ("b.md", B), ("c.md", C)]);
+    assert_eq!(cache_use(dir.path()), (0, 3));
+    assert_eq!(cache_use(dir.path()), (3, 0));
+    fs::write(dir.path().join("b.md"), "# B\n\nText.\n").unwrap();
+    assert_eq!(cache_use(dir.path()), (2, 1));
+    assert_eq!(cache_use(dir.path()), (3, 0));
+    let ignore = fs::read_to_string(dir.path().join(".galley_cache/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|line| line == "*"), "{ignore}");
+}
+
+#[test]
+fn a_changed_file_is_linted_again() {
+    after_change(&[("a.md", LINKED), ("b.md", B), ("c.md", C)], |dir| {
+        fs::write(dir.join("b.md"), "# B\n\nText, fixed.\n").unwrap();
+    });
+}
+
+#[test]
+fn a_changed_config_is_a_new_run_key() {
+    let files = [
+        ("galley.toml", "[rules]\n"),
+        ("a.md", LINKED),
+        ("b.md", B),
+        ("c.md", C),
+    ];
+    after_change(&files, |dir| {
+        let config = "[rules.stray-punctuation]\nlevel = \"off\"\n";
+        fs::write(dir.join("galley.toml"), config).unwrap();
+    });
+}
+
+#[test]
+fn a_changed_schema_is_a_new_run_key() {
+    let schema = |required: &str| {
+        format!("{{\"type\": \"object\", \"required\": [{required}], \"properties\": {{\"title\": {{\"type\": \"string\"}}}}}}")
+    };
+    let page = "---\ntitle: A\n---\n\n# A\n\nText.\n";
+    let files = [
+        ("galley.toml", "[frontmatter]\nschema = \"schema.json\"\n"),
+        ("schema.json", &schema("\"title\"")),
+        ("a.md", page),
+    ];
+    after_change(&files, |dir| {
+        fs::write(dir.join("schema.json"), schema("\"title\", \"author\"")).unwrap();
+    });
+}
+
+#[test]
+fn a_changed_pack_is_a_new_run_key() {
+    let rule = |word: &str| {
+        format!("id: house-word\nmessage: \"write `{{replacement}}`\"\ndescription: The house word.\nwords:\n  {word}: House\nexamples:\n  flag: [\"a {word} b\\n\"]\n  pass: [\"a House b\\n\"]\n")
+    };
+    let files = [
+        ("galley.toml", "[rules]\npacks = [\"pack\"]\n"),
+        ("pack/house-word.yaml", &rule("shack")),
+        ("a.md", "# A\n\nA shack and a hut.\n"),
+    ];
+    after_change(&files, |dir| {
+        fs::write(dir.join("pack/house-word.yaml"), rule("hut")).unwrap();
+    });
+}
+
+#[test]
+fn a_deleted_page_breaks_the_links_to_it_in_cached_pages() {
+    after_change(&[("a.md", LINKED), ("b.md", B), ("c.md", C)], |dir| {
+        fs::remove_file(dir.join("c.md")).unwrap();
+    });
+}
+
+#[test]
+fn a_new_page_heals_the_links_to_it_in_cached_pages() {
+    after_change(&[("a.md", LINKED), ("b.md", B)], |dir| {
+        fs::write(dir.join("c.md"), C).unwrap();
+    });
+}
+
+#[test]
+fn a_corrupted_cache_is_a_miss_and_is_written_again() {
+    let dir = corpus(&[("a.md", LINKED), ("b.md", B), ("c.md", C)]);
+    let expected = cached_report_matches(dir.path());
+    let mut shards = 0;
+    for run in fs::read_dir(dir.path().join(".galley_cache")).unwrap() {
+        let run = run.unwrap().path();
+        if !run.is_dir() {
+            continue;
+        }
+        for (i, shard) in fs::read_dir(&run).unwrap().enumerate() {
+            let shard = shard.unwrap().path();
+            let mut bytes = fs::read(&shard).unwrap();
+            // Torn (cut short), flipped and garbage shards.
+            match i % 3 {
+                0 => bytes.truncate(bytes.len() / 2),
+                1 => *bytes.last_mut().unwrap() ^= 0x55,
+                _ => bytes = b"not a shard at all".to_vec(),
+            }
+            fs::write(&shard, bytes).unwrap();
+            shards += 1;
+        }
+    }
+    assert!(shards > 0, "the first run wrote no shard");
+    assert_eq!(cache_use(dir.path()), (0, 3));
+    assert_eq!(cached_report_matches(dir.path()), expected);
+    assert_eq!(cache_use(dir.path()), (3, 0));
+}
+
+#[test]
+fn two_runs_at_once_both_report_right_and_leave_a_sound_cache() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..300 {
+        let text = format!(
+            "# Page {i}\n\nSee [next](p{}.md) , and [gone](gone{i}.md).\n",
+            i + 1
+        );
+        files.push((format!("p{i}.md"), text));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = corpus(&files);
+    let expected = report(dir.path(), false);
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("galley"))
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", "."])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (spawn(), spawn());
+    for child in [first, second] {
+        let output = child.wait_with_output().unwrap();
+        let got = (
+            String::from_utf8(output.stdout).unwrap(),
+            output.status.code(),
+        );
+        assert_eq!(got, expected);
+    }
+    assert_eq!(report(dir.path(), true), expected);
+    assert_eq!(cache_use(dir.path()), (300, 0));
+}
+
+#[test]
+fn fixes_and_no_cache_write_no_cache() {
+    let dir = corpus(&[("a.md", B)]);
+    galley(dir.path())
+        .args(["check", "--no-cache", "."])
+        .output()
+        .unwrap();
+    galley(dir.path())
+        .args(["check", "--fix", "."])
+        .output()
+        .unwrap();
+    assert!(!dir.path().join(".galley_cache").exists());
+}
+
+#[test]
+fn the_cache_goes_where_the_config_or_the_environment_says() {
+    let dir = corpus(&[
+        ("galley.toml", "[cache]\ndir = \"build/lint-cache\"\n"),
+        ("a.md", B),
+    ]);
+    let expected = report(dir.path(), false);
+    assert_eq!(report(dir.path(), true), expected);
+    assert!(dir.path().join("build/lint-cache/.gitignore").is_file());
+    let elsewhere = tempfile::tempdir().unwrap();
+    galley(dir.path())
+        .env("GALLEY_CACHE_DIR", elsewhere.path())
+        .args(["check", "."])
+        .output()
+        .unwrap();
+    assert!(elsewhere.path().join("CACHEDIR.TAG").is_file());
+    // The cache's folder under the content root holds no page: the walk skips it.
+    assert_eq!(report(dir.path(), true), expected);
+}
