@@ -4,8 +4,9 @@
 //! (`:::note`, docfx's `:::code source="x":::`), MkDocs admonition lines (`!!! note "Title"`),
 //! JSX and HTML tags written across lines (`<LinkCard title="x"\n  href="y" />`), and MDX
 //! `import`/`export` lines, and the pipes of table rows that CommonMark reads as a paragraph
-//! (kramdown tables need no delimiter row). The set is the same for every generator: each
-//! construct is unlikely prose anywhere, and masking it costs no real finding.
+//! (kramdown tables need no delimiter row), and emoji codes (`:smile:`, which GitHub, kramdown's
+//! jemoji and pymdownx.emoji render as a picture). The set is the same for every generator:
+//! each construct is unlikely prose anywhere, and masking it costs no real finding.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -41,6 +42,14 @@ static MARKER_LINES: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// An emoji code stands alone: after a space, an opening bracket or the line's start, and
+/// before anything but a word character (`:bow:`, `:material-check:`), never inside a token
+/// such as `Alias:Cert:` or a time (`12:30:45`: a code holds a letter).
+static EMOJI_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^|[\s(\[])(:[a-z0-9_+-]*[a-z][a-z0-9_+-]*:)(?:$|[^\w:])")
+        .expect("valid regex")
+});
+
 static MDX_STATEMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^(?:import|export)\s.*$").expect("valid regex"));
 
@@ -61,6 +70,19 @@ pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
     }
     if holds(":::") || holds("!!!") || holds("???") || holds(":  ") || holds(":\t") {
         spans.extend(MARKER_LINES.find_iter(text).map(|m| m.range()));
+    }
+    let opens_an_emoji = memchr::memchr_iter(b':', bytes).any(|at| {
+        let after = bytes.get(at + 1).is_some_and(u8::is_ascii_lowercase);
+        let before = at == 0 || matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'(' | b'[');
+        after && before
+    });
+    if opens_an_emoji {
+        spans.extend(
+            EMOJI_CODE
+                .captures_iter(text)
+                .filter_map(|code| code.get(1))
+                .map(|code| code.range()),
+        );
     }
     if mdx {
         spans.extend(MDX_STATEMENT.find_iter(text).map(|m| m.range()));
@@ -157,6 +179,16 @@ mod tests {
     fn pipes_of_table_rows_are_masked() {
         let text = "| Term     | Value |\nA | in prose\n";
         assert_eq!(masked(text, false), ["|", "|", "|"]);
+    }
+
+    #[test]
+    fn emoji_codes_are_masked_but_not_drive_names_or_times() {
+        let text = "### Thank you!! :bow:\n| `GET` | :material-check:     Fetch |\n\
+            Alias:, Cert:, Env: at 12:30:45 in std::fmt::Display.\n";
+        assert_eq!(
+            masked(text, false),
+            [":bow:", "|", "|", ":material-check:", "|"]
+        );
     }
 
     #[test]

@@ -58,8 +58,18 @@ impl PackRule {
         match &self.scope {
             Scope::Prose => Cow::Borrowed(&doc.prose().ranges),
             Scope::Raw => Cow::Owned(std::iter::once(0..doc.source.len()).collect()),
-            Scope::Heading => inner_ranges(doc, |tag| matches!(tag, Tag::Heading { .. })).into(),
-            Scope::LinkText => inner_ranges(doc, |tag| matches!(tag, Tag::Link { .. })).into(),
+            // Less template syntax, as prose: a "heading" inside a Hugo `tab` of TOML is a
+            // comment, and a heading's closing emoji code (`:bow:`) is no punctuation.
+            Scope::Heading => crate::template::without(
+                &inner_ranges(doc, |tag| matches!(tag, Tag::Heading { .. })),
+                doc.templates(),
+            )
+            .into(),
+            Scope::LinkText => crate::template::without(
+                &inner_ranges(doc, |tag| matches!(tag, Tag::Link { .. })),
+                doc.templates(),
+            )
+            .into(),
             Scope::Frontmatter(pointer) => doc
                 .frontmatter
                 .as_ref()
