@@ -5,7 +5,7 @@
 //! JSX and HTML tags written across lines (`<LinkCard title="x"\n  href="y" />`), and MDX
 //! `import`/`export` lines, and the pipes of table rows that CommonMark reads as a paragraph
 //! (kramdown tables need no delimiter row), and emoji codes (`:smile:`, which GitHub, kramdown's
-//! jemoji and pymdownx.emoji render as a picture). The set is the same for every generator:
+//! jemoji and pymdownx.emoji render as a picture), and Mermaid diagrams in their element. The set is the same for every generator:
 //! each construct is unlikely prose anywhere, and masking it costs no real finding.
 
 use std::ops::Range;
@@ -28,6 +28,13 @@ static BRACES_AND_MATH: LazyLock<Regex> = LazyLock::new(|| {
         r"|\{%[^%]*%\}",
     ))
     .expect("valid regex")
+});
+
+/// A Mermaid diagram's source, which Mermaid reads from the element and Markdown must not:
+/// `<div class="mermaid">`, or `<pre class="mermaid">`, to its end tag.
+static MERMAID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?s)<div\s+class="mermaid"[^>]*>.*?</div>|<pre\s+class="mermaid"[^>]*>.*?</pre>"#)
+        .expect("valid regex")
 });
 
 static TAG: LazyLock<Regex> =
@@ -67,6 +74,9 @@ pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
     });
     if opens_a_tag {
         spans.extend(TAG.find_iter(text).map(|m| m.range()));
+        if holds("mermaid") {
+            spans.extend(MERMAID.find_iter(text).map(|m| m.range()));
+        }
     }
     if holds(":::") || holds("!!!") || holds("???") || holds(":  ") || holds(":\t") {
         spans.extend(MARKER_LINES.find_iter(text).map(|m| m.range()));
@@ -189,6 +199,19 @@ mod tests {
             masked(text, false),
             [":bow:", "|", "|", ":material-check:", "|"]
         );
+    }
+
+    #[test]
+    fn mermaid_diagrams_are_masked_whole() {
+        let text = "<div class=\"mermaid\">\n\nsequenceDiagram\nparticipant mf  as M\n</div>\n\nPlain  prose.\n";
+        let found = masked(text, false);
+        assert!(
+            found
+                .iter()
+                .any(|span| span.contains("participant mf  as M")),
+            "{found:#?}"
+        );
+        assert!(!found.iter().any(|span| span.contains("Plain")));
     }
 
     #[test]

@@ -359,6 +359,9 @@ impl StrayPunctuation {
         let before = &text[..range.start];
         if (marks == ":," || marks == ":.") && (names_a_drive(before) || ends_an_emoji(before))
             || marks.starts_with("::") && in_an_address(before)
+            // A name in code ends in `!` or `?` (`validate_permalink!:`, an optional
+            // `preloadedState?,`).
+            || marks.starts_with(['!', '?']) && ends_an_identifier(before)
             // A multiplicity: `1..*`, or `1..` in a table cell.
             || marks == ".."
                 && before.ends_with(|c: char| c.is_ascii_digit())
@@ -401,6 +404,21 @@ fn names_a_drive(before: &str) -> bool {
     // A drive letter may be written in lowercase (`partition d:.`).
     let drive_letter = word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic());
     (1..=12).contains(&word.len()) && starts_upper || drive_letter
+}
+
+/// Whether the token before the marks reads as a name in code: it holds `_` or `#`, or a
+/// lowercase letter right before a capital (`preloadedState`).
+fn ends_an_identifier(before: &str) -> bool {
+    let token = before
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or_default();
+    let token = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let camel_case = token
+        .chars()
+        .zip(token.chars().skip(1))
+        .any(|(a, b)| a.is_lowercase() && b.is_uppercase());
+    token.contains(['_', '#']) || camel_case
 }
 
 /// Whether the text before a colon ends an emoji code's name (`:bug`).
