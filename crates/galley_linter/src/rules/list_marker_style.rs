@@ -305,8 +305,15 @@ impl Rule for ListMarkerStyle {
                         let text = &source[range.clone()];
                         let offset = text.len() - text.trim_start_matches([' ', '\t']).len();
                         let at = range.start + offset;
-                        if let Some(marker @ ('-' | '*' | '+')) = source[at..].chars().next() {
-                            markers.push((at..at + 1, marker, level));
+                        // A "list" in template syntax is code (a diff in a Liquid `highlight`).
+                        let templates = doc.templates();
+                        let past = templates.partition_point(|span| span.end <= at);
+                        let in_template = templates.get(past).is_some_and(|span| span.start <= at);
+                        match source[at..].chars().next() {
+                            Some(marker @ ('-' | '*' | '+')) if !in_template => {
+                                markers.push((at..at + 1, marker, level));
+                            }
+                            _ => {}
                         }
                     }
                     containers.push(next_container);

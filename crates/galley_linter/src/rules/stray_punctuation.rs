@@ -319,9 +319,10 @@ fn check_space_before(
         // French spaces `;` (as it does `:`, `!` and `?`); a table cell's ` ; ` parts
         // values (`JA ; NEI`).
         _ => {
-            !matches!(next, Some(')' | '-' | '('))
-                && !doc.language().is_some_and(|language| language == "fr")
-                && !(next.is_some_and(char::is_whitespace) && in_table_row(doc, base + at))
+            let spaced_by_french = doc.language().is_some_and(|language| language == "fr");
+            let separates_values =
+                next.is_some_and(char::is_whitespace) && in_table_row(doc, base + at);
+            !(matches!(next, Some(')' | '-' | '(')) || spaced_by_french || separates_values)
         }
     };
     if preceded && mark_is_prose {
