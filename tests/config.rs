@@ -273,6 +273,32 @@ fn the_default_pack_is_built_in_and_its_examples_hold_from_any_folder() {
 }
 
 #[test]
+fn init_on_a_site_with_pages_without_frontmatter_and_mdx_adds_no_findings() {
+    // Real sites hold pages with no block (a README, an include, an mdBook chapter) and MDX
+    // pages: the config `init` writes must check the same files and flag no missing block.
+    let dir = corpus(&[
+        ("a.md", "---\ntitle: A\n---\n# A\n\nSee [b](/b/).\n"),
+        ("README.md", "# Read me\n"),
+        ("b.mdx", "---\ntitle: B\n---\n# B\n\nA  gap.\n"),
+    ]);
+    let (before, _) = found(dir.path(), &["."]);
+    galley(dir.path()).arg("init").assert().code(0);
+    let config = fs::read_to_string(dir.path().join("galley.toml")).unwrap();
+    assert!(
+        config.contains("extensions = [\"md\", \"markdown\", \"mdx\"]"),
+        "{config}"
+    );
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("schemas/frontmatter.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(schema["required"], serde_json::json!([]));
+    let (after, _) = found(dir.path(), &["."]);
+    assert_eq!(before, ["./b.mdx:6:repeated-space"]);
+    assert_eq!(after, before);
+}
+
+#[test]
 fn init_writes_a_config_and_a_schema_inferred_from_the_corpus() {
     let dir = corpus(&[
         ("a.md", "---\ntitle: A\nkeywords: x\n---\n# A\n"),

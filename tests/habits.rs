@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 fn two_pages() -> tempfile::TempDir {
     corpus(&[
         ("docs/a.md", "# A\n\nText ,more.\n\nSee [b](/b).\n"),
-        ("docs/sub/c.md", "# C\n\nOk ,here.  Yes\n"),
+        ("docs/sub/c.md", "# C\n\nOk ,there  yes.\n"),
     ])
 }
 

@@ -77,6 +77,33 @@ fn template_syntax_is_not_prose() {
 }
 
 #[test]
+fn a_bullet_style_declared_for_markdownlint_is_the_default() {
+    // The page's first list uses `*`; the site's markdownlint config asks for dashes.
+    let page = "* First\n* Second\n\nText.\n\n- Third\n";
+    let dir = corpus(&[
+        (".markdownlint.yaml", "MD004:   # ul-style\n  style: dash\n"),
+        ("page.md", page),
+    ]);
+    assert_eq!(
+        found(dir.path()),
+        ["page.md:1:list-marker-style", "page.md:2:list-marker-style"]
+    );
+    // Without the markdownlint config, the page's first marker sets its style.
+    let plain = corpus(&[("page.md", page)]);
+    assert_eq!(found(plain.path()), ["page.md:6:list-marker-style"]);
+    // galley's own setting wins.
+    let set = corpus(&[
+        (".markdownlint.yaml", "MD004:\n  style: dash\n"),
+        (
+            "galley.toml",
+            "[rules.list-marker-style]\nstyle = \"consistent\"\n",
+        ),
+        ("page.md", page),
+    ]);
+    assert_eq!(found(set.path()), ["page.md:6:list-marker-style"]);
+}
+
+#[test]
 fn title_matches_heading_is_opt_in() {
     let page = "---\ntitle: Aksjer\n---\n\n# Introduksjon\n";
     let off = corpus(&[("a.md", page)]);

@@ -118,12 +118,17 @@ fn site_table(dir: &Path) -> String {
     table
 }
 
-fn starter_config(dir: &Path) -> String {
+fn starter_config(dir: &Path, extensions: &[String]) -> String {
+    let extensions = extensions
+        .iter()
+        .map(|extension| format!("\"{extension}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     format!(
         "# galley's configuration. Every rule's options: `galley explain <rule>`.\n\
          \n\
          [files]\n\
-         extensions = [\"md\", \"markdown\"]\n\
+         extensions = [{extensions}]\n\
          # exclude = [\"drafts/**\"]\n\
          \n\
          {}\
@@ -162,6 +167,7 @@ fn init_folder(dir: &Path, extensions: &[String]) -> Result<Written, String> {
         }
     }
     let mut blocks = Vec::new();
+    let mut without_block = 0;
     for entry in ignore::WalkBuilder::new(dir)
         .require_git(false)
         .build()
@@ -180,11 +186,17 @@ fn init_folder(dir: &Path, extensions: &[String]) -> Result<Written, String> {
             continue;
         };
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        if let Some(data) = Frontmatter::split(&text, bom).and_then(|fm| fm.content.ok()) {
-            blocks.push(data.value);
+        match Frontmatter::split(&text, bom) {
+            Some(frontmatter) => blocks.extend(frontmatter.content.ok().map(|data| data.value)),
+            None => without_block += 1,
         }
     }
-    let inferred = infer_schema(blocks.iter());
+    let mut inferred = infer_schema(blocks.iter());
+    // Pages without a block are part of the site as it is (a README, an include, a static
+    // file): the schema cannot require what they lack, and so requires no key.
+    if without_block > 0 {
+        inferred["required"] = json!([]);
+    }
     let keys = inferred["properties"].as_object().map_or(0, Map::len);
     let write = |path: &Path, text: &str| -> Result<(), String> {
         if let Some(parent) = path.parent() {
@@ -194,7 +206,7 @@ fn init_folder(dir: &Path, extensions: &[String]) -> Result<Written, String> {
     };
     let pretty = serde_json::to_string_pretty(&inferred).map_err(|e| e.to_string())? + "\n";
     write(&schema, &pretty)?;
-    write(&config, &starter_config(dir))?;
+    write(&config, &starter_config(dir, extensions))?;
     Ok(Written {
         config,
         schema,

@@ -4,8 +4,9 @@
 //! (`:::note`, docfx's `:::code source="x":::`), MkDocs admonition lines (`!!! note "Title"`),
 //! JSX and HTML tags written across lines (`<LinkCard title="x"\n  href="y" />`), and MDX
 //! `import`/`export` lines, and the pipes of table rows that CommonMark reads as a paragraph
-//! (kramdown tables need no delimiter row). The set is the same for every generator: each
-//! construct is unlikely prose anywhere, and masking it costs no real finding.
+//! (kramdown tables need no delimiter row), and emoji codes (`:smile:`, which GitHub, kramdown's
+//! jemoji and pymdownx.emoji render as a picture), and Mermaid diagrams in their element. The set is the same for every generator:
+//! each construct is unlikely prose anywhere, and masking it costs no real finding.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -29,6 +30,13 @@ static BRACES_AND_MATH: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A Mermaid diagram's source, which Mermaid reads from the element and Markdown must not:
+/// `<div class="mermaid">`, or `<pre class="mermaid">`, to its end tag.
+static MERMAID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?s)<div\s+class="mermaid"[^>]*>.*?</div>|<pre\s+class="mermaid"[^>]*>.*?</pre>"#)
+        .expect("valid regex")
+});
+
 static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>").expect("valid regex"));
 
@@ -39,6 +47,14 @@ static MARKER_LINES: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?m:^[ \t]*:[ \t]{2,})",
     ))
     .expect("valid regex")
+});
+
+/// An emoji code stands alone: after a space, an opening bracket or the line's start, and
+/// before anything but a word character (`:bow:`, `:material-check:`), never inside a token
+/// such as `Alias:Cert:` or a time (`12:30:45`: a code holds a letter).
+static EMOJI_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^|[\s(\[])(:[a-z0-9_+-]*[a-z][a-z0-9_+-]*:)(?:$|[^\w:])")
+        .expect("valid regex")
 });
 
 static MDX_STATEMENT: LazyLock<Regex> =
@@ -61,11 +77,27 @@ pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
     });
     if opens_a_tag {
         spans.extend(TAG.find_iter(text).map(|m| m.range()));
+        if memchr::memmem::find(bytes, b"mermaid").is_some() {
+            spans.extend(MERMAID.find_iter(text).map(|m| m.range()));
+        }
     }
     let marker_line = memchr::memchr3_iter(b':', b'!', b'?', bytes)
         .any(|at| opens(at, &[b":::", b"!!!", b"???", b":  ", b":\t"]));
     if marker_line {
         spans.extend(MARKER_LINES.find_iter(text).map(|m| m.range()));
+    }
+    let opens_an_emoji = memchr::memchr_iter(b':', bytes).any(|at| {
+        let after = bytes.get(at + 1).is_some_and(u8::is_ascii_lowercase);
+        let before = at == 0 || matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'(' | b'[');
+        after && before
+    });
+    if opens_an_emoji {
+        spans.extend(
+            EMOJI_CODE
+                .captures_iter(text)
+                .filter_map(|code| code.get(1))
+                .map(|code| code.range()),
+        );
     }
     if mdx {
         spans.extend(MDX_STATEMENT.find_iter(text).map(|m| m.range()));
@@ -162,6 +194,29 @@ mod tests {
     fn pipes_of_table_rows_are_masked() {
         let text = "| Term     | Value |\nA | in prose\n";
         assert_eq!(masked(text, false), ["|", "|", "|"]);
+    }
+
+    #[test]
+    fn emoji_codes_are_masked_but_not_drive_names_or_times() {
+        let text = "### Thank you!! :bow:\n| `GET` | :material-check:     Fetch |\n\
+            Alias:, Cert:, Env: at 12:30:45 in std::fmt::Display.\n";
+        assert_eq!(
+            masked(text, false),
+            [":bow:", "|", "|", ":material-check:", "|"]
+        );
+    }
+
+    #[test]
+    fn mermaid_diagrams_are_masked_whole() {
+        let text = "<div class=\"mermaid\">\n\nsequenceDiagram\nparticipant mf  as M\n</div>\n\nPlain  prose.\n";
+        let found = masked(text, false);
+        assert!(
+            found
+                .iter()
+                .any(|span| span.contains("participant mf  as M")),
+            "{found:#?}"
+        );
+        assert!(!found.iter().any(|span| span.contains("Plain")));
     }
 
     #[test]

@@ -58,8 +58,16 @@ impl PackRule {
         match &self.scope {
             Scope::Prose => Cow::Borrowed(&doc.prose().ranges),
             Scope::Raw => Cow::Owned(std::iter::once(0..doc.source.len()).collect()),
-            Scope::Heading => inner_ranges(doc, |tag| matches!(tag, Tag::Heading { .. })).into(),
-            Scope::LinkText => inner_ranges(doc, |tag| matches!(tag, Tag::Link { .. })).into(),
+            Scope::Heading => outside_templates(
+                doc,
+                inner_ranges(doc, |tag| matches!(tag, Tag::Heading { .. })),
+            )
+            .into(),
+            Scope::LinkText => outside_templates(
+                doc,
+                inner_ranges(doc, |tag| matches!(tag, Tag::Link { .. })),
+            )
+            .into(),
             Scope::Frontmatter(pointer) => doc
                 .frontmatter
                 .as_ref()
@@ -126,6 +134,33 @@ fn inner_ranges(doc: &Document, wanted: impl Fn(&Tag) -> bool) -> Vec<Range<usiz
         }
     }
     ranges
+}
+
+/// `ranges` without those inside template syntax (a "heading" in a Hugo `tab` of TOML is a
+/// comment) and without template syntax that ends them (a closing emoji code such as `:bow:` is
+/// no punctuation). Template syntax inside a heading stays: cut out, it would leave the text
+/// before it looking like the heading's end.
+fn outside_templates(doc: &Document, ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let templates = doc.templates();
+    if templates.is_empty() {
+        return ranges;
+    }
+    ranges
+        .into_iter()
+        .filter_map(|mut range| {
+            // Template spans are sorted and apart: the one reaching the range's end, if any,
+            // is the last to start before it.
+            let before_end = templates.partition_point(|span| span.start < range.end);
+            let mut spans = templates[..before_end].iter().rev();
+            while let Some(span) = spans.next().filter(|span| span.end >= range.end) {
+                if span.start <= range.start {
+                    return None;
+                }
+                range.end = doc.source[range.start..span.start].trim_end().len() + range.start;
+            }
+            (!range.is_empty()).then_some(range)
+        })
+        .collect()
 }
 
 /// A quoted YAML scalar's text without its quotes.

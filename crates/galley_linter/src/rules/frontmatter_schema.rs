@@ -90,6 +90,19 @@ impl jsonschema::Retrieve for SchemaFiles {
     }
 }
 
+/// Whether the schema at `path` may require a key of every page: a top-level `required` list
+/// that names one, or a combination or reference galley does not look into.
+pub(crate) fn requires_a_key(path: &Path) -> Result<bool, String> {
+    let (schema, _) = load_schema(path)?;
+    let names_one = schema["required"]
+        .as_array()
+        .is_some_and(|keys| !keys.is_empty());
+    let combined = ["allOf", "anyOf", "oneOf", "$ref", "if"]
+        .iter()
+        .any(|keyword| schema.get(keyword).is_some());
+    Ok(names_one || combined)
+}
+
 pub(crate) fn load_schema(path: &Path) -> Result<(Value, Validator), String> {
     let text = read_schema(path)?;
     let is_json = path.extension().is_some_and(|ext| ext == "json");

@@ -8,8 +8,8 @@ declare_rule! {
     /// Flags a frontmatter block that cannot be read: a `---` block that is never closed,
     /// invalid YAML (pointing at the error's line and column), a block that is not a mapping
     /// of keys to values, a key given twice, and lists or mappings nested more than 100 levels
-    /// deep (galley reads no deeper). When a schema is configured
-    /// (`[frontmatter] schema`), a file with no frontmatter block is flagged too.
+    /// deep (galley reads no deeper). When the configured schema (`[frontmatter] schema`)
+    /// requires a key, a file with no frontmatter block is flagged too.
     ///
     /// ## Why
     /// A site generator given such a block either fails the build or silently publishes the
@@ -22,7 +22,8 @@ declare_rule! {
     /// title: Strategic alliance
     /// ---
     /// ```
-    /// Files without frontmatter are fine when no schema is configured.
+    /// Files without frontmatter are fine when no schema is configured, or when it requires
+    /// no key (an empty block would pass it).
     ///
     /// ## Fix
     /// None: which value was meant, or where the block should end, cannot be guessed.
@@ -35,15 +36,18 @@ declare_rule! {
 }
 
 pub struct FrontmatterSyntax {
-    /// With a schema configured, every file needs a block.
+    /// With a schema that requires a key, every file needs a block.
     require_block: bool,
 }
 
 pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
     settings.options::<crate::rules::NoOptions>()?;
-    Ok(Box::new(FrontmatterSyntax {
-        require_block: settings.config.schema.is_some(),
-    }))
+    let require_block = match &settings.config.schema {
+        Some(schema) => crate::rules::frontmatter_schema::requires_a_key(&schema.value)
+            .map_err(|error| format!("{}: schema {error}", schema.place))?,
+        None => false,
+    };
+    Ok(Box::new(FrontmatterSyntax { require_block }))
 }
 
 impl Rule for FrontmatterSyntax {

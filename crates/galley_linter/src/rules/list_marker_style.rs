@@ -1,5 +1,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::path::Path;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Deserialize;
@@ -37,9 +38,11 @@ declare_rule! {
     /// a list. Safe: the writer meant a list item.
     ///
     /// ## Options
-    /// `style`: `"consistent"` (default: the first bullet marker used at each nesting level;
-    /// a level is told by the lists around it, so bullets under `1.` form their own level),
-    /// `"dash"`, `"asterisk"` or `"plus"`. `pseudo_bullets`: set to `false` to stop flagging
+    /// `style`: `"consistent"` (the first bullet marker used at each nesting level; a level
+    /// is told by the lists around it, so bullets under `1.` form their own level), `"dash"`,
+    /// `"asterisk"` or `"plus"`. Default: the style the site's markdownlint config names
+    /// (`MD004`/`ul-style` in `.markdownlint.yaml`, `.yml` or `.json` next to `galley.toml`,
+    /// or in the checked folder), else `"consistent"`. `pseudo_bullets`: set to `false` to stop flagging
     /// pseudo-bullets.
     pub static META = {
         id: "list-marker-style",
@@ -93,7 +96,34 @@ impl Default for ListMarkerStyle {
 }
 
 pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(settings.options::<ListMarkerStyle>()?))
+    let mut rule = settings.options::<ListMarkerStyle>()?;
+    if !settings.options.contains_key("style") {
+        rule.style = markdownlint_style(&settings.config.dir).unwrap_or_default();
+    }
+    Ok(Box::new(rule))
+}
+
+/// The bullet style a site's markdownlint config asks for (`MD004: { style: dash }`): a site
+/// that declares one wants it, where "consistent" would hold a page to its first marker.
+fn markdownlint_style(dir: &Path) -> Option<Style> {
+    let text = [
+        ".markdownlint.yaml",
+        ".markdownlint.yml",
+        ".markdownlint.json",
+    ]
+    .iter()
+    .map(|name| dir.join(name))
+    .find(|path| path.is_file())
+    .and_then(|path| std::fs::read_to_string(path).ok())?;
+    // JSON is YAML too; a config that cannot be read names no style.
+    let config = crate::frontmatter::yaml_to_json(&text).ok()?;
+    let rule = config.get("MD004").or_else(|| config.get("ul-style"))?;
+    match rule.get("style")?.as_str()? {
+        "dash" => Some(Style::Dash),
+        "asterisk" => Some(Style::Asterisk),
+        "plus" => Some(Style::Plus),
+        _ => None,
+    }
 }
 
 fn wrong_marker(span: Range<usize>, found: char, expected: char) -> Diagnostic {
@@ -275,8 +305,15 @@ impl Rule for ListMarkerStyle {
                         let text = &source[range.clone()];
                         let offset = text.len() - text.trim_start_matches([' ', '\t']).len();
                         let at = range.start + offset;
-                        if let Some(marker @ ('-' | '*' | '+')) = source[at..].chars().next() {
-                            markers.push((at..at + 1, marker, level));
+                        // A "list" in template syntax is code (a diff in a Liquid `highlight`).
+                        let templates = doc.templates();
+                        let past = templates.partition_point(|span| span.end <= at);
+                        let in_template = templates.get(past).is_some_and(|span| span.start <= at);
+                        match source[at..].chars().next() {
+                            Some(marker @ ('-' | '*' | '+')) if !in_template => {
+                                markers.push((at..at + 1, marker, level));
+                            }
+                            _ => {}
                         }
                     }
                     containers.push(next_container);

@@ -131,6 +131,23 @@ static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// An ellipsis spaced out (`. . .`), maybe across a line break.
+static SPACED_ELLIPSIS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\.[ \t]*(?:\r?\n[ \t>]*)?\.").expect("valid regex"));
+
+/// What stands before the last letter of a spaced abbreviation: a lone letter and a dot, then
+/// a space (`т. ` of `т. д.`).
+static SPACED_ABBREVIATION_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^\w.])\w\. $").expect("valid regex"));
+
+/// Whether the line holding `at` is a table row (`| a ; b |`), read as such or not.
+fn in_table_row(doc: &Document, at: usize) -> bool {
+    let line_start = doc.lines.line_start(doc.lines.line_of(at));
+    doc.source[line_start..at]
+        .trim_start_matches([' ', '\t', '>'])
+        .starts_with('|')
+}
+
 /// A blank line: where the paragraph ends, and the look-ahead for the next word stops.
 static BLANK_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\n[ \t>]*\r?\n").expect("valid regex"));
@@ -208,7 +225,12 @@ impl StrayPunctuation {
         let word = &text[word_start..end];
         let mut chars = word.chars();
         let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
-        initial || {
+        // Letters joined by dots (`P.S`, `e.g`, `U.S`), or spaced as Russian and German write
+        // them (`т. д`, `z. B`): the last letter of an abbreviation.
+        let one_letter = |part: &str| part.chars().count() == 1;
+        let dotted = word.contains('.') && word.split('.').all(one_letter);
+        let spaced = one_letter(word) && SPACED_ABBREVIATION_START.is_match(&text[..word_start]);
+        initial || dotted || spaced || {
             let with_dot = format!("{}.", word.to_lowercase());
             self.abbreviations.contains(&with_dot)
         }
@@ -252,7 +274,7 @@ impl StrayPunctuation {
             };
             let escaped = start == 0 && escaped_start;
             if !is_excluded(start) && !escaped {
-                self.check_space_before(text, base, &chars, i, run.after_inline, out);
+                check_space_before(doc, base, &chars, i, run.after_inline, out);
                 if j - i >= 2 && after_word {
                     self.check_sequence(doc, text, base, start..end, next, out);
                 }
@@ -260,51 +282,60 @@ impl StrayPunctuation {
             i = j;
         }
     }
+}
 
-    fn check_space_before(
-        &self,
-        text: &str,
-        base: usize,
-        chars: &[(usize, char)],
-        i: usize,
-        after_inline: bool,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let (at, mark) = chars[i];
-        if !matches!(mark, ',' | '.' | ';') || i == 0 || !matches!(chars[i - 1].1, ' ' | '\t') {
-            return;
-        }
-        let mut k = i;
-        while k > 0 && matches!(chars[k - 1].1, ' ' | '\t') {
-            k -= 1;
-        }
-        let before = k.checked_sub(1).map(|before| chars[before].1);
-        let preceded = match before {
-            Some(c) => !is_opening(c),
-            None => after_inline,
-        };
-        let next = chars.get(i + 1).map(|&(_, c)| c);
-        let mark_is_prose = match mark {
-            // Not an ellipsis, spaced (`. . .`) or not, nor a leading dot (`.NET`).
-            '.' => {
-                ends_at_boundary(next)
-                    && !text[at..].starts_with("..")
-                    && !text[at..].starts_with(". .")
-                    && before != Some('.')
-            }
-            ',' => !next.is_some_and(|c| c.is_ascii_digit()),
-            _ => !matches!(next, Some(')' | '-' | '(')),
-        };
-        if preceded && mark_is_prose {
-            let word_follows = next.is_some_and(char::is_alphanumeric);
-            out.push(space_before(
-                base + chars[k].0..base + at,
-                mark,
-                word_follows,
-            ));
-        }
+/// Whitespace before a mark, unless the mark is spaced by the language's or the text's own
+/// rules.
+fn check_space_before(
+    doc: &Document,
+    base: usize,
+    chars: &[(usize, char)],
+    i: usize,
+    after_inline: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (at, mark) = chars[i];
+    if !matches!(mark, ',' | '.' | ';') || i == 0 || !matches!(chars[i - 1].1, ' ' | '\t') {
+        return;
     }
+    let mut k = i;
+    while k > 0 && matches!(chars[k - 1].1, ' ' | '\t') {
+        k -= 1;
+    }
+    let before = k.checked_sub(1).map(|before| chars[before].1);
+    let preceded = match before {
+        Some(c) => !is_opening(c),
+        None => after_inline,
+    };
+    let next = chars.get(i + 1).map(|&(_, c)| c);
+    let mark_is_prose = match mark {
+        // Not an ellipsis, spaced (`. . .`) or not, nor a leading dot (`.NET`).
+        '.' => {
+            ends_at_boundary(next)
+                && !SPACED_ELLIPSIS.is_match(&doc.source[base + at..])
+                && before != Some('.')
+        }
+        ',' => !next.is_some_and(|c| c.is_ascii_digit()),
+        // French spaces `;` (as it does `:`, `!` and `?`); a table cell's ` ; ` parts
+        // values (`JA ; NEI`).
+        _ => {
+            let spaced_by_french = doc.language().is_some_and(|language| language == "fr");
+            let separates_values =
+                next.is_some_and(char::is_whitespace) && in_table_row(doc, base + at);
+            !(matches!(next, Some(')' | '-' | '(')) || spaced_by_french || separates_values)
+        }
+    };
+    if preceded && mark_is_prose {
+        let word_follows = next.is_some_and(char::is_alphanumeric);
+        out.push(space_before(
+            base + chars[k].0..base + at,
+            mark,
+            word_follows,
+        ));
+    }
+}
 
+impl StrayPunctuation {
     fn check_sequence(
         &self,
         doc: &Document,
@@ -328,7 +359,14 @@ impl StrayPunctuation {
         // does an emoji code (`:bug:.`); an IPv6 address holds `::` (`2001:db8::1`).
         let before = &text[..range.start];
         if (marks == ":," || marks == ":.") && (names_a_drive(before) || ends_an_emoji(before))
-            || marks == "::" && in_an_address(before)
+            || marks.starts_with("::") && in_an_address(before)
+            // A name in code ends in `!` or `?` (`validate_permalink!:`, an optional
+            // `preloadedState?,`).
+            || marks.starts_with(['!', '?']) && ends_an_identifier(before)
+            // A multiplicity: `1..*`, or `1..` in a table cell.
+            || marks == ".."
+                && before.ends_with(|c: char| c.is_ascii_digit())
+                && (next == Some('*') || in_table_row(doc, base + range.start))
         {
             return;
         }
@@ -364,7 +402,24 @@ fn names_a_drive(before: &str) -> bool {
         .take_while(|c| c.is_ascii_alphanumeric())
         .collect();
     let starts_upper = word.chars().last().is_some_and(|c| c.is_ascii_uppercase());
-    (1..=12).contains(&word.len()) && starts_upper
+    // A drive letter may be written in lowercase (`partition d:.`).
+    let drive_letter = word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic());
+    (1..=12).contains(&word.len()) && starts_upper || drive_letter
+}
+
+/// Whether the token before the marks reads as a name in code: it holds `_` or `#`, or a
+/// lowercase letter right before a capital (`preloadedState`).
+fn ends_an_identifier(before: &str) -> bool {
+    let token = before
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or_default();
+    let token = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let camel_case = token
+        .chars()
+        .zip(token.chars().skip(1))
+        .any(|(a, b)| a.is_lowercase() && b.is_uppercase());
+    token.contains(['_', '#']) || camel_case
 }
 
 /// Whether the text before a colon ends an emoji code's name (`:bug`).
