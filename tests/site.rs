@@ -169,6 +169,43 @@ fn hugo_urls_are_lowercase_sections_and_languages() {
 }
 
 #[test]
+fn hugo_relative_aliases_and_shortcodes_in_headings() {
+    let dir = corpus(&[
+        ("site/hugo.toml", "title = \"x\"\n"),
+        (
+            "site/content/blog/2023/release.md",
+            "---\naliases: [old-release, /moved/]\n---\n# Release\n\n\
+             ### {{% param icon %}} Upgrading with care\n",
+        ),
+        (
+            "site/content/page.md",
+            "[a](/blog/2023/old-release/) [b](/moved/) \
+             [c](/blog/2023/release/#upgrading-with-care)\n\n\
+             [planted](/old-release/)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["site/content/page.md:3"]);
+}
+
+#[test]
+fn mkdocs_attribute_ids_and_material_option_anchors() {
+    let dir = corpus(&[
+        ("mkdocs.yml", "site_name: x\n"),
+        (
+            "docs/setup.md",
+            "# Setup\n\n### Navigation path <small>new</small> { id=navigation-path }\n\n\
+             <!-- md:option toc.slugify -->\n\nText.\n\n<!-- md:option type:abstract -->\n\nText.\n",
+        ),
+        (
+            "docs/index.md",
+            "[a](setup.md#navigation-path) [b](setup.md#+toc.slugify) [c](setup.md#+type:abstract)\n\n\
+             [planted](setup.md#+toc.permalink)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/index.md:3"]);
+}
+
+#[test]
 fn mdbook_pages_are_html_and_sibling_books_are_outside() {
     let dir = corpus(&[
         ("book.toml", "[book]\ntitle = \"x\"\n"),

@@ -82,15 +82,19 @@ static BASE_URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\{\{\s*site\.baseurl\s*\}\}").expect("valid regex"));
 
 static MKDOCS_HOOK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<!--\s*md:(?:setting|option|flag|feature|plugin)\s+([\w.\-]+)")
+    Regex::new(r"<!--\s*md:(?:setting|option|flag|feature|plugin)\s+([\w.:\-]+)")
         .expect("valid regex")
 });
 
 /// An `id` in a heading's trailing attribute list: `{ #id }` or `{ id="id" }`.
 static ATTRIBUTE_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\{[^}]*?(?:#([\w.:-]+)|(?-u:\b)id="([^"]+)")[^}]*\}\s*#*\s*$"#)
+    Regex::new(r#"\{[^}]*?(?:#([\w.:-]+)|(?-u:\b)id=(?:"([^"]+)"|([\w.:-]+)))[^}]*\}\s*#*\s*$"#)
         .expect("valid regex")
 });
+
+/// Template syntax inside a heading's text: `{{% param x %}}`, `{{< icon >}}`, `{{ .Title }}`.
+static TEMPLATE_IN_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\{[^}]*\}\}").expect("valid regex"));
 
 /// Kramdown's attribute list on the line after a heading: `{: #id}`.
 static KRAMDOWN_ID: LazyLock<Regex> =
@@ -157,6 +161,12 @@ impl PageSummary {
                     .anchors
                     .insert(github_anchor(&heading.text.replace('\t', " ")));
             }
+            // Template syntax in a heading renders as something else (Hugo's `{{% param %}}`
+            // as an icon): its anchor is also read from the rest of the text.
+            if heading.text.contains("{{") {
+                let text = TEMPLATE_IN_HEADING.replace_all(&heading.text, "");
+                summary.anchors.insert(github_anchor(&text));
+            }
             summary.anchors.insert(heading.anchor);
         }
         for (event, range) in &doc.events {
@@ -167,11 +177,13 @@ impl PageSummary {
                         summary.anchors.insert(format!("{prefix}{label}"));
                     }
                 }
-                // MkDocs Material's hooks turn `<!-- md:option x.y -->` into an anchor `x.y`.
+                // MkDocs Material's hooks turn `<!-- md:option x.y -->` into an anchor: `+x.y`
+                // for an option (the hook writes `{ #+x.y }`), `x.y` for the others.
                 Event::Html(html) | Event::InlineHtml(html)
                     if memchr::memmem::find(html.as_bytes(), b"md:").is_some() =>
                 {
                     for capture in MKDOCS_HOOK.captures_iter(html) {
+                        summary.anchors.insert(format!("+{}", &capture[1]));
                         summary.anchors.insert(capture[1].to_string());
                     }
                 }
@@ -326,7 +338,10 @@ fn headings(doc: &Document) -> Vec<Heading> {
                     .then(|| ATTRIBUTE_ID.captures(line))
                     .flatten())
                 .and_then(|found| {
-                    let id = found.get(1).or_else(|| found.get(2));
+                    let id = found
+                        .get(1)
+                        .or_else(|| found.get(2))
+                        .or_else(|| found.get(3));
                     id.map(|id| id.as_str().to_string())
                 });
                 open = Some((id.as_ref().map(|id| id.to_string()).or(listed), heading));

@@ -299,8 +299,19 @@ impl Site {
         }) {
             urls.push(folder.to_string());
         }
+        // Hugo reads an alias without a leading `/` from the page's own folder.
+        let page_folder = join_url(&root.prefix, &url)
+            .rsplit_once('/')
+            .map_or(String::new(), |(folder, _)| folder.to_string());
         for key in ["aliases", "redirect_from"] {
-            urls.extend(list(key).iter().map(|alias| trim_url(alias)));
+            urls.extend(list(key).iter().map(|alias| {
+                let relative = self.generator == Generator::Hugo && !alias.trim().starts_with('/');
+                if relative {
+                    join_url(&page_folder, &trim_url(alias))
+                } else {
+                    trim_url(alias)
+                }
+            }));
         }
         for url in &mut urls {
             *url = self.url_key(url);
