@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use regex::{Regex, RegexBuilder};
 
 use super::locate::REGEX_SIZE_LIMIT;
+use super::{Matcher, PackRule};
 
 /// When a pack's regexes are compiled.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,7 +51,6 @@ impl RuleRegex {
         &self.pattern
     }
 
-    #[cfg(test)]
     pub(super) fn is_compiled(&self) -> bool {
         self.compiled.get().is_some()
     }
@@ -72,4 +72,17 @@ pub(super) fn build(pattern: &str, ignore_case: bool) -> Result<Regex, regex::Er
         .case_insensitive(ignore_case)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
+}
+
+impl PackRule {
+    /// Whether the regexes the rule searches with are compiled.
+    pub(super) fn is_compiled(&self) -> bool {
+        match &self.matcher {
+            Matcher::Pattern { patterns, .. } => {
+                patterns.iter().all(|pattern| pattern.regex.is_compiled())
+            }
+            Matcher::Words { regex, .. } => regex.regex.is_compiled(),
+            Matcher::Frontmatter { .. } => true,
+        }
+    }
 }
