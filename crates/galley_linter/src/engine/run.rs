@@ -27,6 +27,11 @@ pub trait Progress: Sync {
 
 impl Progress for () {}
 
+/// Below this many files (one page and the few others of a small site, as pre-commit hooks
+/// and editors check them) a run stays on the calling thread: starting the thread pool costs
+/// more than the work it would share.
+const PARALLEL_FROM: usize = 64;
+
 /// What the first phase leaves of one file.
 pub(super) enum Read {
     /// A linted file that may report something.
@@ -106,24 +111,27 @@ impl Linter {
     ) -> CheckOutcome {
         let (targets, missing) = self.targets(inputs, strip_dot);
         progress.start(targets.len());
-        let (reads, first_found): (Vec<Arc<Read>>, Vec<Vec<Diagnostic>>) = targets
-            .par_iter()
-            .map(|target| {
-                let read = match reuse {
-                    Reuse::Memory(cache) => cache.read(self, target),
-                    Reuse::Disk(cache) => {
-                        let (read, found) = cache.read(self, target);
-                        (Arc::new(read), found)
-                    }
-                    Reuse::Nothing => {
-                        let (read, found) = self.read(target);
-                        (Arc::new(read), found)
-                    }
-                };
-                progress.advance();
-                read
-            })
-            .unzip();
+        let parallel = targets.len() >= PARALLEL_FROM;
+        let first = |target: &FileTarget| {
+            let read = match reuse {
+                Reuse::Memory(cache) => cache.read(self, target),
+                Reuse::Disk(cache) => {
+                    let (read, found) = cache.read(self, target);
+                    (Arc::new(read), found)
+                }
+                Reuse::Nothing => {
+                    let (read, found) = self.read(target);
+                    (Arc::new(read), found)
+                }
+            };
+            progress.advance();
+            read
+        };
+        let (reads, first_found): (Vec<Arc<Read>>, Vec<Vec<Diagnostic>>) = if parallel {
+            targets.par_iter().map(first).unzip()
+        } else {
+            targets.iter().map(first).unzip()
+        };
         match reuse {
             Reuse::Memory(cache) => cache.keep_only(&targets),
             Reuse::Disk(cache) => cache.save(),
@@ -136,18 +144,19 @@ impl Linter {
         )
         .caching_files()
         .with_site(self.site.as_ref());
-        let mut findings: Vec<Vec<Finding>> = reads
-            .par_iter()
-            .zip(first_found)
-            .map(|(read, found)| match &**read {
-                Read::Linted(lint) => {
-                    let found = self.lint_second(lint, found, Some(&index));
-                    locate_all(&lint.file, found)
-                }
-                Read::Unreadable(error) => error.iter().cloned().collect(),
-                Read::Summarised(_) => Vec::new(),
-            })
-            .collect();
+        let second = |(read, found): (&Arc<Read>, Vec<Diagnostic>)| match &**read {
+            Read::Linted(lint) => {
+                let found = self.lint_second(lint, found, Some(&index));
+                locate_all(&lint.file, found)
+            }
+            Read::Unreadable(error) => error.iter().cloned().collect(),
+            Read::Summarised(_) => Vec::new(),
+        };
+        let mut findings: Vec<Vec<Finding>> = if parallel {
+            reads.par_iter().zip(first_found).map(second).collect()
+        } else {
+            reads.iter().zip(first_found).map(second).collect()
+        };
         let mut outcome = CheckOutcome {
             files: targets
                 .iter()
@@ -175,7 +184,9 @@ impl Linter {
         drop(index);
         // Freeing every page's summary takes a tenth of a second at 100,000 files: a worker
         // does it while the caller writes the report.
-        rayon::spawn(move || drop((targets, reads)));
+        if parallel {
+            rayon::spawn(move || drop((targets, reads)));
+        }
         outcome
     }
 

@@ -2,13 +2,13 @@
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use regex::Regex;
 use regex_automata::{meta, Input};
 use regex_syntax::hir::{Hir, HirKind, Repetition};
 use regex_syntax::ParserBuilder;
 
+use super::compiled::RuleRegex;
 use super::{Matcher, PackRule, Scope};
 use crate::document::Document;
 
@@ -20,45 +20,64 @@ use crate::document::Document;
 /// Most files have no match at all, and most scopes are many short ranges.
 #[derive(Debug)]
 pub(super) struct Pattern {
-    pub(super) regex: Regex,
+    pub(super) regex: RuleRegex,
     /// `None` for sparse scopes, and when the twin could match the empty string, and so
     /// everywhere.
     pub(super) twin: Option<Hir>,
-    /// The twin's automaton, for a rule that searches alone (see [`SharedLocator`]); built by
+    /// The fewest bytes a match takes: a shorter range is never searched, and a regex that
+    /// only such ranges reach is never compiled (a frontmatter value under a length limit).
+    minimum_len: usize,
+    /// Whether the rule searches alone (see [`SharedLocator`]): set by
     /// [`Pattern::search_alone`] once the pack knows which rules share a search.
-    pub(super) locator: Option<meta::Regex>,
+    alone: bool,
+    /// The twin's automaton, for a rule that searches alone; built on first use.
+    locator: OnceLock<Option<meta::Regex>>,
 }
 
 impl Pattern {
     /// `dense`: the rule's scope covers most of a file in long ranges. Sparse scopes (headings,
     /// link texts, one frontmatter value) are cheaper to search range by range than to search
     /// the whole file between them.
-    pub(super) fn new(regex: Regex, ignore_case: bool, dense: bool) -> Self {
-        let parsed = || {
-            ParserBuilder::new()
-                .case_insensitive(ignore_case)
-                .build()
-                .parse(regex.as_str())
-                .ok()
-        };
-        let twin = dense
-            .then(parsed)
-            .flatten()
+    pub(super) fn new(regex: RuleRegex, ignore_case: bool, dense: bool) -> Self {
+        let parsed = ParserBuilder::new()
+            .case_insensitive(ignore_case)
+            .build()
+            .parse(regex.pattern())
+            .ok();
+        let minimum_len = parsed
+            .as_ref()
+            .and_then(|hir| hir.properties().minimum_len())
+            .unwrap_or(0);
+        let twin = parsed
+            .filter(|_| dense)
             .map(without_look_around)
             .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0));
         Pattern {
             regex,
             twin,
-            locator: None,
+            minimum_len,
+            alone: false,
+            locator: OnceLock::new(),
         }
     }
 
     /// Gives the pattern its own automaton, for a rule that shares no search.
     pub(super) fn search_alone(&mut self) {
-        self.locator = self
-            .twin
+        self.alone = true;
+    }
+
+    /// The pattern's own automaton, if it searches alone and has a twin.
+    pub(super) fn locator(&self) -> Option<&meta::Regex> {
+        if !self.alone {
+            return None;
+        }
+        self.locator
+            .get_or_init(|| {
+                self.twin
+                    .as_ref()
+                    .and_then(|hir| locator(std::slice::from_ref(hir)))
+            })
             .as_ref()
-            .and_then(|hir| locator(std::slice::from_ref(hir)));
     }
 
     /// Calls `search` on each of `ranges` (in order, sorted and apart) that may hold a match.
@@ -68,7 +87,7 @@ impl Pattern {
         ranges: &[Range<usize>],
         mut search: impl FnMut(&Range<usize>),
     ) {
-        match &self.locator {
+        match self.locator() {
             Some(locator) => candidates(locator, source, ranges, |i| search(&ranges[i])),
             None => ranges.iter().for_each(search),
         }
@@ -207,6 +226,11 @@ impl PackRule {
         pattern: &Pattern,
         mut search: impl FnMut(&Range<usize>),
     ) {
+        let mut search = |range: &Range<usize>| {
+            if range.len() >= pattern.minimum_len {
+                search(range);
+            }
+        };
         match &self.shared {
             Some(shared) => shared
                 .candidates(doc)

@@ -214,15 +214,20 @@ impl Rule for PackRule {
         {
             return;
         }
-        let found_before = out.len();
-        self.find(doc, out);
-        // The page's language is asked only when the rule found something: most pages give a
-        // language-scoped rule nothing to report, and telling their language costs more than
-        // the search.
         let in_its_language = || {
             doc.language()
                 .is_some_and(|language| crate::language::matches(language, &self.languages))
         };
+        // Before its regexes are compiled, telling the page's language costs less than
+        // compiling them: a one-page run in another language compiles none.
+        if !self.languages.is_empty() && !self.is_compiled() && !in_its_language() {
+            return;
+        }
+        let found_before = out.len();
+        self.find(doc, out);
+        // Otherwise the page's language is asked only when the rule found something: most
+        // pages give a language-scoped rule nothing to report, and telling their language
+        // costs more than the search.
         if out.len() > found_before && !self.languages.is_empty() && !in_its_language() {
             out.truncate(found_before);
         }

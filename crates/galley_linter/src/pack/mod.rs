@@ -7,21 +7,21 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use include_dir::{include_dir, Dir};
-use regex::Regex;
-
 use crate::config::Config;
 use crate::error::Error;
 use crate::fix::Applicability;
 use crate::frontmatter::parse_yaml;
 use crate::rule::RuleMeta;
+use include_dir::{include_dir, Dir};
 
+mod compiled;
 mod docs;
 mod examples;
 mod locate;
 mod matching;
 mod parse;
 
+use compiled::{Compile, RuleRegex};
 pub use examples::test_examples;
 use locate::{Pattern, SharedLocator};
 use parse::{parse_rule, RuleFile};
@@ -56,7 +56,7 @@ enum Matcher {
     Pattern {
         patterns: Vec<Pattern>,
         /// A match that one of these also matches is an exception.
-        unless: Vec<Regex>,
+        unless: Vec<RuleRegex>,
         /// A replacement template (`$1`, `${name}`).
         fix: Option<String>,
     },
@@ -128,7 +128,7 @@ pub fn load_pack_folder(folder: &Path, pack: &str) -> Result<Vec<PackRule>, Stri
             .map_err(|error| format!("{}: cannot read: {error}", path.display()))?;
         files.push((path.display().to_string(), text));
     }
-    parse_pack(&files, pack)
+    parse_pack(&files, pack, Compile::Now)
 }
 
 /// Every pack rule a configuration runs: the default pack (unless switched off), then the
@@ -157,8 +157,16 @@ pub fn load_packs(config: &Config) -> Result<Vec<Arc<PackRule>>, Error> {
     Ok(rules.into_iter().map(Arc::new).collect())
 }
 
-/// The embedded default pack.
+/// The embedded default pack, its regexes compiled on first use.
 pub fn default_pack() -> Result<Vec<PackRule>, String> {
+    parse_pack(
+        &default_pack_files(),
+        DEFAULT_PACK_NAME,
+        Compile::OnFirstUse,
+    )
+}
+
+fn default_pack_files() -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = DEFAULT_PACK
         .files()
         .filter(|file| {
@@ -172,14 +180,18 @@ pub fn default_pack() -> Result<Vec<PackRule>, String> {
         })
         .collect();
     files.sort();
-    parse_pack(&files, DEFAULT_PACK_NAME)
+    files
 }
 
-fn parse_pack(files: &[(String, String)], pack: &str) -> Result<Vec<PackRule>, String> {
+fn parse_pack(
+    files: &[(String, String)],
+    pack: &str,
+    when: Compile,
+) -> Result<Vec<PackRule>, String> {
     let mut errors = Vec::new();
     let mut rules: Vec<PackRule> = Vec::new();
     for (name, text) in files {
-        match parse_rule(name, text, pack) {
+        match parse_rule(name, text, pack, when) {
             Ok(rule) => {
                 if rules.iter().any(|other| other.meta.id == rule.meta.id)
                     || crate::rules::find_rule(rule.meta.id).is_some()

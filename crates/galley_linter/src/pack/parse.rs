@@ -5,12 +5,13 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use serde_json::Value;
 
+use super::compiled::{build, Compile, RuleRegex};
 use super::docs::{docs_text, first_sentence};
 use super::examples::examples;
-use super::locate::{Pattern, REGEX_SIZE_LIMIT};
+use super::locate::Pattern;
 use super::{FieldSource, Matcher, PackRule, Scope};
 use crate::config::place;
 use crate::diagnostic::Severity;
@@ -115,18 +116,19 @@ fn compile(
     pattern: &str,
     pointer: &str,
     ignore_case: bool,
-) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(ignore_case)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|error| {
-            file.error(
-                pointer,
-                true,
-                format!("bad regex: {}", one_line(&error.to_string())),
-            )
-        })
+    when: Compile,
+) -> Result<RuleRegex, String> {
+    if when == Compile::OnFirstUse {
+        return Ok(RuleRegex::deferred(pattern, ignore_case));
+    }
+    let regex = build(pattern, ignore_case).map_err(|error| {
+        file.error(
+            pointer,
+            true,
+            format!("bad regex: {}", one_line(&error.to_string())),
+        )
+    })?;
+    Ok(RuleRegex::compiled(regex, ignore_case))
 }
 
 /// The groups a fix template names, read as the regex crate expands it: `$1`, `$name` (the
@@ -190,8 +192,13 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-/// Reads and checks one rule file.
-pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule, String> {
+/// Reads and checks one rule file; its regexes are checked only when compiled `Now`.
+pub(super) fn parse_rule(
+    name: &str,
+    text: &str,
+    pack: &str,
+    when: Compile,
+) -> Result<PackRule, String> {
     let data = match parse_yaml(text, 0..text.len()) {
         Ok(data) => data,
         Err(problem) => {
@@ -306,8 +313,8 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
             let patterns = patterns
                 .iter()
                 .map(|(pattern, pointer)| {
-                    let regex = compile(&file, pattern, pointer, ignore_case)?;
-                    if let Some(template) = &fix {
+                    let regex = compile(&file, pattern, pointer, ignore_case, when)?;
+                    if let Some(template) = fix.as_ref().filter(|_| when == Compile::Now) {
                         check_template(&file, template, &regex)?;
                     }
                     Ok::<_, String>(Pattern::new(regex, ignore_case, scope.is_dense()))
@@ -316,7 +323,7 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
             let unless = file
                 .strings("unless")?
                 .iter()
-                .map(|(pattern, pointer)| compile(&file, pattern, pointer, ignore_case))
+                .map(|(pattern, pointer)| compile(&file, pattern, pointer, ignore_case, when))
                 .collect::<Result<_, _>>()?;
             Matcher::Pattern {
                 patterns,
@@ -332,7 +339,7 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
                     "`words` rules take their replacements from the map, not `fix` or `unless`",
                 ));
             }
-            words_matcher(&file, ignore_case.unwrap_or(true), scope.is_dense())?
+            words_matcher(&file, ignore_case.unwrap_or(true), scope.is_dense(), when)?
         }
         _ => {
             if fix.is_some() || keys.contains_key("unless") || keys.contains_key("ignore-case") {
@@ -380,7 +387,12 @@ pub(super) fn parse_rule(name: &str, text: &str, pack: &str) -> Result<PackRule,
     })
 }
 
-fn words_matcher(file: &RuleFile, ignore_case: bool, dense: bool) -> Result<Matcher, String> {
+fn words_matcher(
+    file: &RuleFile,
+    ignore_case: bool,
+    dense: bool,
+    when: Compile,
+) -> Result<Matcher, String> {
     let mut replacements = HashMap::new();
     let terms: Vec<(String, String)> = match file.get("words") {
         Some(Value::Array(_)) => file.strings("words")?,
@@ -421,7 +433,7 @@ fn words_matcher(file: &RuleFile, ignore_case: bool, dense: bool) -> Result<Matc
     // would keep it off the fast automaton that finds the terms.
     let pattern = format!("(?:{})", alternatives.join("|"));
     let regex = Pattern::new(
-        compile(file, &pattern, "/words", ignore_case)?,
+        compile(file, &pattern, "/words", ignore_case, when)?,
         ignore_case,
         dense,
     );

@@ -3,12 +3,14 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use regex::Regex;
+
 use super::*;
 use crate::document::Document;
 use crate::rule::Rule;
 
 fn rule(yaml: &str) -> Result<PackRule, String> {
-    parse_rule("r.yaml", yaml, "test")
+    parse_rule("r.yaml", yaml, "test", Compile::Now)
 }
 
 fn found(rule: &PackRule, text: &str) -> Vec<String> {
@@ -185,10 +187,10 @@ proptest::proptest! {
             r#""[^"]+""#, r"a +b", r"\.\.", r"(?i)A-B",
         ];
         let regex = Regex::new(PATTERNS[which]).unwrap();
-        let mut with_locator = Pattern::new(regex.clone(), false, true);
+        let mut with_locator = Pattern::new(RuleRegex::compiled(regex.clone(), false), false, true);
         with_locator.search_alone();
-        proptest::prop_assert!(with_locator.locator.is_some());
-        let without = Pattern { regex, twin: None, locator: None };
+        proptest::prop_assert!(with_locator.locator().is_some());
+        let without = Pattern::new(RuleRegex::compiled(regex, false), false, false);
         // Sorted cut points, taken in pairs as ranges: apart, touching or empty.
         let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(source.len())).collect();
         cuts.sort_unstable();
@@ -203,14 +205,15 @@ proptest::proptest! {
 #[test]
 fn sparse_scopes_and_empty_matching_twins_have_no_locator() {
     let searching_alone = |pattern: &str, ignore_case: bool, dense: bool| {
-        let mut pattern = Pattern::new(Regex::new(pattern).unwrap(), ignore_case, dense);
+        let regex = RuleRegex::deferred(pattern, ignore_case);
+        let mut pattern = Pattern::new(regex, ignore_case, dense);
         pattern.search_alone();
         pattern
     };
-    assert!(searching_alone("a", false, false).locator.is_none());
+    assert!(searching_alone("a", false, false).locator().is_none());
     // Without `^`, the twin of `^x?` matches the empty string, so everywhere.
-    assert!(searching_alone("^x?", false, true).locator.is_none());
-    assert!(searching_alone(r"\bidag\b", true, true).locator.is_some());
+    assert!(searching_alone("^x?", false, true).locator().is_none());
+    assert!(searching_alone(r"\bidag\b", true, true).locator().is_some());
 }
 
 /// Four prose rules as one pack (sharing one search), and each alone.
@@ -231,14 +234,14 @@ static SHARING: LazyLock<(Vec<PackRule>, Vec<PackRule>)> = LazyLock::new(|| {
     let alone = files
         .iter()
         .map(|(name, text)| {
-            let mut rule = parse_rule(name, text, "test").unwrap();
+            let mut rule = parse_rule(name, text, "test", Compile::Now).unwrap();
             rule.patterns_mut()
                 .iter_mut()
                 .for_each(Pattern::search_alone);
             rule
         })
         .collect();
-    (parse_pack(&files, "test").unwrap(), alone)
+    (parse_pack(&files, "test", Compile::Now).unwrap(), alone)
 });
 
 proptest::proptest! {
@@ -259,6 +262,52 @@ proptest::proptest! {
             proptest::prop_assert_eq!(spans(shared), spans(alone), "{}", alone.meta.id);
         }
     }
+}
+
+/// The default pack compiles its regexes on first use: here every one is compiled and checked
+/// as a user's pack is when it loads.
+#[test]
+fn the_default_pack_compiles_whole() {
+    let rules = parse_pack(&default_pack_files(), DEFAULT_PACK_NAME, Compile::Now).unwrap();
+    assert_eq!(rules.len(), default_pack().unwrap().len());
+}
+
+/// A deferred regex finds what the same regex compiled while loading finds.
+#[test]
+fn deferred_regexes_find_what_compiled_ones_find() {
+    let text = "Ei aksje, to AKSJER og aksjeselskap.";
+    for (pattern, ignore_case) in [(r"\baksje\w*", true), (r"aksje(r)?\b", false)] {
+        let deferred = RuleRegex::deferred(pattern, ignore_case);
+        let compiled =
+            RuleRegex::compiled(compiled::build(pattern, ignore_case).unwrap(), ignore_case);
+        let spans =
+            |regex: &RuleRegex| regex.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
+        assert_eq!(spans(&deferred), spans(&compiled), "{pattern}");
+        assert!(!spans(&deferred).is_empty(), "{pattern}");
+    }
+}
+
+/// A range shorter than any match is not searched, so a regex that only such ranges reach is
+/// never compiled: the default pack's length limit on short descriptions.
+#[test]
+fn ranges_shorter_than_a_match_compile_nothing() {
+    let rules = default_pack().unwrap();
+    let rule = rules
+        .iter()
+        .find(|rule| rule.meta.id == "description-length")
+        .unwrap();
+    let Matcher::Pattern { patterns, .. } = &rule.matcher else {
+        panic!("description-length is a pattern rule");
+    };
+    let regex = || &patterns[0].regex;
+    assert!(found(rule, "---\ndescription: Kort.\n---\n").is_empty());
+    assert!(!regex().is_compiled());
+    let long = "ord ".repeat(41);
+    assert_eq!(
+        found(rule, &format!("---\ndescription: {long}\n---\n")).len(),
+        1
+    );
+    assert!(regex().is_compiled());
 }
 
 #[test]

@@ -144,10 +144,13 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome, color: bool) -> io::Re
         .findings
         .chunk_by(|a, b| a.path() == b.path())
         .collect();
-    let rendered: Vec<String> = by_file
-        .par_iter()
-        .map(|findings| render_file(findings, &handler))
-        .collect();
+    let render = |findings: &&[Finding]| render_file(findings, &handler);
+    // One file's report is rendered on this thread: starting the thread pool costs more.
+    let rendered: Vec<String> = if by_file.len() > 1 {
+        by_file.par_iter().map(render).collect()
+    } else {
+        by_file.iter().map(render).collect()
+    };
     for text in rendered {
         out.write_all(text.as_bytes())?;
     }
