@@ -316,3 +316,19 @@ fn a_line_break_in_a_file_name_is_escaped_in_the_concise_format() {
     );
     assert_eq!(out.lines().count(), 2, "{out}");
 }
+
+#[test]
+fn a_fix_in_each_of_many_headings_is_checked_against_its_own_heading_only() {
+    let page = |mark: &str| -> String {
+        (0..30_000)
+            .map(|i| format!("# Heading {i}{mark}x\n\ntext{mark}y\n\n"))
+            .collect()
+    };
+    let dir = corpus(&[("a.md", &page(" ,"))]);
+    let (code, out) = concise(dir.path(), &["--fix", "a.md"]);
+    assert_eq!(code, Some(0), "{}", &out[out.len().saturating_sub(300)..]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.md")).unwrap(),
+        page(", ")
+    );
+}

@@ -227,15 +227,25 @@ fn keep_anchors(doc: &Document, diagnostics: &mut [Diagnostic]) {
         if fix.applicability != Applicability::Safe {
             continue;
         }
-        let changes_an_anchor = headings.iter().any(|heading| {
+        // Headings are in order and apart: the ones an edit overlaps are found by a binary
+        // search, not by asking every heading (a page of many headings, each with a fix, was
+        // quadratic).
+        let mut touched: Vec<usize> = (fix.edits.iter())
+            .flat_map(|edit| {
+                let first = headings.partition_point(|heading| heading.end <= edit.range.start);
+                (first..headings.len()).take_while(|&i| headings[i].start < edit.range.end)
+            })
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let changes_an_anchor = touched.into_iter().any(|i| {
+            let heading = &headings[i];
             let inside: Vec<&Edit> = (fix.edits.iter())
                 .filter(|edit| edit.range.start < heading.end && edit.range.end > heading.start)
                 .collect();
-            !inside.is_empty() && {
-                let before = &doc.source[heading.clone()];
-                let after = apply_within(doc.source, heading, &inside);
-                github_anchor(before) != github_anchor(&after)
-            }
+            let before = &doc.source[heading.clone()];
+            let after = apply_within(doc.source, heading, &inside);
+            github_anchor(before) != github_anchor(&after)
         });
         if changes_an_anchor {
             fix.applicability = Applicability::Unsafe;
