@@ -164,17 +164,17 @@ fn config_errors_name_the_place_and_exit_two() {
         ),
         (
             "[rules.broken-link]\nlevel = \"loud\"\n",
-            "galley.toml:1:1",
+            "galley.toml:2:1",
             "level must be",
         ),
         (
             "[rules.list-marker-style]\nstlye = \"dash\"\n",
-            "galley.toml:1:1",
+            "galley.toml:2:1",
             "unknown field `stlye`",
         ),
         (
             "[rules.list-marker-style]\nstyle = \"tilde\"\n",
-            "galley.toml:1:1",
+            "galley.toml:2:1",
             "unknown variant `tilde`",
         ),
         (

@@ -77,7 +77,7 @@ fn a_bad_override_is_a_config_error() {
     let (stderr, code) = stderr_of(dir.path(), &["check", "."]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("galley.toml:3:1") && stderr.contains("unknown variant `round`"),
+        stderr.contains("galley.toml:4:1") && stderr.contains("unknown variant `round`"),
         "{stderr}"
     );
 }

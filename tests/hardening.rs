@@ -65,10 +65,73 @@ fn a_pack_file_nested_12000_deep_is_a_config_error() {
 }
 
 #[test]
-fn a_list_nested_50000_deep_is_checked_in_linear_time() {
-    let dir = corpus(&[("l.md", &format!("{}item\n", "- ".repeat(50_000)))]);
+fn a_list_nested_50000_deep_is_over_the_budget_and_the_run_goes_on() {
+    let deep = format!("# Deep\n\n{}item\n", "- ".repeat(50_000));
+    let deep_quote = format!("{}item\n", "> ".repeat(50_000));
+    let dir = corpus(&[
+        ("l.md", &deep),
+        ("q.md", &deep_quote),
+        ("other.md", "[gone](gone.md)\n"),
+    ]);
+    let (code, out) = concise(dir.path(), &["."]);
+    assert_eq!(code, Some(1), "{out}");
+    for file in ["l.md:3:1", "q.md:1:1"] {
+        assert!(
+            out.contains(&format!(
+                "{file}: error[io-error] lists and block quotes nested deeper than 1000 levels"
+            )),
+            "{out}"
+        );
+    }
+    assert!(out.contains("other.md:1:8: error[broken-link]"), "{out}");
+    // Within the budget, a deep list is linted.
+    fs::write(
+        dir.path().join("l.md"),
+        format!("{}item\n", "- ".repeat(900)),
+    )
+    .unwrap();
     let (code, out) = concise(dir.path(), &["l.md"]);
     assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn a_file_over_the_size_budget_is_reported_not_read() {
+    let big = "Some words in a line of prose.\n".repeat(150_000);
+    assert!(big.len() > 4 << 20);
+    let dir = corpus(&[("big.md", &big), ("other.md", "[gone](gone.md)\n")]);
+    let (code, out) = concise(dir.path(), &["."]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("big.md:1:1: error[io-error] larger than 4 MiB, more than galley reads"),
+        "{out}"
+    );
+    assert!(out.contains("other.md:1:8: error[broken-link]"), "{out}");
+    // The same text on stdin has the same budget.
+    let output = galley(dir.path())
+        .args(["check", "--format", "concise", "--stdin-filename", "s.md"])
+        .write_stdin(big)
+        .timeout(SOON)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains("s.md:1:1: error[io-error] larger than 4 MiB"),
+        "{out}"
+    );
+}
+
+#[test]
+fn findings_past_the_budget_are_cut_with_one_finding_that_says_so() {
+    let dir = corpus(&[("a.md", &"x ,y\n\n".repeat(100_500))]);
+    let (code, out) = concise(dir.path(), &["a.md"]);
+    assert_eq!(code, Some(1), "{out}");
+    let stray = out.matches("warning[stray-punctuation]").count();
+    assert_eq!(stray, 100_000);
+    assert!(
+        out.contains("a.md:1:1: error[too-many-findings] more than 100000 findings in this file"),
+        "{}",
+        &out[..500]
+    );
 }
 
 #[cfg(unix)]
@@ -220,7 +283,8 @@ fn a_style_of_the_wrong_type_names_the_key_and_the_styles() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains(
-            "[rules.list-marker-style] `style`: invalid type: integer `5`, expected a string"
+            "galley.toml:2:1: [rules.list-marker-style] `style`: `5` is not a style: expected \
+             a string, one of `consistent`, `dash`, `asterisk`, `plus`"
         ),
         "{stderr}"
     );
@@ -232,7 +296,10 @@ fn a_style_of_the_wrong_type_names_the_key_and_the_styles() {
     let (code, _, stderr) = run(dir.path(), &["check", "a.md"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
-        stderr.contains("`style`: unknown variant `dots`, expected one of `consistent`, `dash`"),
+        stderr.contains(
+            "galley.toml:2:1: [rules.list-marker-style] `style`: unknown variant `dots`, \
+             expected one of `consistent`, `dash`"
+        ),
         "{stderr}"
     );
 }
@@ -248,4 +315,20 @@ fn a_line_break_in_a_file_name_is_escaped_in_the_concise_format() {
         "{out}"
     );
     assert_eq!(out.lines().count(), 2, "{out}");
+}
+
+#[test]
+fn a_fix_in_each_of_many_headings_is_checked_against_its_own_heading_only() {
+    let page = |mark: &str| -> String {
+        (0..30_000)
+            .map(|i| format!("# Heading {i}{mark}x\n\ntext{mark}y\n\n"))
+            .collect()
+    };
+    let dir = corpus(&[("a.md", &page(" ,"))]);
+    let (code, out) = concise(dir.path(), &["--fix", "a.md"]);
+    assert_eq!(code, Some(0), "{}", &out[out.len().saturating_sub(300)..]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.md")).unwrap(),
+        page(", ")
+    );
 }

@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::de::{DeString, DeTable, DeValue};
 use toml::Spanned;
 
 use crate::document::LineIndex;
@@ -79,7 +80,16 @@ pub struct CacheConfig {
 }
 
 /// Rule levels and options, by rule id: the `[rules.<id>]` tables.
-pub type RuleTables = BTreeMap<String, Placed<toml::Table>>;
+pub type RuleTables = BTreeMap<String, RuleTable>;
+
+/// One rule's `[rules.<id>]` table: its options, where the table was written, and where
+/// each option was (a wrong value is reported at its key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleTable {
+    pub value: toml::Table,
+    pub place: String,
+    pub key_places: BTreeMap<String, String>,
+}
 
 /// `[[overrides]]`: rule settings for the files matching some globs.
 #[derive(Debug, Clone)]
@@ -239,14 +249,23 @@ impl Config {
                 path.display()
             ))
         })?;
-        let file: ConfigFile = toml::from_str(&source).map_err(|error| {
+        let located = |error: toml::de::Error| {
             let place = error.span().map_or_else(
                 || path.display().to_string(),
                 |span| place(path, &source, span),
             );
             Error::Config(format!("{place}: {}", error.message()))
-        })?;
+        };
+        let parsed = DeTable::parse(&source).map_err(located)?;
+        let (option_spans, override_spans) = option_spans(parsed.get_ref());
+        let file =
+            ConfigFile::deserialize(toml::de::Deserializer::from(parsed)).map_err(located)?;
         let at = |span: Range<usize>| place(path, &source, span);
+        let key_places = |spans: Option<&OptionSpans>, id: &str| -> BTreeMap<String, String> {
+            let keys = spans.and_then(|spans| spans.get(id)).into_iter().flatten();
+            keys.map(|(key, span)| (key.clone(), at(span.clone())))
+                .collect()
+        };
         let dir = path.parent().unwrap_or(Path::new("."));
         if let Some(base) = &file.extends {
             if depth >= MAX_EXTENDS {
@@ -364,7 +383,13 @@ impl Config {
                     )))
                 }
                 (_, toml::Value::Table(table)) => {
-                    merge_rule_table(&mut self.rules, key, table, place)
+                    let key_places = key_places(Some(&option_spans), &key);
+                    let table = RuleTable {
+                        value: table,
+                        place,
+                        key_places,
+                    };
+                    merge_rule_table(&mut self.rules, key, table)
                 }
                 (_, _) => {
                     return Err(Error::Config(format!(
@@ -373,11 +398,15 @@ impl Config {
                 }
             }
         }
-        for section in file.overrides.unwrap_or_default() {
+        for (i, section) in file.overrides.unwrap_or_default().into_iter().enumerate() {
             let mut rules = RuleTables::new();
             for (id, table) in section.rules {
-                let place = at(table.span());
-                merge_rule_table(&mut rules, id, table.into_inner(), place);
+                let table = RuleTable {
+                    place: at(table.span()),
+                    key_places: key_places(override_spans.get(i), &id),
+                    value: table.into_inner(),
+                };
+                merge_rule_table(&mut rules, id, table);
             }
             self.overrides.push(Override {
                 files: section
@@ -401,22 +430,52 @@ fn placed<T>(value: Spanned<T>, at: &impl Fn(Range<usize>) -> String) -> Placed<
 }
 
 /// Later settings of a rule win key by key: a house config's options survive a local `level`.
-pub fn merge_rule_table(rules: &mut RuleTables, id: String, table: toml::Table, place: String) {
+pub fn merge_rule_table(rules: &mut RuleTables, id: String, table: RuleTable) {
     match rules.get_mut(&id) {
         Some(existing) => {
-            existing.value.extend(table);
-            existing.place = place;
+            existing.value.extend(table.value);
+            existing.key_places.extend(table.key_places);
+            existing.place = table.place;
         }
         None => {
-            rules.insert(
-                id,
-                Placed {
-                    value: table,
-                    place,
-                },
-            );
+            rules.insert(id, table);
         }
     }
+}
+
+/// Spans of the options of each rule table, by rule id then key.
+type OptionSpans = BTreeMap<String, BTreeMap<String, Range<usize>>>;
+
+/// Where the options of the `[rules.<id>]` tables were written, and those of each
+/// `[[overrides]]` in order. `toml::Table` keeps no spans, so they are read from the parsed
+/// document before it is deserialized.
+fn option_spans(document: &DeTable) -> (OptionSpans, Vec<OptionSpans>) {
+    fn tables(rules: Option<&Spanned<DeValue>>) -> OptionSpans {
+        let Some(DeValue::Table(rules)) = rules.map(Spanned::get_ref) else {
+            return OptionSpans::new();
+        };
+        let options = |(id, table): (&Spanned<DeString>, &Spanned<DeValue>)| {
+            let DeValue::Table(table) = table.get_ref() else {
+                return None;
+            };
+            let keys = table
+                .keys()
+                .map(|key| (key.get_ref().to_string(), key.span()));
+            Some((id.get_ref().to_string(), keys.collect()))
+        };
+        rules.iter().filter_map(options).collect()
+    }
+    let base = tables(document.get("rules"));
+    let overrides = match document.get("overrides").map(Spanned::get_ref) {
+        Some(DeValue::Array(sections)) => (sections.iter())
+            .map(|section| match section.get_ref() {
+                DeValue::Table(section) => tables(section.get("rules")),
+                _ => OptionSpans::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    (base, overrides)
 }
 
 /// `path:line:column` of a byte offset, for messages about a place in a file.

@@ -183,6 +183,9 @@ pub struct Document<'a> {
     pub body_start: usize,
     /// The body's events; every range is a byte range of `source`.
     pub events: Vec<(Event<'a>, Range<usize>)>,
+    /// Where the body first nests deeper than [`crate::budget::MAX_NESTING`]: then it is not
+    /// parsed (no events), and the file is not linted.
+    pub too_deep: Option<usize>,
     pub reference_definitions: Vec<ReferenceDefinition>,
     /// The prose view, computed on first use and shared by every rule that reads prose.
     prose: OnceCell<ProseView>,
@@ -249,7 +252,9 @@ impl<'a> Document<'a> {
             .as_ref()
             .and_then(|fm| fm.closed.then_some(fm.range.end))
             .unwrap_or(bom_len);
+        let too_deep = crate::budget::too_deep(&text[body_start..]).map(|at| body_start + at);
         let (events, reference_definitions) = match &copy {
+            _ if too_deep.is_some() => (Vec::new(), Vec::new()),
             None => body_events(source, body_start),
             Some(copy) => {
                 // The copy does not outlive this call: its events take their own text.
@@ -272,6 +277,7 @@ impl<'a> Document<'a> {
             frontmatter,
             body_start,
             events,
+            too_deep,
             reference_definitions,
             prose: OnceCell::new(),
             templates: OnceCell::new(),

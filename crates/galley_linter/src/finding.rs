@@ -16,6 +16,10 @@ pub const IO_ERROR: &str = "io-error";
 /// The id of findings about files whose fixes did not settle; always an error.
 pub const FIX_NOT_CONVERGED: &str = "fix-not-converged";
 
+/// The id of the finding about a file that reported more than galley reports of one file
+/// ([`crate::budget::MAX_FINDINGS`]); always an error.
+pub const TOO_MANY_FINDINGS: &str = "too-many-findings";
+
 /// A diagnostic placed in its file, with lines and columns for every span it holds.
 #[derive(Debug, Clone)]
 pub struct Finding {

@@ -7,6 +7,7 @@
 //! [`report`]. This crate knows nothing of the terminal, the command line or the editor.
 
 pub mod baseline;
+pub mod budget;
 pub mod changed;
 pub mod config;
 pub mod diagnostic;

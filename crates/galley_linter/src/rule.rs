@@ -3,7 +3,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::config::Config;
+use crate::config::{Config, RuleTable};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::links::{LinkIndex, PageSummary};
@@ -94,9 +94,9 @@ pub trait Rule: Send + Sync {
 /// What a rule is built from: its `[rules.<id>]` options and the rest of the configuration.
 pub struct RuleSettings<'a> {
     pub id: &'static str,
-    pub options: toml::Table,
-    /// Where the rule's settings were written, for error messages.
-    pub place: String,
+    /// The rule's options (`level` taken out), and where they were written, for error
+    /// messages.
+    pub table: RuleTable,
     pub config: &'a Config,
 }
 
@@ -105,7 +105,8 @@ impl RuleSettings<'_> {
     /// the error names the place in the config.
     pub fn options<T: DeserializeOwned>(&self) -> Result<T, String> {
         let read = |table: toml::Table| toml::Value::Table(table).try_into::<T>();
-        read(self.options.clone()).map_err(|error| {
+        let options = &self.table.value;
+        read(options.clone()).map_err(|error| {
             // serde's message does not say which key it is about: name the first key that
             // fails on its own (when the options need no key, so that one alone can fail).
             let alone = |(key, value): (&String, &toml::Value)| {
@@ -113,16 +114,17 @@ impl RuleSettings<'_> {
             };
             let culprit = read(toml::Table::new())
                 .is_ok()
-                .then(|| self.options.iter().find(|&entry| alone(entry)))
+                .then(|| options.iter().find(|&entry| alone(entry)))
                 .flatten();
+            let place = &self.table.place;
             match culprit {
                 Some((key, _)) => format!(
                     "{}: [rules.{}] `{key}`: {}",
-                    self.place,
+                    self.table.key_places.get(key).unwrap_or(place),
                     self.id,
                     error.message()
                 ),
-                None => format!("{}: [rules.{}]: {}", self.place, self.id, error.message()),
+                None => format!("{place}: [rules.{}]: {}", self.id, error.message()),
             }
         })
     }

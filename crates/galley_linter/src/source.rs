@@ -70,9 +70,20 @@ impl SourceFile {
     }
 }
 
+/// The largest file (or editor buffer, or stdin) galley lints: a bigger one is reported, not
+/// linted. Linting takes about a hundred times a text's size in memory at the peak, so a
+/// budget keeps one huge file from exhausting the memory of a run; the largest Markdown pages
+/// of real sites are a few hundred KB.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+
+/// Why a file or text over `limit` bytes is not read.
+pub fn too_large(limit: u64) -> String {
+    format!("larger than {} MiB, more than galley reads", limit >> 20)
+}
+
 /// A file's text, or why it is not text galley can lint.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = read_regular(path, None)?;
+    let bytes = read_regular(path, Some(MAX_FILE_BYTES))?;
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(
             "UTF-16 text (it starts with a UTF-16 byte-order mark): galley reads UTF-8, \
@@ -119,10 +130,7 @@ pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, String> 
     };
     read.map_err(cannot)?;
     match limit {
-        Some(limit) if bytes.len() as u64 > limit => Err(format!(
-            "larger than {} MiB, more than galley reads",
-            limit >> 20
-        )),
+        Some(limit) if bytes.len() as u64 > limit => Err(too_large(limit)),
         _ => Ok(bytes),
     }
 }

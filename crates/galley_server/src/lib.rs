@@ -54,7 +54,16 @@ pub type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 /// Serves one editor over stdin and stdout until it sends `exit` or its input ends. Returns
 /// the exit code the protocol asks for: 0 when `shutdown` came first, else 1.
 pub fn run() -> Result<u8> {
-    let (connection, writer) = transport::stdio();
+    serve_stream(std::io::stdin(), std::io::stdout())
+}
+
+/// [`run`] over any byte streams: what the editor says, and where the answers go (the fuzz
+/// target feeds it arbitrary bytes).
+pub fn serve_stream(
+    input: impl std::io::Read + Send + 'static,
+    output: impl std::io::Write + Send + 'static,
+) -> Result<u8> {
+    let (connection, writer) = transport::connect(input, output);
     // Not lsp-server's `initialize_finish`: it swallows `initialized`, after which the
     // session registers its file watchers.
     let Some((id, params)) = initialize(&connection)? else {

@@ -3,7 +3,7 @@
 //! connection on the first malformed message. This one bounds every allocation, answers a bad
 //! message with a JSON-RPC error, and reads on: only the end of the input ends it.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::thread;
 
 use crossbeam_channel::{select, Receiver};
@@ -24,15 +24,18 @@ pub enum Frame {
     Malformed(Value),
 }
 
-/// The connection over stdio, and the thread that writes to stdout (it ends once every
-/// sender of the connection is dropped). The reader thread is not joined: it may be blocked
-/// on stdin when the editor says `exit`.
-pub fn stdio() -> (Connection, thread::JoinHandle<io::Result<()>>) {
+/// The connection over a byte stream each way (stdin and stdout for an editor), and the
+/// thread that writes the output (it ends once every sender of the connection is dropped).
+/// The reader thread is not joined: it may be blocked on stdin when the editor says `exit`.
+pub fn connect(
+    input: impl Read + Send + 'static,
+    output: impl Write + Send + 'static,
+) -> (Connection, thread::JoinHandle<io::Result<()>>) {
     let (to_editor, outgoing) = crossbeam_channel::unbounded::<Message>();
     let (to_server, incoming) = crossbeam_channel::bounded::<Message>(0);
     let (errors, error_out) = crossbeam_channel::unbounded::<Value>();
     thread::spawn(move || {
-        let mut input = io::stdin().lock();
+        let mut input = BufReader::new(input);
         while let Some(frame) = read_frame(&mut input) {
             let sent = match frame {
                 Frame::Message(message) => to_server.send(message).is_ok(),
@@ -43,7 +46,7 @@ pub fn stdio() -> (Connection, thread::JoinHandle<io::Result<()>>) {
             }
         }
     });
-    let writer = thread::spawn(move || write_all(&outgoing, &error_out));
+    let writer = thread::spawn(move || write_all(output, &outgoing, &error_out));
     let connection = Connection {
         sender: to_editor,
         receiver: incoming,
@@ -51,8 +54,13 @@ pub fn stdio() -> (Connection, thread::JoinHandle<io::Result<()>>) {
     (connection, writer)
 }
 
-fn write_all(messages: &Receiver<Message>, errors: &Receiver<Value>) -> io::Result<()> {
-    let mut output = io::stdout().lock();
+fn write_all(
+    output: impl Write,
+    messages: &Receiver<Message>,
+    errors: &Receiver<Value>,
+) -> io::Result<()> {
+    // Each message is flushed whole.
+    let mut output = BufWriter::new(output);
     loop {
         select! {
             recv(messages) -> message => match message {

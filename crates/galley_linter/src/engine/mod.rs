@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::config::{merge_rule_table, Config, Placed, RuleTables, CONFIG_FILE};
+use crate::config::{merge_rule_table, Config, Placed, RuleTable, RuleTables, CONFIG_FILE};
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::pack::{load_packs, PackRule};
@@ -85,26 +85,30 @@ fn glob_set(globs: &[Placed<String>], what: &str) -> Result<GlobSet, Error> {
         .map_err(|error| Error::Config(format!("bad {what} globs: {error}")))
 }
 
-/// The rule level a `[rules.<id>]` table gives (`None`: off), and the rest of its options.
+/// The rule level a `[rules.<id>]` table gives (`None`: off), and the rest of the table.
 fn level_and_options(
     meta: &RuleMeta,
-    table: Option<&Placed<toml::Table>>,
-) -> Result<(Option<Severity>, toml::Table, String), Error> {
-    let mut options = table.map(|t| t.value.clone()).unwrap_or_default();
-    let place = table.map_or_else(|| CONFIG_FILE.to_string(), |t| t.place.clone());
-    let severity = match options.remove("level") {
+    table: Option<&RuleTable>,
+) -> Result<(Option<Severity>, RuleTable), Error> {
+    let mut table = table.cloned().unwrap_or_else(|| RuleTable {
+        value: toml::Table::new(),
+        place: CONFIG_FILE.to_string(),
+        key_places: Default::default(),
+    });
+    let severity = match table.value.remove("level") {
         None => (!meta.opt_in).then_some(meta.default_severity),
         Some(toml::Value::String(level)) if level == "error" => Some(Severity::Error),
         Some(toml::Value::String(level)) if level == "warning" => Some(Severity::Warning),
         Some(toml::Value::String(level)) if level == "off" => None,
         Some(other) => {
+            let place = table.key_places.get("level").unwrap_or(&table.place);
             return Err(Error::Config(format!(
                 "{place}: [rules.{}]: level must be \"error\", \"warning\" or \"off\", not {other}",
                 meta.id
-            )))
+            )));
         }
     };
-    Ok((severity, options, place))
+    Ok((severity, table))
 }
 
 /// The rules as `tables` configure them (the base settings, or those of an override), less
@@ -126,12 +130,11 @@ fn build_rule_set(
     }
     let mut active = Vec::new();
     for entry in BUILTIN_RULES {
-        let (severity, options, place) = level_and_options(entry.meta, tables.get(entry.meta.id))?;
+        let (severity, table) = level_and_options(entry.meta, tables.get(entry.meta.id))?;
         let Some(severity) = severity else { continue };
         let settings = RuleSettings {
             id: entry.meta.id,
-            options,
-            place,
+            table,
             config,
         };
         let rule = (entry.build)(&settings).map_err(Error::Rule)?;
@@ -142,9 +145,9 @@ fn build_rule_set(
         });
     }
     for pack_rule in packs {
-        let (severity, options, place) =
-            level_and_options(pack_rule.meta, tables.get(pack_rule.meta.id))?;
-        if let Some(key) = options.keys().next() {
+        let (severity, table) = level_and_options(pack_rule.meta, tables.get(pack_rule.meta.id))?;
+        if let Some(key) = table.value.keys().next() {
+            let place = table.key_places.get(key).unwrap_or(&table.place);
             return Err(Error::Config(format!(
                 "{place}: [rules.{}]: unknown option `{key}` (pack rules take only `level`)",
                 pack_rule.meta.id
@@ -168,12 +171,7 @@ fn merged_tables(config: &Config, overrides: &[usize]) -> RuleTables {
     let mut tables = config.rules.clone();
     for &i in overrides {
         for (id, table) in &config.overrides[i].rules {
-            merge_rule_table(
-                &mut tables,
-                id.clone(),
-                table.value.clone(),
-                table.place.clone(),
-            );
+            merge_rule_table(&mut tables, id.clone(), table.clone());
         }
     }
     tables

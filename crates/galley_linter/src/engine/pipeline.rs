@@ -10,13 +10,14 @@ use std::sync::Arc;
 
 use super::discover::{absolute, FileTarget};
 use super::{unused_suppression_level, Linter, RuleSet};
-use crate::diagnostic::Diagnostic;
+use crate::budget::{keep_within_budget, too_deep_message};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
-use crate::finding::Finding;
+use crate::finding::{Finding, IO_ERROR};
 use crate::fix::{Applicability, Edit};
 use crate::language;
 use crate::links::{github_anchor, LinkIndex, PageSummary};
-use crate::source::SourceFile;
+use crate::source::{too_large, SourceFile, MAX_FILE_BYTES};
 use crate::suppression::{self, Suppression};
 
 /// What the first half of the pipeline leaves of one file, besides its diagnostics.
@@ -25,6 +26,8 @@ pub(super) struct FileLint {
     pub rules: RuleSet,
     pub summary: PageSummary,
     pub suppressions: Vec<Suppression>,
+    /// Whether the file is over its budget (see `budget`): its other rules did not run.
+    pub over_budget: bool,
 }
 
 impl FileLint {
@@ -92,7 +95,17 @@ impl Linter {
         describe: bool,
     ) -> (FileLint, Vec<Diagnostic>) {
         let rules = self.rules_for(&target.path);
+        // Text that stands in for a file (stdin, an editor's buffer) has a file's budget.
+        if text.len() as u64 > MAX_FILE_BYTES {
+            let file = SourceFile::unreadable(target.display.clone());
+            return self.not_linted(target, rules, file, 0, too_large(MAX_FILE_BYTES));
+        }
         let mut doc = Document::parse(&text);
+        if let Some(offset) = doc.too_deep {
+            let Document { lines, .. } = doc;
+            let file = SourceFile::with_lines(target.display.clone(), text, lines);
+            return self.not_linted(target, rules, file, offset, too_deep_message());
+        }
         doc.path = Some(target.path.clone());
         doc.folder_language = self.folder_language(target);
         doc.default_language = self.config.content.language.clone();
@@ -102,10 +115,15 @@ impl Linter {
             summary.describe(&doc);
         }
         let mut diagnostics = Vec::new();
+        let mut over_budget = false;
         for active in rules.iter() {
             let start = diagnostics.len();
             active.rule.check(&doc, &mut diagnostics);
             stamp(&mut diagnostics[start..], active);
+            over_budget = keep_within_budget(&mut diagnostics);
+            if over_budget {
+                break;
+            }
         }
         keep_anchors(&doc, &mut diagnostics);
         let suppressions = suppression::parse(&doc);
@@ -115,8 +133,30 @@ impl Linter {
             rules,
             summary,
             suppressions,
+            over_budget,
         };
         (lint, diagnostics)
+    }
+
+    /// A text over its budget (too large, too deeply nested): not parsed, one finding at
+    /// `offset`, and the summary of an empty page (links to it still resolve).
+    fn not_linted(
+        &self,
+        target: &FileTarget,
+        rules: RuleSet,
+        file: Arc<SourceFile>,
+        offset: usize,
+        message: String,
+    ) -> (FileLint, Vec<Diagnostic>) {
+        let lint = FileLint {
+            file,
+            rules,
+            summary: self.summarise(&Document::parse(""), target, true),
+            suppressions: Vec::new(),
+            over_budget: true,
+        };
+        let error = Diagnostic::new(offset..offset, message).with_rule(IO_ERROR, Severity::Error);
+        (lint, vec![error])
     }
 
     /// The second half: the cross-file rules against `index` (when there is one), then the
@@ -128,13 +168,16 @@ impl Linter {
         mut found: Vec<Diagnostic>,
         index: Option<&LinkIndex>,
     ) -> Vec<Diagnostic> {
-        if let Some(index) = index {
+        if let Some(index) = index.filter(|_| !lint.over_budget) {
             for active in lint.rules.iter() {
                 let start = found.len();
                 active
                     .rule
                     .check_workspace(index, &lint.summary, &mut found);
                 stamp(&mut found[start..], active);
+                if keep_within_budget(&mut found) {
+                    break;
+                }
             }
         }
         if !lint.suppressions.is_empty() {
@@ -197,15 +240,25 @@ fn keep_anchors(doc: &Document, diagnostics: &mut [Diagnostic]) {
         if fix.applicability != Applicability::Safe {
             continue;
         }
-        let changes_an_anchor = headings.iter().any(|heading| {
+        // Headings are in order and apart: the ones an edit overlaps are found by a binary
+        // search, not by asking every heading (a page of many headings, each with a fix, was
+        // quadratic).
+        let mut touched: Vec<usize> = (fix.edits.iter())
+            .flat_map(|edit| {
+                let first = headings.partition_point(|heading| heading.end <= edit.range.start);
+                (first..headings.len()).take_while(|&i| headings[i].start < edit.range.end)
+            })
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let changes_an_anchor = touched.into_iter().any(|i| {
+            let heading = &headings[i];
             let inside: Vec<&Edit> = (fix.edits.iter())
                 .filter(|edit| edit.range.start < heading.end && edit.range.end > heading.start)
                 .collect();
-            !inside.is_empty() && {
-                let before = &doc.source[heading.clone()];
-                let after = apply_within(doc.source, heading, &inside);
-                github_anchor(before) != github_anchor(&after)
-            }
+            let before = &doc.source[heading.clone()];
+            let after = apply_within(doc.source, heading, &inside);
+            github_anchor(before) != github_anchor(&after)
         });
         if changes_an_anchor {
             fix.applicability = Applicability::Unsafe;

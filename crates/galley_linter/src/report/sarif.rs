@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::Severity;
 use crate::document::LineCol;
-use crate::finding::{CheckOutcome, Finding, FIX_NOT_CONVERGED, IO_ERROR};
+use crate::finding::{CheckOutcome, Finding, FIX_NOT_CONVERGED, IO_ERROR, TOO_MANY_FINDINGS};
 use crate::identity::fingerprints;
 use crate::identity::portable_path;
 use crate::rule::RuleMeta;
@@ -65,7 +65,7 @@ fn region(start: LineCol, end: LineCol) -> Value {
 }
 
 /// Findings the engine itself makes, with no rule behind them.
-const ENGINE_FINDINGS: [(&str, &str); 2] = [
+const ENGINE_FINDINGS: [(&str, &str); 3] = [
     (
         IO_ERROR,
         "files that cannot be read as text (missing, unreadable, binary, not UTF-8) or written back",
@@ -73,6 +73,10 @@ const ENGINE_FINDINGS: [(&str, &str); 2] = [
     (
         FIX_NOT_CONVERGED,
         "files whose fixes did not settle after several rounds",
+    ),
+    (
+        TOO_MANY_FINDINGS,
+        "files with more findings than galley reports of one file",
     ),
 ];
 

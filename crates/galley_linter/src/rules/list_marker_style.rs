@@ -53,7 +53,7 @@ declare_rule! {
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(try_from = "String")]
+#[serde(try_from = "toml::Value")]
 enum Style {
     #[default]
     Consistent,
@@ -62,18 +62,25 @@ enum Style {
     Plus,
 }
 
-/// By hand, for a message that lists the styles (serde's says "unit variant" of a number).
-impl TryFrom<String> for Style {
+/// By hand, for a message that lists the styles whatever was written (serde's says "unit
+/// variant" of a number).
+impl TryFrom<toml::Value> for Style {
     type Error = String;
 
-    fn try_from(name: String) -> Result<Self, String> {
+    fn try_from(value: toml::Value) -> Result<Self, String> {
+        const STYLES: &str = "`consistent`, `dash`, `asterisk`, `plus`";
+        let toml::Value::String(name) = value else {
+            return Err(format!(
+                "`{value}` is not a style: expected a string, one of {STYLES}"
+            ));
+        };
         match name.as_str() {
             "consistent" => Ok(Style::Consistent),
             "dash" => Ok(Style::Dash),
             "asterisk" => Ok(Style::Asterisk),
             "plus" => Ok(Style::Plus),
             other => Err(format!(
-                "unknown variant `{other}`, expected one of `consistent`, `dash`, `asterisk`, `plus`"
+                "unknown variant `{other}`, expected one of {STYLES}"
             )),
         }
     }
@@ -97,7 +104,7 @@ impl Default for ListMarkerStyle {
 
 pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
     let mut rule = settings.options::<ListMarkerStyle>()?;
-    if !settings.options.contains_key("style") {
+    if !settings.table.value.contains_key("style") {
         rule.style = markdownlint_style(&settings.config.dir).unwrap_or_default();
     }
     Ok(Box::new(rule))

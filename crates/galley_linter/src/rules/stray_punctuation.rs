@@ -148,9 +148,11 @@ fn in_table_row(doc: &Document, at: usize) -> bool {
         .starts_with('|')
 }
 
-/// A blank line: where the paragraph ends, and the look-ahead for the next word stops.
-static BLANK_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\n[ \t>]*\r?\n").expect("valid regex"));
+/// A blank line: where the paragraph ends, and the look-ahead for the next word stops. Lines
+/// end in LF, CRLF or a lone CR (classic Mac); a CRLF is one line end, never two.
+static BLANK_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\r\n|\n)[ \t>]*(?:\r\n|\r|\n)|\r[ \t>]*(?:\r\n|\r)").expect("valid regex")
+});
 
 fn is_closing(c: char) -> bool {
     matches!(
@@ -460,6 +462,28 @@ impl Rule for StrayPunctuation {
     fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
         for run in &doc.prose().runs {
             self.check_run(doc, run, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blank_line_ends_the_paragraph_whatever_the_line_endings() {
+        for end in ["\n", "\r\n", "\r"] {
+            let blank = format!("{end}{end}and more");
+            assert_eq!(intended_mark(",.", &blank), '.', "{blank:?}");
+            let quoted_blank = format!("{end}>{end}and more");
+            assert_eq!(intended_mark(",.", &quoted_blank), '.', "{quoted_blank:?}");
+            // One line end: the paragraph goes on.
+            let same_paragraph = format!("{end}and more");
+            assert_eq!(
+                intended_mark(",.", &same_paragraph),
+                ',',
+                "{same_paragraph:?}"
+            );
         }
     }
 }

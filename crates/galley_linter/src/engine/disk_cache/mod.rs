@@ -351,6 +351,9 @@ impl Linter {
             rules,
             summary,
             suppressions,
+            // An over-budget file reports an engine finding (`io-error`, `too-many-findings`)
+            // that no rule set holds: it is never taken from the cache.
+            over_budget: false,
         };
         Ok((Read::Linted(lint), found))
     }
