@@ -102,21 +102,8 @@ pub(super) fn parse(source: &str, yaml: Range<usize>) -> Option<FrontmatterData>
         let pointer = format!("/{}", escape_pointer(&name));
         if value.starts_with('[') {
             let (span, items) = flow_list(value, value_at)?;
-            nodes.push(NodeSpan {
-                pointer: pointer.clone(),
-                key: Some(key),
-                value: span,
-            });
-            let mut values = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                nodes.push(NodeSpan {
-                    pointer: format!("{pointer}/{i}"),
-                    key: None,
-                    value: item.span,
-                });
-                values.push(item.value);
-            }
-            object.insert(name, Value::Array(values));
+            let list = list_nodes(pointer, key, span, items, &mut nodes);
+            object.insert(name, list);
             continue;
         }
         let written = scalar(value, value_at)?;
@@ -170,22 +157,35 @@ impl OpenKey {
             object.insert(self.name, Value::Null);
             return;
         };
-        nodes.push(NodeSpan {
-            pointer: pointer.clone(),
-            key: Some(self.key),
-            value: start..end,
-        });
-        let mut values = Vec::with_capacity(self.items.len());
-        for (i, item) in self.items.into_iter().enumerate() {
-            nodes.push(NodeSpan {
-                pointer: format!("{pointer}/{i}"),
-                key: None,
-                value: item.span,
-            });
-            values.push(item.value);
-        }
-        object.insert(self.name, Value::Array(values));
+        let list = list_nodes(pointer, self.key, start..end, self.items, nodes);
+        object.insert(self.name, list);
     }
+}
+
+/// Records a list's node (at `pointer`, named by `key`, spanning `span`) and its items' nodes,
+/// in saphyr's order; returns the list's JSON.
+fn list_nodes(
+    pointer: String,
+    key: Range<usize>,
+    span: Range<usize>,
+    items: Vec<Written>,
+    nodes: &mut Vec<NodeSpan>,
+) -> Value {
+    nodes.push(NodeSpan {
+        pointer: pointer.clone(),
+        key: Some(key),
+        value: span,
+    });
+    let mut values = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        nodes.push(NodeSpan {
+            pointer: format!("{pointer}/{i}"),
+            key: None,
+            value: item.span,
+        });
+        values.push(item.value);
+    }
+    Value::Array(values)
 }
 
 /// A scalar as written: where it stands and what it means.
