@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::galley;
+use common::json_report;
 use serde_json::{json, Value};
 
 const CORPORA: &str = "../shared/corpora";
@@ -17,17 +17,7 @@ const REVIEWED: &str = "tests/ecosystem.json";
 
 /// Per rule, how many findings; and an FNV-1a digest of every `path:line:rule`, sorted.
 fn summarise(site: &Path) -> Value {
-    let output = galley(site)
-        .args(["check", ".", "--format", "json", "--quiet"])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
-        panic!(
-            "{}: not JSON: {}",
-            site.display(),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
+    let report = json_report(site);
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut lines: Vec<String> = Vec::new();
     for finding in report["diagnostics"].as_array().unwrap() {

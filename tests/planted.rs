@@ -10,8 +10,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{galley, rules_found};
-use serde_json::Value;
+use common::{json_report, rules_found};
 
 const CORPORA: &str = "../shared/corpora";
 
@@ -134,17 +133,7 @@ const NEW_PAGE_FINDING: (&str, usize) = ("frontmatter-syntax", 3);
 
 /// `path:line:rule` of every finding on the site in `dir`.
 fn findings(dir: &Path) -> BTreeSet<String> {
-    let output = galley(dir)
-        .args(["check", ".", "--format", "json", "--quiet"])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
-        panic!(
-            "{}: not JSON: {}",
-            dir.display(),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
+    let report = json_report(dir);
     rules_found(&report).into_iter().collect()
 }
 

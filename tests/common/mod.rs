@@ -50,6 +50,21 @@ pub fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
 }
 
 /// `path:line:rule` of every diagnostic in a JSON report.
+/// The JSON report of `galley check .` in `dir` (a real site: findings only, no summary).
+pub fn json_report(dir: &Path) -> serde_json::Value {
+    let output = galley(dir)
+        .args(["check", ".", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!(
+            "{}: not JSON: {}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
 pub fn rules_found(report: &serde_json::Value) -> Vec<String> {
     report["diagnostics"]
         .as_array()
