@@ -27,8 +27,8 @@ declare_rule! {
     /// ```
     /// Not flagged: the ellipsis (`...`, `…`), `?!` and `!!`, abbreviations before a comma
     /// (`e.g.,` `f.eks.,` `bl.a.,` `osv.,`: see the option below), single initials (`J.,`),
-    /// numbers (`1,000.50`), URLs and paths (`../x`), code, link destinations, HTML and
-    /// frontmatter.
+    /// numbers (`1,000.50`), URLs and paths (`../x`, `'..'`), names in code
+    /// (`crate::_features`), code, link destinations, HTML and frontmatter.
     ///
     /// ## Fix
     /// Whitespace before a mark: delete it, or move it behind the mark when a word follows
@@ -270,8 +270,15 @@ impl StrayPunctuation {
             };
             // Doubled marks follow a word, a closing mark or an inline element, not a space
             // or a symbol (`<!,`).
+            // A quote after a space opens: `'..'` is a path in quotes, not a word's marks.
             let after_word = match i.checked_sub(1) {
-                Some(before) => ends_a_word(chars[before].1),
+                Some(before) => {
+                    ends_a_word(chars[before].1)
+                        && !(matches!(chars[before].1, '\'' | '"')
+                            && before.checked_sub(1).map_or(!run.after_inline, |b| {
+                                chars[b].1.is_whitespace() || is_opening(chars[b].1)
+                            }))
+                }
                 None => run.after_inline,
             };
             let escaped = start == 0 && escaped_start;
@@ -362,6 +369,8 @@ impl StrayPunctuation {
         let before = &text[..range.start];
         if (marks == ":," || marks == ":.") && (names_a_drive(before) || ends_an_emoji(before))
             || marks.starts_with("::") && in_an_address(before)
+            // A path in code: `crate::_features`, `io::_print`.
+            || marks == "::" && continues_a_name(&doc.source[base + range.end..])
             // A name in code ends in `!` or `?` (`validate_permalink!:`, an optional
             // `preloadedState?,`).
             || marks.starts_with(['!', '?']) && ends_an_identifier(before)
@@ -393,6 +402,13 @@ impl StrayPunctuation {
         };
         out.push(clashing_marks(span, marks, keep, safe));
     }
+}
+
+/// Whether `after` goes on with a name that starts with `_` (`_features`): `::` between two
+/// names is a path, and that `_` opens no emphasis.
+fn continues_a_name(after: &str) -> bool {
+    let mut chars = after.chars();
+    chars.next() == Some('_') && chars.next().is_some_and(char::is_alphanumeric)
 }
 
 /// Whether the word before a colon is a drive or provider name (`C`, `Cert`, `HKLM`): one
