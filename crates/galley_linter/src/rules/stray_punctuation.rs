@@ -43,7 +43,9 @@ declare_rule! {
     /// without case. Setting it replaces the default list: `e.g.` `i.e.` `etc.` `cf.` `vs.`
     /// `al.` `approx.` `incl.` `no.` `vol.` `pp.` `ed.` `mr.` `mrs.` `ms.` `dr.` `prof.`
     /// `inc.` `ltd.` `co.` `corp.` `jr.` `sr.` `st.` `f.eks.` `bl.a.` `osv.` `dvs.` `mv.`
-    /// `m.m.` `m.fl.` `o.l.` `ca.` `jf.` `inkl.` `evt.` `ev.` `pga.` `mht.` `nr.` `kl.`.
+    /// `m.m.` `m.fl.` `o.l.` `ca.` `jf.` `inkl.` `evt.` `ev.` `pga.` `mht.` `nr.` `kl.`
+    /// `dr.philos.` `cand.mag.` `cand.real.` `cand.jur.` `cand.med.`. Letters joined by dots
+    /// (`U.S.,` `Ph.D.,`) need no entry.
     pub static META = {
         id: "stray-punctuation",
         severity: Warning,
@@ -59,6 +61,15 @@ const DEFAULT_ABBREVIATIONS: &[&str] = &[
     "evt.", "ev.", "pga.", "mht.", "nr.", "kl.",
 ];
 
+/// Norwegian degrees, part of the default list (too long for the grid above).
+const DEFAULT_DEGREES: &[&str] = &[
+    "dr.philos.",
+    "cand.mag.",
+    "cand.real.",
+    "cand.jur.",
+    "cand.med.",
+];
+
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StrayPunctuation {
@@ -70,6 +81,7 @@ impl Default for StrayPunctuation {
         StrayPunctuation {
             abbreviations: DEFAULT_ABBREVIATIONS
                 .iter()
+                .chain(DEFAULT_DEGREES)
                 .map(|a| a.to_string())
                 .collect(),
         }
@@ -227,10 +239,15 @@ impl StrayPunctuation {
         let word = &text[word_start..end];
         let mut chars = word.chars();
         let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
-        // Letters joined by dots (`P.S`, `e.g`, `U.S`), or spaced as Russian and German write
-        // them (`т. д`, `z. B`): the last letter of an abbreviation.
+        // Letters joined by dots (`P.S`, `e.g`, `U.S`, and degrees: `Ph.D`, `M.Sc`), or spaced
+        // as Russian and German write them (`т. д`, `z. B`): the last letter of an
+        // abbreviation.
         let one_letter = |part: &str| part.chars().count() == 1;
-        let dotted = word.contains('.') && word.split('.').all(one_letter);
+        let dotted = word.contains('.')
+            && word
+                .split('.')
+                .all(|part| (1..=2).contains(&part.chars().count()))
+            && word.split('.').any(one_letter);
         let spaced = one_letter(word) && SPACED_ABBREVIATION_START.is_match(&text[..word_start]);
         initial || dotted || spaced || {
             let with_dot = format!("{}.", word.to_lowercase());
