@@ -2,10 +2,11 @@
 //! may read as prose: Hugo shortcodes (`{{< img src="x" >}}`, `{{% note %}}`), Liquid and
 //! mdBook (`{% link x %}`, `{{ site.baseurl }}`, `{{#include x}}`), directive lines
 //! (`:::note`, docfx's `:::code source="x":::`), MkDocs admonition lines (`!!! note "Title"`),
-//! JSX and HTML tags written across lines (`<LinkCard title="x"\n  href="y" />`), and MDX
-//! `import`/`export` lines, and the pipes of table rows that CommonMark reads as a paragraph
-//! (kramdown tables need no delimiter row), and emoji codes (`:smile:`, which GitHub, kramdown's
-//! jemoji and pymdownx.emoji render as a picture), and Mermaid diagrams in their element. The set is the same for every generator:
+//! JSX and HTML tags written across lines (`<LinkCard title="x"\n  href="y" />`), MDX
+//! `import`/`export` lines and `{expressions}`, the pipes of table rows that CommonMark reads as
+//! a paragraph (kramdown tables need no delimiter row), emoji codes (`:smile:`, which GitHub,
+//! kramdown's jemoji and pymdownx.emoji render as a picture), and Mermaid diagrams in their
+//! element. The set is the same for every generator:
 //! each construct is unlikely prose anywhere, and masking it costs no real finding.
 
 use std::ops::Range;
@@ -60,6 +61,11 @@ static EMOJI_CODE: LazyLock<Regex> = LazyLock::new(|| {
 static MDX_STATEMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^(?:import|export)\s.*$").expect("valid regex"));
 
+/// An MDX expression: a comment (`{/* note */}`, over lines too) or a one-line `{...}`. MDX
+/// reads every unescaped brace in prose as JavaScript.
+static MDX_EXPRESSION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s:\{/\*.*?\*/\})|\{[^{}\n]*\}").expect("valid regex"));
+
 /// The template spans of `source[body]`, sorted and apart. `mdx` adds `import`/`export` lines.
 pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
     let text = &source[body.clone()];
@@ -101,6 +107,9 @@ pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
     }
     if mdx {
         spans.extend(MDX_STATEMENT.find_iter(text).map(|m| m.range()));
+        if memchr::memchr(b'{', bytes).is_some() {
+            spans.extend(MDX_EXPRESSION.find_iter(text).map(|m| m.range()));
+        }
     }
     if memchr::memchr(b'|', bytes).is_some() {
         spans.extend(table_pipes(text));
@@ -187,6 +196,16 @@ mod tests {
     fn mdx_statements_only_in_mdx() {
         let text = "import Card from '~/components/Card.astro';\n\nimport this thought.\n";
         assert_eq!(masked(text, true).len(), 2);
+        assert!(masked(text, false).is_empty());
+    }
+
+    #[test]
+    fn mdx_expressions_only_in_mdx() {
+        let text = "Text {/* a note ,, here\n over lines */} and {props.name} , end.\n";
+        assert_eq!(
+            masked(text, true),
+            ["{/* a note ,, here\n over lines */}", "{props.name}"]
+        );
         assert!(masked(text, false).is_empty());
     }
 
