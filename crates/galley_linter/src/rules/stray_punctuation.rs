@@ -28,7 +28,8 @@ declare_rule! {
     /// Not flagged: the ellipsis (`...`, `…`), `?!` and `!!`, abbreviations before a comma
     /// (`e.g.,` `f.eks.,` `bl.a.,` `osv.,`: see the option below), single initials (`J.,`),
     /// numbers (`1,000.50`), URLs and paths (`../x`, `'..'`), names in code
-    /// (`crate::_features`), code, link destinations, HTML and frontmatter.
+    /// (`crate::_features`), Russian `?..` and `!..`, code, link destinations, HTML and
+    /// frontmatter.
     ///
     /// ## Fix
     /// Whitespace before a mark: delete it, or move it behind the mark when a word follows
@@ -386,6 +387,8 @@ impl StrayPunctuation {
         let before = &text[..range.start];
         if (marks == ":," || marks == ":.") && (names_a_drive(before) || ends_an_emoji(before))
             || marks.starts_with("::") && in_an_address(before)
+            // Russian ends a question or an exclamation left hanging so: `Что?..`, `Да!..`.
+            || (marks == "?.." || marks == "!..") && ends_in_cyrillic(before)
             // A path in code: `crate::_features`, `io::_print`.
             || marks == "::" && continues_a_name(&doc.source[base + range.end..])
             // A name in code ends in `!` or `?` (`validate_permalink!:`, an optional
@@ -419,6 +422,15 @@ impl StrayPunctuation {
         };
         out.push(clashing_marks(span, marks, keep, safe));
     }
+}
+
+/// Whether the last letter of `before` is Cyrillic.
+fn ends_in_cyrillic(before: &str) -> bool {
+    before
+        .chars()
+        .rev()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
 }
 
 /// Whether `after` goes on with a name that starts with `_` (`_features`): `::` between two
