@@ -30,7 +30,9 @@ declare_rule! {
     /// * A bank can finance it.
     /// ```
     /// Not flagged: thematic breaks (`***`, `- - -`), emphasis at the start of a line, table
-    /// cells, code, and a single dash-led line of dialogue between ordinary paragraphs.
+    /// cells, code, and dialogue: dash-led lines that follow a paragraph of narrative, each a
+    /// whole sentence, with no real list beside them (a list follows a heading, a line ending
+    /// in `:` or the page's start, or is made of fragments).
     ///
     /// ## Fix
     /// Rewrites the marker to the expected one, and puts a blank line between a pseudo-bullet
@@ -182,6 +184,9 @@ enum Block {
     /// A paragraph with pseudo-bullet lines, at this list level.
     Pseudo(Vec<PseudoBullet>, Level),
     List,
+    /// A paragraph of ordinary text that ends a sentence: what a dialogue follows, where a
+    /// list follows a heading or a line ending in `:`.
+    Narrative,
     Other,
 }
 
@@ -229,6 +234,54 @@ impl Levels {
     fn get(&self, parent: Level, bullet: bool) -> Option<Level> {
         self.0.get(&(parent, bullet)).copied()
     }
+}
+
+/// Whether `text` ends as a sentence does (`.`, `!`, `?`, `…`), inside quotes or brackets or
+/// not.
+fn ends_a_sentence(text: &str) -> bool {
+    let text = text
+        .trim_end()
+        .trim_end_matches(['»', '”', '"', '’', '\'', ')']);
+    text.ends_with(['.', '!', '?', '…'])
+}
+
+/// For each of `blocks`, whether it is part of a dialogue rather than a list (`– Kommer du?
+/// – Ja, sa hun.`, as Norwegian and other languages write speech): a run of dash-led
+/// paragraphs that follows a paragraph of narrative, has no real list beside it, and whose
+/// lines each open a paragraph or follow another dash-led line, and end a sentence. A list
+/// follows a heading, a line ending in `:` or the start of the page, or is made of fragments.
+fn dialogue(doc: &Document, blocks: &[Block]) -> Vec<bool> {
+    let mut verdicts = vec![false; blocks.len()];
+    let mut start = 0;
+    while start < blocks.len() {
+        let run = blocks[start..]
+            .iter()
+            .take_while(|block| matches!(block, Block::Pseudo(..)))
+            .count();
+        if run == 0 {
+            start += 1;
+            continue;
+        }
+        let end = start + run;
+        let after_narrative = start > 0 && matches!(blocks[start - 1], Block::Narrative);
+        let list_beside = matches!(blocks.get(end), Some(Block::List));
+        let spoken = blocks[start..end].iter().all(|block| match block {
+            Block::Pseudo(found, _) => {
+                found[0].first_line
+                    && found.iter().all(|bullet| {
+                        let line = doc.lines.line_of(bullet.span.start);
+                        let line_end = doc.lines.line_range(doc.source, line).end;
+                        ends_a_sentence(&doc.source[bullet.span.end..line_end])
+                    })
+            }
+            _ => false,
+        });
+        if after_narrative && !list_beside && spoken {
+            verdicts[start..end].fill(true);
+        }
+        start = end;
+    }
+    verdicts
 }
 
 fn pseudo_marker(source: &str, at: usize) -> Option<(Range<usize>, char)> {
@@ -295,7 +348,13 @@ impl Rule for ListMarkerStyle {
                 }
                 Event::End(TagEnd::Paragraph) => {
                     if let Some(text) = inline.take() {
-                        let block = text.into_block(level).unwrap_or(Block::Other);
+                        let block = text.into_block(level).unwrap_or_else(|| {
+                            if ends_a_sentence(&source[range.clone()]) {
+                                Block::Narrative
+                            } else {
+                                Block::Other
+                            }
+                        });
                         siblings.entry(parent).or_default().push(block);
                     }
                 }
@@ -391,6 +450,7 @@ impl Rule for ListMarkerStyle {
             return;
         }
         for blocks in siblings.values() {
+            let dialogue = dialogue(doc, blocks);
             for (i, block) in blocks.iter().enumerate() {
                 let Block::Pseudo(found, level) = block else {
                     continue;
@@ -404,7 +464,7 @@ impl Rule for ListMarkerStyle {
                     || (found[0].first_line
                         && (listish(i.checked_sub(1).and_then(|p| blocks.get(p)))
                             || listish(blocks.get(i + 1))));
-                if !stands_with_others {
+                if !stands_with_others || dialogue[i] {
                     continue;
                 }
                 let expected = fixed
