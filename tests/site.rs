@@ -260,6 +260,25 @@ fn docusaurus_ids_and_static_files() {
 }
 
 #[test]
+fn docusaurus_blog_posts_are_served_under_their_date_or_slug() {
+    let dir = corpus(&[
+        ("docusaurus.config.js", "module.exports = {};\n"),
+        ("blog/2021-03-04-launch.md", "# Launch\n"),
+        ("blog/2022-01-02-folder-post/index.md", "# In a folder\n"),
+        (
+            "blog/2023-05-06-renamed.md",
+            "---\nslug: hello\n---\n# Hello\n",
+        ),
+        (
+            "docs/intro.md",
+            "[a](/blog/2021/03/04/launch) [b](/blog/2022/01/02/folder-post) [c](/blog/hello)\n\n\
+             [d](../blog/2021-03-04-launch.md)\n\n[planted](/blog/2021/03/05/launch)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/intro.md:5"]);
+}
+
+#[test]
 fn starlight_translations_fall_back_to_the_default_language() {
     let dir = corpus(&[
         ("docs/astro.config.mjs", "export default {};\n"),

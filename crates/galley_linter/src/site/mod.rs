@@ -6,6 +6,7 @@
 //! may lead outside the site (other docsets of one domain).
 
 mod docfx;
+mod docusaurus;
 mod redirects;
 
 use std::path::{Path, PathBuf};
@@ -181,6 +182,9 @@ impl Site {
                     .find(|docs| dir.join(docs).is_dir())
                     .unwrap_or("docs");
                 site.roots = vec![root(docs, ""), root("src/pages", "")];
+                if dir.join(docusaurus::BLOG).is_dir() {
+                    site.roots.push(root(docusaurus::BLOG, docusaurus::BLOG));
+                }
                 site.static_dirs = vec![dir.join("static")];
             }
             Generator::Mkdocs => site.roots = vec![root("docs", "")],
@@ -250,6 +254,9 @@ impl Site {
             folder = is_folder;
         }
         match self.generator {
+            Generator::Docusaurus if root.prefix == docusaurus::BLOG => {
+                url = docusaurus::blog_post_url(&url, field("slug"));
+            }
             Generator::Docusaurus => {
                 if let Some(id) = field("id") {
                     url = match url.rsplit_once('/') {
@@ -287,7 +294,8 @@ impl Site {
         }
         urls.push(join_url(&root.prefix, &url));
         // Docusaurus also finds a doc by its file path from the docs folder (`api/Store.md`).
-        if self.generator == Generator::Docusaurus && url != path_url {
+        let is_doc = self.generator == Generator::Docusaurus && root.prefix != docusaurus::BLOG;
+        if is_doc && url != path_url {
             urls.push(join_url(&root.prefix, &path_url));
         }
         // A web server answers a folder's URL with its `index.html`: Jekyll collections and
