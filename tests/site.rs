@@ -279,6 +279,22 @@ fn docusaurus_blog_posts_are_served_under_their_date_or_slug() {
 }
 
 #[test]
+fn docusaurus_versioned_docs_are_served_under_their_version() {
+    let dir = corpus(&[
+        ("docusaurus.config.js", "module.exports = {};\n"),
+        (
+            "versioned_docs/version-1.0/setup.md",
+            "# Setup\n\n## Install\n",
+        ),
+        (
+            "docs/intro.md",
+            "[a](/docs/1.0/setup) [b](/docs/1.0/setup#install)\n\n[planted](/docs/1.1/setup)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/intro.md:3"]);
+}
+
+#[test]
 fn starlight_translations_fall_back_to_the_default_language() {
     let dir = corpus(&[
         ("docs/astro.config.mjs", "export default {};\n"),

@@ -1,5 +1,13 @@
-//! Docusaurus's blog: its posts live in `blog/` and are served under `/blog/`, at a path made
-//! from the date that opens the post's file or folder name, or at `/blog/<slug>`.
+//! Docusaurus's blog and versioned docs. Blog posts live in `blog/` and are served under
+//! `/blog/`, at a path made from the date that opens the post's file or folder name, or at
+//! `/blog/<slug>`. Each kept version of the docs lives in `versioned_docs/version-<v>/` and is
+//! served under the docs' route (`routeBasePath`, `docs` unless the config says otherwise)
+//! plus the version: `/docs/1.0/intro`.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 /// The URL prefix of the blog, and the folder its posts live in.
 pub(super) const BLOG: &str = "blog";
@@ -23,6 +31,49 @@ pub(super) fn blog_post_url(path_url: &str, slug: Option<&str>) -> String {
         Some(folder) => format!("{folder}/{dated}"),
         None => dated,
     }
+}
+
+/// The folders of the kept versions of the docs (relative to the site's folder), each with the
+/// URL prefix its pages are served under.
+pub(super) fn versioned_docs(dir: &Path, config_names: &[&str]) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir.join("versioned_docs")) else {
+        return Vec::new();
+    };
+    let route = docs_route(dir, config_names);
+    let mut versions: Vec<(String, String)> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().is_dir())
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let version = name.strip_prefix("version-")?.to_string();
+            let prefix = [route.as_str(), version.as_str()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join("/");
+            Some((format!("versioned_docs/{name}"), prefix))
+        })
+        .collect();
+    versions.sort();
+    versions
+}
+
+/// The docs' `routeBasePath` as the config file writes it in its `docs: { ... }` options, without
+/// slashes; `docs` when none is written there.
+fn docs_route(dir: &Path, config_names: &[&str]) -> String {
+    static ROUTE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"\bdocs\s*:\s*\{[^{}]*?\brouteBasePath\s*:\s*['"]([^'"]*)['"]"#)
+            .expect("valid regex")
+    });
+    config_names
+        .iter()
+        .filter_map(|name| std::fs::read_to_string(dir.join(name)).ok())
+        .find_map(|text| {
+            ROUTE
+                .captures(&text)
+                .map(|c| c[1].trim_matches('/').to_string())
+        })
+        .unwrap_or_else(|| "docs".to_string())
 }
 
 /// `2021-03-04-launch` as `("2021-03-04", "launch")`.
@@ -56,5 +107,30 @@ mod tests {
         assert_eq!(blog_post_url("release-notes", None), "release-notes");
         assert_eq!(blog_post_url("2021-03-04", None), "2021-03-04");
         assert_eq!(blog_post_url("2021-3-04-x", None), "2021-3-04-x");
+    }
+
+    #[test]
+    fn versioned_docs_are_served_under_the_docs_route() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("versioned_docs/version-1.0")).unwrap();
+        std::fs::create_dir_all(dir.path().join("versioned_docs/version-2.x")).unwrap();
+        let names = ["docusaurus.config.js"];
+        assert_eq!(
+            versioned_docs(dir.path(), &names),
+            [
+                (
+                    "versioned_docs/version-1.0".to_string(),
+                    "docs/1.0".to_string()
+                ),
+                (
+                    "versioned_docs/version-2.x".to_string(),
+                    "docs/2.x".to_string()
+                ),
+            ]
+        );
+        let config = "export default { presets: [['classic', { docs: {\n  path: '../docs',\n  \
+            routeBasePath: '/',\n}, blog: { routeBasePath: 'news' } }]] };\n";
+        std::fs::write(dir.path().join(names[0]), config).unwrap();
+        assert_eq!(versioned_docs(dir.path(), &names)[0].1, "1.0");
     }
 }

@@ -185,6 +185,9 @@ impl Site {
                 if dir.join(docusaurus::BLOG).is_dir() {
                     site.roots.push(root(docusaurus::BLOG, docusaurus::BLOG));
                 }
+                let versions = docusaurus::versioned_docs(&dir, generator.markers());
+                site.roots
+                    .extend((versions.iter()).map(|(folder, prefix)| root(folder, prefix)));
                 site.static_dirs = vec![dir.join("static")];
             }
             Generator::Mkdocs => site.roots = vec![root("docs", "")],
