@@ -158,6 +158,7 @@ fn serve(files: Files) -> String {
     url
 }
 
+/// Answers one request: the file its path names, or a 404.
 fn answer(mut stream: TcpStream, files: &Files) -> std::io::Result<()> {
     let mut request = BufReader::new(&stream);
     let mut request_line = String::new();
