@@ -295,6 +295,21 @@ fn docusaurus_versioned_docs_are_served_under_their_version() {
 }
 
 #[test]
+fn docusaurus_reads_at_site_paths_from_the_site_folder() {
+    let dir = corpus(&[
+        ("website/docusaurus.config.js", "module.exports = {};\n"),
+        ("website/static/img/logo.png", ""),
+        ("docs/guide.md", "# Guide\n\n## Start\n"),
+        (
+            "docs/intro.md",
+            "![a](@site/static/img/logo.png) [b](@site/../docs/guide.md#start)\n\n\
+             [planted](@site/static/img/logo.svg)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/intro.md:3"]);
+}
+
+#[test]
 fn starlight_translations_fall_back_to_the_default_language() {
     let dir = corpus(&[
         ("docs/astro.config.mjs", "export default {};\n"),

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use super::suggest::Suggestible;
 use super::{normalize, PageSummary};
-use crate::site::Site;
+use crate::site::{Generator, Site};
 
 /// What a link points at once resolved.
 #[derive(Debug)]
@@ -175,6 +175,12 @@ impl<'a> LinkIndex<'a> {
         if path.is_empty() {
             return Target::Page(from);
         }
+        if let Some((site, in_site)) = (self.site.as_ref()).and_then(|site| {
+            let in_site = path.strip_prefix("@site/")?;
+            (site.generator == Generator::Docusaurus).then_some((site, in_site))
+        }) {
+            return self.resolve_in_site(site, in_site);
+        }
         let by_file = self.resolve_file(from, path);
         match (&self.site, by_file) {
             (Some(site), Target::Missing) => self.resolve_url(site, from, path),
@@ -280,6 +286,18 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// Resolves a link as a path to a file under the content root.
+    /// A path from the site's folder, as Docusaurus reads `@site/static/img/a.png`.
+    fn resolve_in_site(&self, site: &Site, path: &str) -> Target<'a> {
+        let on_disk = crate::paths::absolute(&site.dir.join(path));
+        let key = (on_disk.strip_prefix(&self.root).ok())
+            .map(|relative| relative.to_string_lossy().replace('\\', "/"));
+        match key.as_deref().and_then(|key| self.page(key)) {
+            Some(page) => Target::Page(page),
+            None if on_disk.is_file() => Target::File,
+            None => Target::Missing,
+        }
+    }
+
     fn resolve_file(&self, from: &'a PageSummary, path: &str) -> Target<'a> {
         match Self::key_from(from, path) {
             Some(key) => match self.page(&key) {
