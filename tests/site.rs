@@ -310,6 +310,31 @@ fn docusaurus_reads_at_site_paths_from_the_site_folder() {
 }
 
 #[test]
+fn jekyll_posts_follow_the_site_permalink() {
+    let post = "---\ntitle: Hello\n---\nHi.\n";
+    let dir = corpus(&[
+        ("pretty/_config.yml", "title: x\npermalink: pretty\n"),
+        ("pretty/_posts/2020-05-06-hello-world.md", post),
+        (
+            "pretty/about.md",
+            "[a](/2020/05/06/hello-world/)\n\n[planted](/2020/05/07/hello-world/)\n",
+        ),
+        (
+            "custom/_config.yml",
+            "title: x\npermalink: /blog/:categories/:year/:month/:day/:title/\n",
+        ),
+        ("custom/_posts/2020-05-06-hello-world.md", post),
+        (
+            "custom/about.md",
+            "[a](/blog/2020/05/06/hello-world/)\n\n[planted](/2020/05/06/hello-world/)\n",
+        ),
+    ]);
+    let mut found = broken_links(&dir.path().join("pretty"));
+    found.extend(broken_links(&dir.path().join("custom")));
+    assert_eq!(found, ["about.md:3", "about.md:3"]);
+}
+
+#[test]
 fn starlight_translations_fall_back_to_the_default_language() {
     let dir = corpus(&[
         ("docs/astro.config.mjs", "export default {};\n"),

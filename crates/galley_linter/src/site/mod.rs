@@ -445,6 +445,10 @@ impl Site {
                 .replace(":month", &date[5..7])
                 .replace(":day", &date[8..10]);
         }
+        // An empty part (no categories) leaves no empty folder.
+        while url.contains("//") {
+            url = url.replace("//", "/");
+        }
         Some((trim_url(&url), url.ends_with('/')))
     }
 }
@@ -524,8 +528,13 @@ fn jekyll_collections(dir: &Path) -> Vec<(String, String)> {
     let mut collections = Vec::new();
     let mut in_collections = false;
     let mut current: Option<String> = None;
+    // The site's `permalink`, which posts follow unless their collection sets one.
+    let mut posts = "/:categories/:year/:month/:day/:title".to_string();
     // A line reader, not a YAML parser: `collections:` is a flat two-level map.
     for line in text.lines() {
+        if let Some(value) = line.strip_prefix("permalink:") {
+            posts = jekyll_permalink(value.trim().trim_matches(['"', '\'']));
+        }
         if line.starts_with("collections:") {
             in_collections = true;
             continue;
@@ -550,19 +559,32 @@ fn jekyll_collections(dir: &Path) -> Vec<(String, String)> {
     for (name, pattern) in &mut collections {
         if pattern.is_empty() {
             *pattern = if name == "_posts" {
-                "/:categories/:year/:month/:day/:title".to_string()
+                posts.clone()
             } else {
                 "/:collection/:path".to_string()
             };
         }
     }
     if !collections.iter().any(|(name, _)| name == "_posts") {
-        collections.push((
-            "_posts".to_string(),
-            "/:categories/:year/:month/:day/:title".to_string(),
-        ));
+        collections.push(("_posts".to_string(), posts));
     }
     collections
+}
+
+/// A Jekyll permalink setting as a pattern: one of Jekyll's named styles, or a pattern as it is
+/// (`:output_ext` is `.html`, which URL keys drop).
+fn jekyll_permalink(setting: &str) -> String {
+    let pattern = match setting {
+        "date" => "/:categories/:year/:month/:day/:title:output_ext",
+        "pretty" => "/:categories/:year/:month/:day/:title/",
+        "ordinal" => "/:categories/:year/:y_day/:title:output_ext",
+        "weekdate" => "/:categories/:year/W:week/:short_day/:title:output_ext",
+        "none" => "/:categories/:title:output_ext",
+        pattern => pattern,
+    };
+    pattern
+        .replace(":output_ext", ".html")
+        .replace(":slug", ":title")
 }
 
 fn subfolders(folders: &[PathBuf]) -> Vec<PathBuf> {
