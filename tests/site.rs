@@ -335,6 +335,30 @@ fn jekyll_posts_follow_the_site_permalink() {
 }
 
 #[test]
+fn site_absolute_links_may_start_with_the_base_path() {
+    let dir = corpus(&[
+        ("jekyll/_config.yml", "title: x\nbaseurl: \"/proj\"\n"),
+        ("jekyll/about.md", "---\npermalink: /about/\n---\n# About\n"),
+        (
+            "jekyll/index.md",
+            "[a](/proj/about/) [b](/about/) [c](/proj/)\n\n[planted](/proj/abut/)\n",
+        ),
+        (
+            "docusaurus/docusaurus.config.js",
+            "module.exports = { url: 'https://x.org', baseUrl: '/proj/' };\n",
+        ),
+        ("docusaurus/docs/setup.md", "# Setup\n"),
+        (
+            "docusaurus/docs/intro.md",
+            "[a](/proj/docs/setup) [b](/docs/setup)\n\n[planted](/proj/docs/setp)\n",
+        ),
+    ]);
+    let mut found = broken_links(&dir.path().join("jekyll"));
+    found.extend(broken_links(&dir.path().join("docusaurus")));
+    assert_eq!(found, ["index.md:3", "docs/intro.md:3"]);
+}
+
+#[test]
 fn starlight_translations_fall_back_to_the_default_language() {
     let dir = corpus(&[
         ("docs/astro.config.mjs", "export default {};\n"),

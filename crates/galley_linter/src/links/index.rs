@@ -175,6 +175,10 @@ impl<'a> LinkIndex<'a> {
         if path.is_empty() {
             return Target::Page(from);
         }
+        let path = match &self.site {
+            Some(site) => site.without_base(path),
+            None => path,
+        };
         if let Some((site, in_site)) = (self.site.as_ref()).and_then(|site| {
             let in_site = path.strip_prefix("@site/")?;
             (site.generator == Generator::Docusaurus).then_some((site, in_site))

@@ -58,6 +58,21 @@ pub(super) fn versioned_docs(dir: &Path, config_names: &[&str]) -> Vec<(String, 
     versions
 }
 
+/// The site's `baseUrl` from its config, when it is more than `/`.
+pub(super) fn base_url(dir: &Path, config_names: &[&str]) -> Option<String> {
+    static BASE_URL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\bbaseUrl\s*:\s*['"]([^'"]*)['"]"#).expect("valid regex"));
+    let base = config_names
+        .iter()
+        .filter_map(|name| std::fs::read_to_string(dir.join(name)).ok())
+        .find_map(|text| {
+            BASE_URL
+                .captures(&text)
+                .map(|c| c[1].trim_matches('/').to_string())
+        })?;
+    (!base.is_empty()).then_some(base)
+}
+
 /// The docs' `routeBasePath` as the config file writes it in its `docs: { ... }` options, without
 /// slashes; `docs` when none is written there.
 fn docs_route(dir: &Path, config_names: &[&str]) -> String {

@@ -112,6 +112,9 @@ pub struct Site {
     pub redirects: Vec<Redirect>,
     /// docfx's `src`->`dest` maps, base path and moved files.
     pub docfx: Option<Docfx>,
+    /// The path the whole site is published under (Jekyll's `baseurl`, Docusaurus's
+    /// `baseUrl`), no leading or trailing `/`: a site-absolute link may start with it.
+    pub base_path: Option<String>,
 }
 
 /// Where to look for a generator's config: the folder itself and folders this deep below it.
@@ -162,6 +165,7 @@ impl Site {
             collections: Vec::new(),
             redirects: Vec::new(),
             docfx: None,
+            base_path: None,
             dir: dir.clone(),
         };
         match generator {
@@ -185,6 +189,7 @@ impl Site {
                 if dir.join(docusaurus::BLOG).is_dir() {
                     site.roots.push(root(docusaurus::BLOG, docusaurus::BLOG));
                 }
+                site.base_path = docusaurus::base_url(&dir, generator.markers());
                 let versions = docusaurus::versioned_docs(&dir, generator.markers());
                 site.roots
                     .extend((versions.iter()).map(|(folder, prefix)| root(folder, prefix)));
@@ -194,6 +199,7 @@ impl Site {
             Generator::Jekyll => {
                 site.html_pages = true;
                 site.collections = jekyll_collections(&dir);
+                site.base_path = jekyll_baseurl(&dir);
                 site.static_dirs = vec![dir.clone()];
             }
             Generator::Starlight => {
@@ -220,6 +226,21 @@ impl Site {
         }
         site.redirects = redirects;
         site
+    }
+
+    /// A site-absolute link without the site's base path (`/proj/about/` as `/about/`).
+    pub fn without_base<'p>(&self, path: &'p str) -> &'p str {
+        let Some(base) = &self.base_path else {
+            return path;
+        };
+        match path
+            .strip_prefix('/')
+            .and_then(|p| p.strip_prefix(base.as_str()))
+        {
+            Some("") => "/",
+            Some(rest) if rest.starts_with('/') => rest,
+            _ => path,
+        }
     }
 
     /// The redirect that answers `url` (a URL key), if one does.
@@ -569,6 +590,16 @@ fn jekyll_collections(dir: &Path) -> Vec<(String, String)> {
         collections.push(("_posts".to_string(), posts));
     }
     collections
+}
+
+/// Jekyll's `baseurl` from `_config.yml`, when it names one.
+fn jekyll_baseurl(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("_config.yml")).ok()?;
+    let value = text
+        .lines()
+        .find_map(|line| line.strip_prefix("baseurl:"))?;
+    let base = value.trim().trim_matches(['"', '\'']).trim_matches('/');
+    (!base.is_empty()).then(|| base.to_string())
 }
 
 /// A Jekyll permalink setting as a pattern: one of Jekyll's named styles, or a pattern as it is
