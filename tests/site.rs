@@ -347,6 +347,15 @@ fn site_absolute_links_may_start_with_the_base_path() {
             "docusaurus/docusaurus.config.js",
             "module.exports = { url: 'https://x.org', baseUrl: '/proj/' };\n",
         ),
+        (
+            "mkdocs/mkdocs.yml",
+            "site_name: x\nsite_url: https://x.org/proj/\n",
+        ),
+        ("mkdocs/docs/guide/setup.md", "# Setup\n"),
+        (
+            "mkdocs/docs/index.md",
+            "[a](/proj/guide/setup/) [b](/guide/setup/)\n\n[planted](/proj/guide/set/)\n",
+        ),
         ("docusaurus/docs/setup.md", "# Setup\n"),
         (
             "docusaurus/docs/intro.md",
@@ -355,7 +364,8 @@ fn site_absolute_links_may_start_with_the_base_path() {
     ]);
     let mut found = broken_links(&dir.path().join("jekyll"));
     found.extend(broken_links(&dir.path().join("docusaurus")));
-    assert_eq!(found, ["index.md:3", "docs/intro.md:3"]);
+    found.extend(broken_links(&dir.path().join("mkdocs")));
+    assert_eq!(found, ["index.md:3", "docs/intro.md:3", "docs/index.md:3"]);
 }
 
 #[test]

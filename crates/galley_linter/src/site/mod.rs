@@ -113,7 +113,8 @@ pub struct Site {
     /// docfx's `src`->`dest` maps, base path and moved files.
     pub docfx: Option<Docfx>,
     /// The path the whole site is published under (Jekyll's `baseurl`, Docusaurus's
-    /// `baseUrl`), no leading or trailing `/`: a site-absolute link may start with it.
+    /// `baseUrl`, the path of MkDocs's `site_url`), no leading or trailing `/`: a
+    /// site-absolute link may start with it.
     pub base_path: Option<String>,
 }
 
@@ -195,7 +196,10 @@ impl Site {
                     .extend((versions.iter()).map(|(folder, prefix)| root(folder, prefix)));
                 site.static_dirs = vec![dir.join("static")];
             }
-            Generator::Mkdocs => site.roots = vec![root("docs", "")],
+            Generator::Mkdocs => {
+                site.roots = vec![root("docs", "")];
+                site.base_path = mkdocs_base_path(&dir);
+            }
             Generator::Jekyll => {
                 site.html_pages = true;
                 site.collections = jekyll_collections(&dir);
@@ -590,6 +594,20 @@ fn jekyll_collections(dir: &Path) -> Vec<(String, String)> {
         collections.push(("_posts".to_string(), posts));
     }
     collections
+}
+
+/// The path of MkDocs's `site_url` (`https://x.org/proj/` is served under `proj`).
+fn mkdocs_base_path(dir: &Path) -> Option<String> {
+    let text = ["mkdocs.yml", "mkdocs.yaml"]
+        .iter()
+        .find_map(|name| std::fs::read_to_string(dir.join(name)).ok())?;
+    let url = text
+        .lines()
+        .find_map(|line| line.strip_prefix("site_url:"))?;
+    let url = url.trim().trim_matches(['"', '\'']);
+    let after_host = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let base = after_host.split_once('/')?.1.trim_matches('/');
+    (!base.is_empty()).then(|| base.to_string())
 }
 
 /// Jekyll's `baseurl` from `_config.yml`, when it names one.
