@@ -348,6 +348,15 @@ fn site_absolute_links_may_start_with_the_base_path() {
             "module.exports = { url: 'https://x.org', baseUrl: '/proj/' };\n",
         ),
         (
+            "starlight/astro.config.mjs",
+            "export default defineConfig({\n  base: '/docs',\n  integrations: [],\n});\n",
+        ),
+        ("starlight/src/content/docs/guides/a.md", "# A\n"),
+        (
+            "starlight/src/content/docs/index.md",
+            "[a](/docs/guides/a/) [b](/guides/a/)\n\n[planted](/docs/guides/b/)\n",
+        ),
+        (
             "mkdocs/mkdocs.yml",
             "site_name: x\nsite_url: https://x.org/proj/\n",
         ),
@@ -365,7 +374,16 @@ fn site_absolute_links_may_start_with_the_base_path() {
     let mut found = broken_links(&dir.path().join("jekyll"));
     found.extend(broken_links(&dir.path().join("docusaurus")));
     found.extend(broken_links(&dir.path().join("mkdocs")));
-    assert_eq!(found, ["index.md:3", "docs/intro.md:3", "docs/index.md:3"]);
+    found.extend(broken_links(&dir.path().join("starlight")));
+    assert_eq!(
+        found,
+        [
+            "index.md:3",
+            "docs/intro.md:3",
+            "docs/index.md:3",
+            "src/content/docs/index.md:3"
+        ]
+    );
 }
 
 #[test]
@@ -376,10 +394,16 @@ fn starlight_translations_fall_back_to_the_default_language() {
             "docs/src/content/docs/guides/sidebar.mdx",
             "# Sidebar\n\n## Custom groups\n",
         ),
+        ("docs/src/content/docs/index.mdx", "# Home\n"),
         ("docs/src/content/docs/fr/index.mdx", "# Accueil\n"),
         (
             "docs/src/content/docs/fr/intro.md",
             "[a](/fr/guides/sidebar/#custom-groups) [b](/fr/)\n\n[planted](/fr/guides/sidebars/)\n",
+        ),
+        // An untranslated locale's home falls back too.
+        (
+            "docs/src/content/docs/de/intro.md",
+            "[a](/de/) [b](/de/guides/sidebar/)\n",
         ),
     ]);
     assert_eq!(

@@ -237,8 +237,8 @@ impl<'a> LinkIndex<'a> {
             }
         }
         // An untranslated page falls back to the default language's (Starlight, Hugo).
-        let fallback = url
-            .split_once('/')
+        let fallback = (url.split_once('/'))
+            .or(Some((url.as_str(), "")))
             .filter(|(first, _)| site.is_locale_prefix(first));
         if let Some(page) = fallback.and_then(|(_, rest)| self.by_url.get(rest)) {
             return Target::Page(page);

@@ -10,6 +10,9 @@ mod docusaurus;
 mod redirects;
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::document::Document;
 use crate::paths::absolute;
@@ -113,7 +116,7 @@ pub struct Site {
     /// docfx's `src`->`dest` maps, base path and moved files.
     pub docfx: Option<Docfx>,
     /// The path the whole site is published under (Jekyll's `baseurl`, Docusaurus's
-    /// `baseUrl`, the path of MkDocs's `site_url`), no leading or trailing `/`: a
+    /// `baseUrl`, Astro's `base`, the path of MkDocs's `site_url`), no leading or trailing `/`: a
     /// site-absolute link may start with it.
     pub base_path: Option<String>,
 }
@@ -208,6 +211,7 @@ impl Site {
             }
             Generator::Starlight => {
                 site.roots = vec![root("src/content/docs", "")];
+                site.base_path = astro_base(&dir, generator.markers());
                 site.static_dirs = vec![dir.join("public")];
                 site.case_insensitive = true;
             }
@@ -594,6 +598,21 @@ fn jekyll_collections(dir: &Path) -> Vec<(String, String)> {
         collections.push(("_posts".to_string(), posts));
     }
     collections
+}
+
+/// Astro's `base` from its config, when it is more than `/`.
+fn astro_base(dir: &Path, config_names: &[&str]) -> Option<String> {
+    static BASE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?:^|[{,\s])base\s*:\s*['"]([^'"]*)['"]"#).expect("valid regex")
+    });
+    let base = config_names
+        .iter()
+        .filter_map(|name| std::fs::read_to_string(dir.join(name)).ok())
+        .find_map(|text| {
+            BASE.captures(&text)
+                .map(|c| c[1].trim_matches('/').to_string())
+        })?;
+    (!base.is_empty()).then_some(base)
 }
 
 /// The path of MkDocs's `site_url` (`https://x.org/proj/` is served under `proj`).
