@@ -188,6 +188,79 @@ fn hugo_relative_aliases_and_shortcodes_in_headings() {
 }
 
 #[test]
+fn hugo_mounts_place_files_in_the_content_tree() {
+    let config = "module:\n  mounts:\n    - source: content/en\n      target: content\n    \
+        - source: ../README.md\n      target: content/project/repo/README.md\n    \
+        - source: ../guide\n      target: content/guide\n";
+    let dir = corpus(&[
+        ("README.md", "# Read me\n\n## Building\n"),
+        ("guide/start.md", "# Start\n"),
+        ("site/config/_default/hugo.yaml", config),
+        (
+            "site/content/en/project/repo/_index.md",
+            "[a](README.md#building) [b](/guide/start/) [c](/project/repo/readme/)\n\n\
+             [planted](CHANGELOG.md)\n",
+        ),
+        // Not mounted: the site declares its content mounts, so `content/` is not one.
+        ("site/content/other.md", "# Other\n"),
+        ("site/content/en/page.md", "[planted](/other/)\n"),
+    ]);
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "site/content/en/page.md:1",
+            "site/content/en/project/repo/_index.md:3"
+        ]
+    );
+}
+
+#[test]
+fn hugo_link_hook_finds_pages_by_path_on_multilingual_sites() {
+    let languages = "[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n";
+    let pages = [
+        ("site/content/docs/get-started/_index.md", "# Get started\n"),
+        ("site/content/docs/language.md", "# Language\n\n## Bundles\n"),
+        ("site/content/docs/content/look.md", "# Look\n"),
+        // A leaf bundle finds its siblings from the folder that holds it.
+        (
+            "site/content/docs/content/shortcodes/index.md",
+            "[a](look/) [b](../language/#bundles)\n\n[planted](../nowhere/)\n",
+        ),
+        // A page finds its siblings from its own folder, and any page from the root.
+        (
+            "site/content/docs/contributing.md",
+            "[a](get-started) [b](docs/language)\n\n[planted](./get-started/nowhere)\n",
+        ),
+    ];
+    let mut files = vec![("site/hugo.toml", languages)];
+    files.extend(pages);
+    let dir = corpus(&files);
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "site/content/docs/content/shortcodes/index.md:3",
+            "site/content/docs/contributing.md:3"
+        ]
+    );
+    // One language: Hugo leaves the links as written, and the browser resolves them from
+    // the page's URL (`/docs/contributing/get-started`: no such page).
+    let mut files = vec![("site/hugo.toml", "title = \"x\"\n")];
+    files.extend(pages);
+    let dir = corpus(&files);
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "site/content/docs/content/shortcodes/index.md:1",
+            "site/content/docs/content/shortcodes/index.md:1",
+            "site/content/docs/content/shortcodes/index.md:3",
+            "site/content/docs/contributing.md:1",
+            "site/content/docs/contributing.md:1",
+            "site/content/docs/contributing.md:3"
+        ]
+    );
+}
+
+#[test]
 fn mkdocs_attribute_ids_and_material_option_anchors() {
     let dir = corpus(&[
         ("mkdocs.yml", "site_name: x\n"),

@@ -6,6 +6,7 @@
 //! may lead outside the site (other docsets of one domain).
 
 mod docfx;
+mod hugo;
 mod redirects;
 
 use std::path::{Path, PathBuf};
@@ -82,10 +83,14 @@ impl Generator {
     }
 }
 
-/// A folder of pages and the URL prefix they are served under.
+/// A folder of pages (or one page: Hugo mounts single files), where it sits in the
+/// generator's content tree, and the URL prefix its pages are served under.
 #[derive(Debug, Clone)]
 pub struct ContentRoot {
     pub dir: PathBuf,
+    /// The path in the content tree that `dir` is mounted at (Hugo's `module.mounts`); no
+    /// leading or trailing `/`; empty for the tree's root.
+    pub target: String,
     /// No leading or trailing `/`; empty for the site's root.
     pub prefix: String,
 }
@@ -111,6 +116,9 @@ pub struct Site {
     pub redirects: Vec<Redirect>,
     /// docfx's `src`->`dest` maps, base path and moved files.
     pub docfx: Option<Docfx>,
+    /// Markdown links may name a page by its path in the content tree, resolved from the
+    /// linking page as Hugo's `.GetPage` does (Hugo's embedded link render hook).
+    pub resolves_page_paths: bool,
 }
 
 /// Where to look for a generator's config: the folder itself and folders this deep below it.
@@ -149,6 +157,7 @@ impl Site {
         let dir = absolute(dir);
         let root = |path: &str, prefix: &str| ContentRoot {
             dir: absolute(&dir.join(path)),
+            target: String::new(),
             prefix: prefix.to_string(),
         };
         let mut site = Site {
@@ -161,12 +170,15 @@ impl Site {
             collections: Vec::new(),
             redirects: Vec::new(),
             docfx: None,
+            resolves_page_paths: false,
             dir: dir.clone(),
         };
         match generator {
             Generator::Plain => {}
             Generator::Hugo => {
-                site.roots = hugo_roots(&dir);
+                let hugo = hugo::Hugo::read(&dir);
+                site.roots = hugo.roots;
+                site.resolves_page_paths = hugo.link_hook;
                 site.static_dirs = vec![dir.join("static"), dir.join("assets")];
                 site.case_insensitive = true;
             }
@@ -319,6 +331,15 @@ impl Site {
         (urls, folder)
     }
 
+    /// The page's path in the content tree (`docs/a.md`, mounts applied), where links name
+    /// pages by that path (see [`Site::resolves_page_paths`]).
+    pub fn content_file(&self, path: &Path) -> Option<String> {
+        if !self.resolves_page_paths {
+            return None;
+        }
+        self.content_path(path).map(|(_, relative)| relative)
+    }
+
     /// A URL path as pages are looked up by: no `.html` or `index.html`, lowercase where the
     /// site ignores case.
     pub fn url_key(&self, url: &str) -> String {
@@ -396,10 +417,13 @@ impl Site {
             .filter(|root| path.starts_with(&root.dir))
             .max_by_key(|root| root.dir.components().count())?;
         let relative = path.strip_prefix(&root.dir).ok()?;
-        let parts: Vec<String> = relative
+        let mut parts: Vec<String> = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
+        if !root.target.is_empty() {
+            parts.insert(0, root.target.clone());
+        }
         Some((root, parts.join("/")))
     }
 
@@ -439,11 +463,15 @@ impl Site {
 }
 
 /// A page's URL from its path under a content root: no extension, index pages stand for
-/// their folder, Hugo's `_index`, Docusaurus's `README`.
+/// their folder, Hugo's `_index`, Docusaurus's `README` (Hugo gives `README` no such role).
 fn page_url(relative: &str, generator: Generator) -> String {
     let stem = relative.rsplit_once('.').map_or(relative, |(stem, _)| stem);
     let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
-    let index = matches!(name, "index" | "_index" | "README" | "readme");
+    let index = match name {
+        "index" | "_index" => true,
+        "README" | "readme" => generator != Generator::Hugo,
+        _ => false,
+    };
     let url = if index && generator != Generator::Mdbook {
         folder
     } else {
@@ -463,48 +491,6 @@ fn join_url(prefix: &str, url: &str) -> String {
 /// A URL path without its leading and trailing `/`.
 pub fn trim_url(url: &str) -> String {
     url.trim().trim_matches('/').to_string()
-}
-
-/// Hugo's content folder, and a root per language when it holds one folder per language:
-/// the default language (`defaultContentLanguage`, else `en`) at the site's root, the others
-/// under their code.
-fn hugo_roots(dir: &Path) -> Vec<ContentRoot> {
-    let content = dir.join("content");
-    let mut roots = vec![ContentRoot {
-        dir: content.clone(),
-        prefix: String::new(),
-    }];
-    let default = [
-        "hugo.toml",
-        "hugo.yaml",
-        "config.toml",
-        "config/_default/hugo.yaml",
-    ]
-    .iter()
-    .filter_map(|name| std::fs::read_to_string(dir.join(name)).ok())
-    .find_map(|text| {
-        text.lines().find_map(|line| {
-            let line = line.trim();
-            let value = line.strip_prefix("defaultContentLanguage")?;
-            let value = value.trim_start_matches([' ', ':', '=']).trim();
-            Some(value.trim_matches(['"', '\'']).to_string())
-        })
-    })
-    .unwrap_or_else(|| "en".to_string());
-    for entry in std::fs::read_dir(&content).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_language = entry.path().is_dir()
-            && name.len() <= 5
-            && crate::language::primary_subtag(&name).is_some();
-        if is_language {
-            let prefix = if name == default { String::new() } else { name };
-            roots.push(ContentRoot {
-                dir: entry.path(),
-                prefix,
-            });
-        }
-    }
-    roots
 }
 
 /// Jekyll's collections (`_docs` and their `permalink`), and `_posts`.
