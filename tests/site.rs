@@ -279,6 +279,32 @@ fn mkdocs_attribute_ids_and_material_option_anchors() {
 }
 
 #[test]
+fn mkdocs_content_tabs_and_code_blocks_with_ids_are_anchors() {
+    let tabbed = "markdown_extensions:\n  - pymdownx.tabbed:\n      alternate_style: true\n      \
+        combine_header_slug: true\n      slugify: !!python/object/apply:pymdownx.slugs.slugify\n        \
+        kwds:\n          case: lower\n";
+    let page = "# Tabs\n\n## Anchor links\n\n=== \"Open me\"\n\n    One.\n\n\
+        === \"... or even me\"\n\n    Two.\n\n??? example \"Inspect\"\n\n    \
+        ``` { .sh .no-copy #example }\n    ls\n    ```\n";
+    let links = "[a](tabs.md#anchor-links-open-me) [b](tabs.md#anchor-links--or-even-me) \
+        [c](tabs.md#example)\n\n[planted](tabs.md#or-even-me) [planted](tabs.md#__tabbed_1_1)\n";
+    let dir = corpus(&[
+        ("mkdocs.yml", tabbed),
+        ("docs/tabs.md", page),
+        ("docs/index.md", links),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/index.md:3", "docs/index.md:3"]);
+    // Without `slugify`, tabs are counted: `__tabbed_<set>_<tab>`.
+    let counted = "markdown_extensions:\n  - pymdownx.tabbed\n";
+    let dir = corpus(&[
+        ("mkdocs.yml", counted),
+        ("docs/tabs.md", page),
+        ("docs/index.md", "[a](tabs.md#__tabbed_1_2)\n\n[planted](tabs.md#__tabbed_1_3)\n"),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/index.md:3"]);
+}
+
+#[test]
 fn mdbook_pages_are_html_and_sibling_books_are_outside() {
     let dir = corpus(&[
         ("book.toml", "[book]\ntitle = \"x\"\n"),
@@ -325,9 +351,23 @@ fn docusaurus_ids_and_static_files() {
         ),
         (
             "docs/faq/Intro.md",
-            "[a](/faq/learning-resources) [b](./LearningResources.md) [c](/img/flow.png)\n\n\
-             [planted](/faq/learning-resource)\n",
+            "[a](/faq/learning-resources) [b](./LearningResources.md) [c](/img/flow.png) \
+             [d](../learning-resources)\n\n[planted](/faq/learning-resource)\n",
         ),
+    ]);
+    // Without `trailingSlash: true` a page's URL is `/faq/intro`: `../x` leaves `/faq/`.
+    assert_eq!(broken_links(dir.path()), ["docs/faq/Intro.md:1", "docs/faq/Intro.md:3"]);
+    let relative = "[d](learning-resources)\n\n[planted](../learning-resources)\n";
+    let dir = corpus(&[
+        ("website/docusaurus.config.ts", "export default {};\n"),
+        ("docs/faq/LearningResources.md", "---\nid: learning-resources\n---\n# Learn\n"),
+        ("docs/faq/Intro.md", relative),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/faq/Intro.md:3"]);
+    let dir = corpus(&[
+        ("website/docusaurus.config.ts", "export default {\n  trailingSlash: true,\n};\n"),
+        ("docs/faq/LearningResources.md", "---\nid: learning-resources\n---\n# Learn\n"),
+        ("docs/faq/Intro.md", "[d](../learning-resources)\n\n[planted](learning-resources)\n"),
     ]);
     assert_eq!(broken_links(dir.path()), ["docs/faq/Intro.md:3"]);
 }

@@ -65,6 +65,9 @@ impl Linter {
             let path = absolute(&target.path);
             (page.urls, page.url_is_folder) = site.urls(&path, doc);
             page.content_file = site.content_file(&path);
+            if let Some(style) = &site.tab_ids {
+                page.anchors.extend(crate::links::page_tab_anchors(doc, style));
+            }
         }
         page
     }

@@ -7,13 +7,18 @@
 
 mod docfx;
 mod hugo;
+mod mkdocs;
 mod redirects;
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::document::Document;
 use crate::paths::absolute;
 use docfx::Docfx;
+pub use mkdocs::TabIds;
 pub use redirects::Redirect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +112,9 @@ pub struct Site {
     pub case_insensitive: bool,
     /// A page is served as `name.html` (mdBook, Jekyll pages); else as a folder `name/`.
     pub html_pages: bool,
+    /// A page's URL ends in `/`, so relative links resolve below it; else beside it (`.html`
+    /// pages, Docusaurus without `trailingSlash: true`).
+    pub folder_urls: bool,
     /// Site-absolute links that match nothing may lead to other sites of the same domain
     /// (docfx docsets): not checkable, so not errors.
     pub absolute_may_leave: bool,
@@ -119,6 +127,8 @@ pub struct Site {
     /// Markdown links may name a page by its path in the content tree, resolved from the
     /// linking page as Hugo's `.GetPage` does (Hugo's embedded link render hook).
     pub resolves_page_paths: bool,
+    /// How content tabs are named, where pymdownx.tabbed makes them (MkDocs).
+    pub tab_ids: Option<TabIds>,
 }
 
 /// Where to look for a generator's config: the folder itself and folders this deep below it.
@@ -166,11 +176,13 @@ impl Site {
             static_dirs: Vec::new(),
             case_insensitive: false,
             html_pages: false,
+            folder_urls: true,
             absolute_may_leave: false,
             collections: Vec::new(),
             redirects: Vec::new(),
             docfx: None,
             resolves_page_paths: false,
+            tab_ids: None,
             dir: dir.clone(),
         };
         match generator {
@@ -194,10 +206,15 @@ impl Site {
                     .unwrap_or("docs");
                 site.roots = vec![root(docs, ""), root("src/pages", "")];
                 site.static_dirs = vec![dir.join("static")];
+                site.folder_urls = docusaurus_trailing_slash(&dir);
             }
-            Generator::Mkdocs => site.roots = vec![root("docs", "")],
+            Generator::Mkdocs => {
+                site.roots = vec![root("docs", "")];
+                site.tab_ids = mkdocs::tab_ids(&dir);
+            }
             Generator::Jekyll => {
                 site.html_pages = true;
+                site.folder_urls = false;
                 site.collections = jekyll_collections(&dir);
                 site.static_dirs = vec![dir.clone()];
             }
@@ -209,6 +226,7 @@ impl Site {
             Generator::Mdbook => {
                 site.roots = vec![root("src", "")];
                 site.html_pages = true;
+                site.folder_urls = false;
                 site.redirects = redirects::mdbook(&dir.join("book.toml"));
             }
         }
@@ -252,11 +270,11 @@ impl Site {
         let list = |key: &str| data.map(|data| data.str_values(key)).unwrap_or_default();
         let mut urls = Vec::new();
         let Some((root, relative)) = self.content_path(path) else {
-            return (urls, !self.html_pages);
+            return (urls, self.folder_urls);
         };
         let path_url = page_url(&relative, self.generator);
         let mut url = path_url.clone();
-        let mut folder = !self.html_pages;
+        let mut folder = self.folder_urls;
         if let Some((collection, is_folder)) = self.collection_url(&relative, doc) {
             url = collection;
             folder = is_folder;
@@ -491,6 +509,16 @@ fn join_url(prefix: &str, url: &str) -> String {
 /// A URL path without its leading and trailing `/`.
 pub fn trim_url(url: &str) -> String {
     url.trim().trim_matches('/').to_string()
+}
+
+/// Whether a Docusaurus config sets `trailingSlash: true`; by default its URLs have no
+/// trailing `/` (`/usage/a`, so `../b` from it is `/b`).
+fn docusaurus_trailing_slash(dir: &Path) -> bool {
+    static TRAILING_SLASH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^\s*trailingSlash\s*:\s*true\b").expect("valid regex"));
+    Generator::Docusaurus.markers().iter().any(|name| {
+        std::fs::read_to_string(dir.join(name)).is_ok_and(|text| TRAILING_SLASH.is_match(&text))
+    })
 }
 
 /// Jekyll's collections (`_docs` and their `permalink`), and `_posts`.
