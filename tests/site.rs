@@ -191,15 +191,17 @@ fn hugo_relative_aliases_and_shortcodes_in_headings() {
 fn hugo_mounts_place_files_in_the_content_tree() {
     let config = "module:\n  mounts:\n    - source: content/en\n      target: content\n    \
         - source: ../README.md\n      target: content/project/repo/README.md\n    \
-        - source: ../guide\n      target: content/guide\n";
+        - source: ../guide\n      target: content/guide\n    \
+        - source: ../CONTRIBUTING.md\n      target: content/project/how-to-help.md\n";
     let dir = corpus(&[
         ("README.md", "# Read me\n\n## Building\n"),
+        ("CONTRIBUTING.md", "# Contributing\n"),
         ("guide/start.md", "# Start\n"),
         ("site/config/_default/hugo.yaml", config),
         (
             "site/content/en/project/repo/_index.md",
-            "[a](README.md#building) [b](/guide/start/) [c](/project/repo/readme/)\n\n\
-             [planted](CHANGELOG.md)\n",
+            "[a](README.md#building) [b](/guide/start/) [c](/project/repo/readme/) \
+             [d]({{< ref \"/project/how-to-help\" >}})\n\n[planted](CHANGELOG.md)\n",
         ),
         // Not mounted: the site declares its content mounts, so `content/` is not one.
         ("site/content/other.md", "# Other\n"),

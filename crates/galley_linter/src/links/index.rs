@@ -39,8 +39,7 @@ pub struct LinkIndex<'a> {
     files: Option<Mutex<HashMap<String, bool>>>,
     /// Pages by the URLs the site serves them at (with a site profile).
     by_url: FxHashMap<&'a str, &'a PageSummary>,
-    /// Pages by their logical path in Hugo's content tree ([`hugo_path`]), on sites whose
-    /// Markdown links name pages by path.
+    /// Pages by their logical path in Hugo's content tree ([`hugo_path`]).
     by_content_path: FxHashMap<String, &'a PageSummary>,
     pub(super) site: Option<Site>,
     /// Pages by their lowercased keys, for sites that match paths without regard to case.
@@ -193,8 +192,10 @@ impl<'a> LinkIndex<'a> {
     /// Resolves a link as its site serves it: by page path where the generator rewrites
     /// links to pages, by URL, static file, or as leaving the site.
     fn resolve_url(&self, site: &Site, from: &'a PageSummary, path: &str) -> Target<'a> {
-        if let Some(page) = self.by_page_path(from, path) {
-            return Target::Page(page);
+        if site.resolves_page_paths {
+            if let Some(page) = self.by_page_path(from, path) {
+                return Target::Page(page);
+            }
         }
         if site.case_insensitive {
             let key = match path.strip_prefix('/') {
@@ -295,7 +296,7 @@ impl<'a> LinkIndex<'a> {
     /// finds it from the linking page: a relative path from the page's folder (a section's
     /// own folder; for a leaf bundle, the folder holding the bundle; for `../x.md`, the
     /// file's folder), unless it starts with `.`, then from the content root.
-    fn by_page_path(&self, from: &PageSummary, path: &str) -> Option<&'a PageSummary> {
+    pub(super) fn by_page_path(&self, from: &PageSummary, path: &str) -> Option<&'a PageSummary> {
         let from_file = from.content_file.as_deref()?;
         let reference = path.trim_end_matches('/');
         let reference = reference.strip_prefix("./").unwrap_or(reference);

@@ -28,8 +28,7 @@ pub struct PageSummary {
     /// Whether the page's URL is a folder (`a/b/`) rather than a file (`a/b.html`): relative
     /// links resolve against it.
     pub url_is_folder: bool,
-    /// The page's path in the site's content tree (`docs/a.md`), on sites where links may
-    /// name pages by it (Hugo's link render hook).
+    /// The page's path in Hugo's content tree (`docs/a.md`), by which Hugo finds pages.
     pub content_file: Option<String>,
     /// The frontmatter's `title` and `description`, for editors' hover and completion; only
     /// [`PageSummary::describe`] fills them in (`check` has no use for them).

@@ -349,10 +349,10 @@ impl Site {
         (urls, folder)
     }
 
-    /// The page's path in the content tree (`docs/a.md`, mounts applied), where links name
-    /// pages by that path (see [`Site::resolves_page_paths`]).
+    /// The page's path in Hugo's content tree (`docs/a.md`, mounts applied), by which `ref`
+    /// and, with [`Site::resolves_page_paths`], Markdown links find pages.
     pub fn content_file(&self, path: &Path) -> Option<String> {
-        if !self.resolves_page_paths {
+        if self.generator != Generator::Hugo {
             return None;
         }
         self.content_path(path).map(|(_, relative)| relative)
