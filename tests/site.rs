@@ -221,7 +221,10 @@ fn hugo_link_hook_finds_pages_by_path_on_multilingual_sites() {
     let languages = "[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n";
     let pages = [
         ("site/content/docs/get-started/_index.md", "# Get started\n"),
-        ("site/content/docs/language.md", "# Language\n\n## Bundles\n"),
+        (
+            "site/content/docs/language.md",
+            "# Language\n\n## Bundles\n",
+        ),
         ("site/content/docs/content/look.md", "# Look\n"),
         // A leaf bundle finds its siblings from the folder that holds it.
         (
@@ -295,13 +298,19 @@ fn mkdocs_content_tabs_and_code_blocks_with_ids_are_anchors() {
         ("docs/tabs.md", page),
         ("docs/index.md", links),
     ]);
-    assert_eq!(broken_links(dir.path()), ["docs/index.md:3", "docs/index.md:3"]);
+    assert_eq!(
+        broken_links(dir.path()),
+        ["docs/index.md:3", "docs/index.md:3"]
+    );
     // Without `slugify`, tabs are counted: `__tabbed_<set>_<tab>`.
     let counted = "markdown_extensions:\n  - pymdownx.tabbed\n";
     let dir = corpus(&[
         ("mkdocs.yml", counted),
         ("docs/tabs.md", page),
-        ("docs/index.md", "[a](tabs.md#__tabbed_1_2)\n\n[planted](tabs.md#__tabbed_1_3)\n"),
+        (
+            "docs/index.md",
+            "[a](tabs.md#__tabbed_1_2)\n\n[planted](tabs.md#__tabbed_1_3)\n",
+        ),
     ]);
     assert_eq!(broken_links(dir.path()), ["docs/index.md:3"]);
 }
@@ -358,18 +367,33 @@ fn docusaurus_ids_and_static_files() {
         ),
     ]);
     // Without `trailingSlash: true` a page's URL is `/faq/intro`: `../x` leaves `/faq/`.
-    assert_eq!(broken_links(dir.path()), ["docs/faq/Intro.md:1", "docs/faq/Intro.md:3"]);
+    assert_eq!(
+        broken_links(dir.path()),
+        ["docs/faq/Intro.md:1", "docs/faq/Intro.md:3"]
+    );
     let relative = "[d](learning-resources)\n\n[planted](../learning-resources)\n";
     let dir = corpus(&[
         ("website/docusaurus.config.ts", "export default {};\n"),
-        ("docs/faq/LearningResources.md", "---\nid: learning-resources\n---\n# Learn\n"),
+        (
+            "docs/faq/LearningResources.md",
+            "---\nid: learning-resources\n---\n# Learn\n",
+        ),
         ("docs/faq/Intro.md", relative),
     ]);
     assert_eq!(broken_links(dir.path()), ["docs/faq/Intro.md:3"]);
     let dir = corpus(&[
-        ("website/docusaurus.config.ts", "export default {\n  trailingSlash: true,\n};\n"),
-        ("docs/faq/LearningResources.md", "---\nid: learning-resources\n---\n# Learn\n"),
-        ("docs/faq/Intro.md", "[d](../learning-resources)\n\n[planted](learning-resources)\n"),
+        (
+            "website/docusaurus.config.ts",
+            "export default {\n  trailingSlash: true,\n};\n",
+        ),
+        (
+            "docs/faq/LearningResources.md",
+            "---\nid: learning-resources\n---\n# Learn\n",
+        ),
+        (
+            "docs/faq/Intro.md",
+            "[d](../learning-resources)\n\n[planted](learning-resources)\n",
+        ),
     ]);
     assert_eq!(broken_links(dir.path()), ["docs/faq/Intro.md:3"]);
 }

@@ -66,7 +66,8 @@ impl Linter {
             (page.urls, page.url_is_folder) = site.urls(&path, doc);
             page.content_file = site.content_file(&path);
             if let Some(style) = &site.tab_ids {
-                page.anchors.extend(crate::links::page_tab_anchors(doc, style));
+                page.anchors
+                    .extend(crate::links::page_tab_anchors(doc, style));
             }
         }
         page

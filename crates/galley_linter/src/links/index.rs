@@ -326,9 +326,9 @@ impl<'a> LinkIndex<'a> {
                 .rsplit_once('/')
                 .map_or(String::new(), |(folder, _)| folder.to_string())
         };
-        if let Some(found) = normalize(Some(&base), reference).and_then(|joined| {
-            (!joined.is_empty()).then(|| lookup(&joined)).flatten()
-        }) {
+        if let Some(found) = normalize(Some(&base), reference)
+            .and_then(|joined| (!joined.is_empty()).then(|| lookup(&joined)).flatten())
+        {
             return Some(found);
         }
         if reference.starts_with('.') {

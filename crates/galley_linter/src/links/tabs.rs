@@ -40,7 +40,9 @@ fn unique(id: String, taken: &mut HashSet<String>) -> String {
     let mut id = id;
     while id.is_empty() || taken.contains(&id) {
         id = match id.rsplit_once('_') {
-            Some((stem, count)) if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) => {
+            Some((stem, count))
+                if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) =>
+            {
                 format!("{stem}_{}", count.parse::<u64>().unwrap_or(0) + 1)
             }
             _ => format!("{id}_1"),
@@ -90,7 +92,8 @@ fn tab_anchors(source: &str, headings: &[Heading], style: &TabIds) -> Vec<String
         match style {
             TabIds::Counted => {
                 open.retain(|&(set_indent, _, _)| indent >= set_indent);
-                let continues = open.last().is_some_and(|&(i, _, _)| i == indent) && !tab[2].contains('!');
+                let continues =
+                    open.last().is_some_and(|&(i, _, _)| i == indent) && !tab[2].contains('!');
                 if continues {
                     if let Some(last) = open.last_mut() {
                         last.2 += 1;
@@ -172,7 +175,12 @@ mod tests {
     fn counted_tabs_number_sets_through_the_page() {
         assert_eq!(
             tabs(PAGE, &TabIds::Counted),
-            ["__tabbed_1_1", "__tabbed_1_2", "__tabbed_1_3", "__tabbed_2_1"]
+            [
+                "__tabbed_1_1",
+                "__tabbed_1_2",
+                "__tabbed_1_3",
+                "__tabbed_2_1"
+            ]
         );
     }
 }

@@ -77,7 +77,11 @@ impl Hugo {
                 continue;
             };
             let language = mount_language(mount, &default_language);
-            roots.push(root(source, under, language.as_deref().map(prefix).unwrap_or_default()));
+            roots.push(root(
+                source,
+                under,
+                language.as_deref().map(prefix).unwrap_or_default(),
+            ));
         }
         // A site that mounts content replaces Hugo's default content mount; else the content
         // folder, each language's own `contentDir`, or (lacking both) language-named folders.
@@ -192,7 +196,9 @@ fn merged_config(dir: &Path) -> Value {
         }
     };
     for name in ROOT_CONFIGS {
-        if let Some(config) = FORMATS.iter().find_map(|f| read(&dir.join(format!("{name}.{f}"))))
+        if let Some(config) = FORMATS
+            .iter()
+            .find_map(|f| read(&dir.join(format!("{name}.{f}"))))
         {
             add(config);
             break;
@@ -207,7 +213,11 @@ fn merged_config(dir: &Path) -> Value {
         }
     }
     // One file per top-level key: `module.toml` holds what `[module]` would.
-    for entry in std::fs::read_dir(&config_dir).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(&config_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let path = entry.path();
         let Some(stem) = path.file_stem().and_then(|stem| stem.to_str()) else {
             continue;
@@ -294,7 +304,10 @@ mod tests {
                 ),
             ]
         );
-        assert!(hugo.link_hook, "multilingual on one host: the embedded hook");
+        assert!(
+            hugo.link_hook,
+            "multilingual on one host: the embedded hook"
+        );
     }
 
     #[test]
