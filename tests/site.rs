@@ -188,6 +188,84 @@ fn hugo_relative_aliases_and_shortcodes_in_headings() {
 }
 
 #[test]
+fn hugo_mounts_place_files_in_the_content_tree() {
+    let config = "module:\n  mounts:\n    - source: content/en\n      target: content\n    \
+        - source: ../README.md\n      target: content/project/repo/README.md\n    \
+        - source: ../guide\n      target: content/guide\n    \
+        - source: ../CONTRIBUTING.md\n      target: content/project/how-to-help.md\n";
+    let dir = corpus(&[
+        ("README.md", "# Read me\n\n## Building\n"),
+        ("CONTRIBUTING.md", "# Contributing\n"),
+        ("guide/start.md", "# Start\n"),
+        ("site/config/_default/hugo.yaml", config),
+        (
+            "site/content/en/project/repo/_index.md",
+            "[a](README.md#building) [b](/guide/start/) [c](/project/repo/readme/) \
+             [d]({{< ref \"/project/how-to-help\" >}})\n\n[planted](CHANGELOG.md)\n",
+        ),
+        // Not mounted: the site declares its content mounts, so `content/` is not one.
+        ("site/content/other.md", "# Other\n"),
+        ("site/content/en/page.md", "[planted](/other/)\n"),
+    ]);
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "site/content/en/page.md:1",
+            "site/content/en/project/repo/_index.md:3"
+        ]
+    );
+}
+
+#[test]
+fn hugo_link_hook_finds_pages_by_path_on_multilingual_sites() {
+    let languages = "[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n";
+    let pages = [
+        ("site/content/docs/get-started/_index.md", "# Get started\n"),
+        (
+            "site/content/docs/language.md",
+            "# Language\n\n## Bundles\n",
+        ),
+        ("site/content/docs/content/look.md", "# Look\n"),
+        // A leaf bundle finds its siblings from the folder that holds it.
+        (
+            "site/content/docs/content/shortcodes/index.md",
+            "[a](look/) [b](../language/#bundles)\n\n[planted](../nowhere/)\n",
+        ),
+        // A page finds its siblings from its own folder, and any page from the root.
+        (
+            "site/content/docs/contributing.md",
+            "[a](get-started) [b](docs/language)\n\n[planted](./get-started/nowhere)\n",
+        ),
+    ];
+    let mut files = vec![("site/hugo.toml", languages)];
+    files.extend(pages);
+    let dir = corpus(&files);
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "site/content/docs/content/shortcodes/index.md:3",
+            "site/content/docs/contributing.md:3"
+        ]
+    );
+    // One language: Hugo leaves the links as written, and the browser resolves them from
+    // the page's URL (`/docs/contributing/get-started`: no such page).
+    let mut files = vec![("site/hugo.toml", "title = \"x\"\n")];
+    files.extend(pages);
+    let dir = corpus(&files);
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "site/content/docs/content/shortcodes/index.md:1",
+            "site/content/docs/content/shortcodes/index.md:1",
+            "site/content/docs/content/shortcodes/index.md:3",
+            "site/content/docs/contributing.md:1",
+            "site/content/docs/contributing.md:1",
+            "site/content/docs/contributing.md:3"
+        ]
+    );
+}
+
+#[test]
 fn mkdocs_attribute_ids_and_material_option_anchors() {
     let dir = corpus(&[
         ("mkdocs.yml", "site_name: x\n"),
@@ -200,6 +278,38 @@ fn mkdocs_attribute_ids_and_material_option_anchors() {
             "docs/index.md",
             "[a](setup.md#navigation-path) [b](setup.md#+toc.slugify) [c](setup.md#+type:abstract)\n\n\
              [planted](setup.md#+toc.permalink)\n",
+        ),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/index.md:3"]);
+}
+
+#[test]
+fn mkdocs_content_tabs_and_code_blocks_with_ids_are_anchors() {
+    let tabbed = "markdown_extensions:\n  - pymdownx.tabbed:\n      alternate_style: true\n      \
+        combine_header_slug: true\n      slugify: !!python/object/apply:pymdownx.slugs.slugify\n        \
+        kwds:\n          case: lower\n";
+    let page = "# Tabs\n\n## Anchor links\n\n=== \"Open me\"\n\n    One.\n\n\
+        === \"... or even me\"\n\n    Two.\n\n??? example \"Inspect\"\n\n    \
+        ``` { .sh .no-copy #example }\n    ls\n    ```\n";
+    let links = "[a](tabs.md#anchor-links-open-me) [b](tabs.md#anchor-links--or-even-me) \
+        [c](tabs.md#example)\n\n[planted](tabs.md#or-even-me) [planted](tabs.md#__tabbed_1_1)\n";
+    let dir = corpus(&[
+        ("mkdocs.yml", tabbed),
+        ("docs/tabs.md", page),
+        ("docs/index.md", links),
+    ]);
+    assert_eq!(
+        broken_links(dir.path()),
+        ["docs/index.md:3", "docs/index.md:3"]
+    );
+    // Without `slugify`, tabs are counted: `__tabbed_<set>_<tab>`.
+    let counted = "markdown_extensions:\n  - pymdownx.tabbed\n";
+    let dir = corpus(&[
+        ("mkdocs.yml", counted),
+        ("docs/tabs.md", page),
+        (
+            "docs/index.md",
+            "[a](tabs.md#__tabbed_1_2)\n\n[planted](tabs.md#__tabbed_1_3)\n",
         ),
     ]);
     assert_eq!(broken_links(dir.path()), ["docs/index.md:3"]);
@@ -252,8 +362,37 @@ fn docusaurus_ids_and_static_files() {
         ),
         (
             "docs/faq/Intro.md",
-            "[a](/faq/learning-resources) [b](./LearningResources.md) [c](/img/flow.png)\n\n\
-             [planted](/faq/learning-resource)\n",
+            "[a](/faq/learning-resources) [b](./LearningResources.md) [c](/img/flow.png) \
+             [d](../learning-resources)\n\n[planted](/faq/learning-resource)\n",
+        ),
+    ]);
+    // Without `trailingSlash: true` a page's URL is `/faq/intro`: `../x` leaves `/faq/`.
+    assert_eq!(
+        broken_links(dir.path()),
+        ["docs/faq/Intro.md:1", "docs/faq/Intro.md:3"]
+    );
+    let relative = "[d](learning-resources)\n\n[planted](../learning-resources)\n";
+    let dir = corpus(&[
+        ("website/docusaurus.config.ts", "export default {};\n"),
+        (
+            "docs/faq/LearningResources.md",
+            "---\nid: learning-resources\n---\n# Learn\n",
+        ),
+        ("docs/faq/Intro.md", relative),
+    ]);
+    assert_eq!(broken_links(dir.path()), ["docs/faq/Intro.md:3"]);
+    let dir = corpus(&[
+        (
+            "website/docusaurus.config.ts",
+            "export default {\n  trailingSlash: true,\n};\n",
+        ),
+        (
+            "docs/faq/LearningResources.md",
+            "---\nid: learning-resources\n---\n# Learn\n",
+        ),
+        (
+            "docs/faq/Intro.md",
+            "[d](../learning-resources)\n\n[planted](learning-resources)\n",
         ),
     ]);
     assert_eq!(broken_links(dir.path()), ["docs/faq/Intro.md:3"]);

@@ -37,6 +37,24 @@ pub struct RuleMeta {
 pub const RULE_DOCS_FOLDER: &str = "docs/rules";
 
 impl RuleMeta {
+    /// The docs as Markdown. Doc comments keep the space after `///` on every line: it is
+    /// dropped. A pack rule's docs start lines without one, and its examples' leading spaces
+    /// are their own.
+    pub fn docs_text(&self) -> String {
+        let from_doc_comment =
+            (self.docs.lines()).all(|line| line.is_empty() || line.starts_with(' '));
+        let mut text = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            let line = match from_doc_comment {
+                true => line.strip_prefix(' ').unwrap_or(line),
+                false => line,
+            };
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
+
     /// The rule's page as `galley explain` prints it; `source` says where the rule comes from
     /// (`built-in`, `pack:<name>`).
     pub fn explanation(&self, source: &str) -> String {
@@ -46,11 +64,7 @@ impl RuleMeta {
             self.summary,
             self.default_severity.as_str()
         );
-        // Doc comments keep the space after `///`; drop it.
-        for line in self.docs.lines() {
-            page.push_str(line.strip_prefix(' ').unwrap_or(line));
-            page.push('\n');
-        }
+        page.push_str(&self.docs_text());
         page
     }
 }

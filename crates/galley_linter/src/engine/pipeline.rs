@@ -62,7 +62,13 @@ impl Linter {
             collect_links,
         );
         if let Some(site) = &self.site {
-            (page.urls, page.url_is_folder) = site.urls(&absolute(&target.path), doc);
+            let path = absolute(&target.path);
+            (page.urls, page.url_is_folder) = site.urls(&path, doc);
+            page.content_file = site.content_file(&path);
+            if let Some(style) = &site.tab_ids {
+                page.anchors
+                    .extend(crate::links::page_tab_anchors(doc, style));
+            }
         }
         page
     }

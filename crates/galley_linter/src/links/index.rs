@@ -39,6 +39,8 @@ pub struct LinkIndex<'a> {
     files: Option<Mutex<HashMap<String, bool>>>,
     /// Pages by the URLs the site serves them at (with a site profile).
     by_url: FxHashMap<&'a str, &'a PageSummary>,
+    /// Pages by their logical path in Hugo's content tree ([`hugo_path`]).
+    by_content_path: FxHashMap<String, &'a PageSummary>,
     pub(super) site: Option<Site>,
     /// Pages by their lowercased keys, for sites that match paths without regard to case.
     pub(super) by_lower_key: FxHashMap<String, &'a PageSummary>,
@@ -98,9 +100,13 @@ impl<'a> LinkIndex<'a> {
             by_key.insert(slug, page);
         }
         let mut by_url: FxHashMap<&'a str, &'a PageSummary> = FxHashMap::default();
+        let mut by_content_path = FxHashMap::default();
         for page in &pages_with_urls {
             for url in &page.urls {
                 by_url.entry(url.as_str()).or_insert(page);
+            }
+            if let Some(file) = &page.content_file {
+                by_content_path.entry(hugo_path(file)).or_insert(*page);
             }
         }
         LinkIndex {
@@ -111,6 +117,7 @@ impl<'a> LinkIndex<'a> {
             suggestions: Mutex::new(HashMap::new()),
             files: None,
             by_url,
+            by_content_path,
             site: None,
             by_lower_key: FxHashMap::default(),
             by_name: OnceLock::new(),
@@ -192,8 +199,14 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
-    /// Resolves a link as its site serves it: by URL, static file, or as leaving the site.
+    /// Resolves a link as its site serves it: by page path where the generator rewrites
+    /// links to pages, by URL, static file, or as leaving the site.
     fn resolve_url(&self, site: &Site, from: &'a PageSummary, path: &str) -> Target<'a> {
+        if site.resolves_page_paths {
+            if let Some(page) = self.by_page_path(from, path) {
+                return Target::Page(page);
+            }
+        }
         if site.case_insensitive {
             let key = match path.strip_prefix('/') {
                 Some(absolute) => normalize(None, absolute),
@@ -289,6 +302,51 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
+    /// The page a link names by its path in the content tree, found as Hugo's `.GetPage`
+    /// finds it from the linking page: a relative path from the page's folder (a section's
+    /// own folder; for a leaf bundle, the folder holding the bundle; for `../x.md`, the
+    /// file's folder), unless it starts with `.`, then from the content root.
+    pub(super) fn by_page_path(&self, from: &PageSummary, path: &str) -> Option<&'a PageSummary> {
+        let from_file = from.content_file.as_deref()?;
+        let reference = path.trim_end_matches('/');
+        let reference = reference.strip_prefix("./").unwrap_or(reference);
+        let name = reference.rsplit('/').next().unwrap_or(reference);
+        let has_extension = name.contains('.') && !matches!(name, "." | "..");
+        let lookup = |joined: &str| -> Option<&'a PageSummary> {
+            let file = if has_extension {
+                joined.to_string()
+            } else {
+                format!("{joined}.md")
+            };
+            self.by_content_path.get(&hugo_path(&file)).copied()
+        };
+        if let Some(absolute) = reference.strip_prefix('/') {
+            return match absolute {
+                "" => self.by_content_path.get("").copied(),
+                absolute => lookup(absolute),
+            };
+        }
+        let (file_folder, file_name) = from_file.rsplit_once('/').unwrap_or(("", from_file));
+        let section = file_name.starts_with("_index.");
+        let base = if section || (has_extension && reference.starts_with("../")) {
+            file_folder.to_string()
+        } else {
+            let logical = hugo_path(from_file);
+            logical
+                .rsplit_once('/')
+                .map_or(String::new(), |(folder, _)| folder.to_string())
+        };
+        if let Some(found) = normalize(Some(&base), reference)
+            .and_then(|joined| (!joined.is_empty()).then(|| lookup(&joined)).flatten())
+        {
+            return Some(found);
+        }
+        if reference.starts_with('.') {
+            return None;
+        }
+        lookup(reference)
+    }
+
     /// Resolves a link as a path to a file under the content root.
     /// A path from the site's folder, as Docusaurus reads `@site/static/img/a.png`.
     fn resolve_in_site(&self, site: &Site, path: &str) -> Target<'a> {
@@ -342,4 +400,16 @@ impl<'a> LinkIndex<'a> {
     pub fn extensions(&self) -> &[String] {
         &self.extensions
     }
+}
+
+/// A content file's logical path as Hugo keys its pages: lowercase, no extension, and an
+/// `index` or `_index` file standing for its folder (`docs/A/_index.md` is `docs/a`).
+fn hugo_path(file: &str) -> String {
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let stem = match stem.rsplit_once('/') {
+        Some((folder, "index" | "_index")) => folder,
+        None if matches!(stem, "index" | "_index") => "",
+        _ => stem,
+    };
+    stem.trim_matches('/').to_lowercase()
 }

@@ -4,6 +4,7 @@
 mod index;
 mod suggest;
 mod summary;
+mod tabs;
 mod templated;
 
 use std::borrow::Cow;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use index::{LinkIndex, Target};
 pub use suggest::{closest, Candidate};
 pub use summary::{github_anchor, Heading, PageSummary, TemplateLink};
+pub use tabs::page_tab_anchors;
 pub use templated::TemplateKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

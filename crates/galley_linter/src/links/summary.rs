@@ -28,6 +28,8 @@ pub struct PageSummary {
     /// Whether the page's URL is a folder (`a/b/`) rather than a file (`a/b.html`): relative
     /// links resolve against it.
     pub url_is_folder: bool,
+    /// The page's path in Hugo's content tree (`docs/a.md`), by which Hugo finds pages.
+    pub content_file: Option<String>,
     /// The frontmatter's `title` and `description`, for editors' hover and completion; only
     /// [`PageSummary::describe`] fills them in (`check` has no use for them).
     pub title: Option<String>,
@@ -92,6 +94,17 @@ static ATTRIBUTE_ID: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// An `id` in a fenced code block's attribute list: ```` ``` { .sh #example } ```` or
+/// ```` ```go {id="example"} ```` (Python-Markdown's attr_list with SuperFences, Hugo, Pandoc).
+/// Read from the lines, not the parse: in an admonition's or a tab's indented body the
+/// CommonMark parse sees an indented code block where SuperFences sees the fence.
+static FENCE_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)^[ \t>]*(?:`{3,}|~{3,})[^`\n{]*\{[^}\n]*?(?:#([\w.:-]+)|(?-u:\b)id=(?:"([^"]+)"|'([^']+)'|([\w.:-]+)))[^}\n]*\}"#,
+    )
+    .expect("valid regex")
+});
+
 /// Template syntax inside a heading's text: `{{% param x %}}`, `{{< icon >}}`, `{{ .Title }}`.
 static TEMPLATE_IN_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{\{[^}]*\}\}").expect("valid regex"));
@@ -101,7 +114,7 @@ static KRAMDOWN_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\{:\s*#([\w-]+)[^}]*\}\s*$").expect("valid regex"));
 
 /// `a--b-` as Python-Markdown writes it: `a-b`.
-fn collapse_dashes(anchor: &str) -> String {
+pub(super) fn collapse_dashes(anchor: &str) -> String {
     let mut collapsed = String::with_capacity(anchor.len());
     for c in anchor.chars() {
         if c == '-' && (collapsed.is_empty() || collapsed.ends_with('-')) {
@@ -221,6 +234,14 @@ impl PageSummary {
                 summary.anchors.insert(id[1].to_string());
             }
         }
+        let fenced = |fence: &[u8]| memchr::memmem::find(doc.source.as_bytes(), fence).is_some();
+        if (fenced(b"```") || fenced(b"~~~")) && fenced(b"{") {
+            for found in FENCE_ID.captures_iter(doc.source) {
+                if let Some(id) = (1..=4).find_map(|group| found.get(group)) {
+                    summary.anchors.insert(id.as_str().to_string());
+                }
+            }
+        }
         if collect_links {
             // Jekyll leaves the Liquid of a page that says `render_with_liquid: false`.
             let liquid_off = (doc.frontmatter.as_ref().and_then(|fm| fm.data()))
@@ -316,7 +337,7 @@ impl PageSummary {
 }
 
 /// The document's headings with their anchors, as GitHub numbers repeated ones.
-fn headings(doc: &Document) -> Vec<Heading> {
+pub(super) fn headings(doc: &Document) -> Vec<Heading> {
     let mut found = Vec::new();
     // The heading being read: its explicit id, and the heading with its text so far.
     let mut open: Option<(Option<String>, Heading)> = None;
@@ -420,6 +441,16 @@ mod tests {
         let mut anchors: Vec<_> = page.anchors.into_iter().collect();
         anchors.sort();
         assert_eq!(anchors, ["a", "a-1", "a-2", "custom", "x"]);
+    }
+
+    #[test]
+    fn fenced_code_with_an_id_is_an_anchor() {
+        let source = "??? example\n\n    ``` { .sh .no-copy #example }\n    x\n    ```\n\n```go {id=\"listing\" class=\"x\"}\ny\n```\n\n```{.py}\nz\n```\n";
+        let doc = Document::parse(source);
+        let page = PageSummary::build(&doc, None, PathBuf::new(), "slug", false);
+        let mut anchors: Vec<_> = page.anchors.into_iter().collect();
+        anchors.sort();
+        assert_eq!(anchors, ["example", "listing"]);
     }
 
     #[test]

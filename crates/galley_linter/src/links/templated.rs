@@ -161,10 +161,14 @@ impl<'a> LinkIndex<'a> {
         found.unwrap_or(Target::Missing)
     }
 
-    /// Hugo's page lookup for `ref`: from the page's folder (unless the path starts with `/`),
+    /// Hugo's page lookup for `ref`: by content path (as `.GetPage`), then from the page's folder (unless the path starts with `/`),
     /// then from its content root, each with or without the extension and as a section or
     /// bundle; then by the page's name alone, anywhere.
     fn hugo_ref(&self, from: &'a PageSummary, path: &str) -> Option<Target<'a>> {
+        // By the page's path in the content tree first: it knows the site's mounts.
+        if let Some(page) = self.by_page_path(from, path) {
+            return Some(Target::Page(page));
+        }
         let site = self.site.as_ref()?;
         let root = (site.roots.iter())
             .filter(|root| from.dir.starts_with(&root.dir))

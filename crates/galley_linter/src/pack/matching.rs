@@ -240,6 +240,7 @@ impl PackRule {
             Matcher::Pattern {
                 patterns,
                 unless,
+                hanging_indent,
                 fix,
             } => {
                 let ranges = self.scope_ranges(doc);
@@ -270,6 +271,9 @@ impl PackRule {
                                 replaced
                             });
                             let span = range.start + whole.start()..range.start + whole.end();
+                            if *hanging_indent && aligns_with_hanging_indent(doc.source, &span) {
+                                continue;
+                            }
                             out.push(self.diagnostic(span, message, replacement));
                         }
                     });
@@ -338,4 +342,29 @@ impl PackRule {
             }
         }
     }
+}
+
+/// Whether the last character of `span` starts at the column where the text of the line
+/// above or below starts, that line being indented by two or more spaces: the spaces before
+/// it align the text with a hanging indent (`` `encoding`:   What … `` over `              used …`).
+fn aligns_with_hanging_indent(source: &str, span: &Range<usize>) -> bool {
+    let Some(last) = source[..span.end].chars().next_back() else {
+        return false;
+    };
+    let at = span.end - last.len_utf8();
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let column = source[line_start..at].chars().count();
+    let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    let above = source[..line_start.saturating_sub(1)]
+        .rsplit('\n')
+        .next()
+        .filter(|_| line_start > 0);
+    let below = source
+        .get(line_end + 1..)
+        .and_then(|rest| rest.split('\n').next());
+    [above, below].into_iter().flatten().any(|line| {
+        let text = line.trim_start_matches(' ');
+        let indent = line.len() - text.len();
+        indent >= 2 && indent == column && !text.trim().is_empty()
+    })
 }

@@ -57,6 +57,9 @@ enum Matcher {
         patterns: Vec<Pattern>,
         /// A match that one of these also matches is an exception.
         unless: Vec<RuleRegex>,
+        /// A match whose last character starts where the text of an indented line next to it
+        /// starts (text aligned with a hanging indent) is an exception.
+        hanging_indent: bool,
         /// A replacement template (`$1`, `${name}`).
         fix: Option<String>,
     },

@@ -35,6 +35,7 @@ const KEYS: &[&str] = &[
     "fix",
     "fix-applicability",
     "unless",
+    "unless-hanging-indent",
     "ignore-case",
     "examples",
 ];
@@ -281,6 +282,17 @@ pub(super) fn parse_rule(
         Some(Value::Bool(flag)) => Some(*flag),
         Some(_) => return Err(file.error("/ignore-case", true, "`ignore-case` is true or false")),
     };
+    let hanging_indent = match file.get("unless-hanging-indent") {
+        None => false,
+        Some(Value::Bool(flag)) => *flag,
+        Some(_) => {
+            return Err(file.error(
+                "/unless-hanging-indent",
+                true,
+                "`unless-hanging-indent` is true or false",
+            ))
+        }
+    };
     let applicability = match file.string("fix-applicability")?.as_deref() {
         None | Some("safe") => Applicability::Safe,
         Some("unsafe") => Applicability::Unsafe,
@@ -328,11 +340,12 @@ pub(super) fn parse_rule(
             Matcher::Pattern {
                 patterns,
                 unless,
+                hanging_indent,
                 fix,
             }
         }
         "words" => {
-            if fix.is_some() || keys.contains_key("unless") {
+            if fix.is_some() || keys.contains_key("unless") || hanging_indent {
                 return Err(file.error(
                     "/words",
                     false,
@@ -342,7 +355,11 @@ pub(super) fn parse_rule(
             words_matcher(&file, ignore_case.unwrap_or(true), scope.is_dense(), when)?
         }
         _ => {
-            if fix.is_some() || keys.contains_key("unless") || keys.contains_key("ignore-case") {
+            if fix.is_some()
+                || keys.contains_key("unless")
+                || hanging_indent
+                || keys.contains_key("ignore-case")
+            {
                 return Err(file.error(
                     "/frontmatter",
                     false,

@@ -51,6 +51,10 @@ fn bad_files_name_their_place() {
             format!("{BASE}words: {{a: 1}}\n"),
             "r.yaml:4:12: a replacement is a string",
         ),
+        (
+            format!("{BASE}pattern: x\nunless-hanging-indent: yes please\n"),
+            "r.yaml:5:24: `unless-hanging-indent` is true or false",
+        ),
     ];
     for (yaml, expected) in cases {
         let error = rule(&yaml).unwrap_err();
@@ -116,6 +120,27 @@ fn patterns_fix_with_captures_and_respect_unless() {
     r.check(&doc, &mut out);
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].fix.as_ref().unwrap().edits[0].replacement, "25 %");
+}
+
+#[test]
+fn unless_hanging_indent_spares_text_aligned_with_an_indented_neighbour() {
+    let r = rule(&format!(
+        "{BASE}pattern: '\\S  +\\S'\nunless-hanging-indent: true\n"
+    ))
+    .unwrap();
+    let aligned = "`a`:  Første linje,\n      fortsatt.\n";
+    let above = "`bb`: Første linje,\n      fortsatt.\n`a`:  Neste.\n";
+    let elsewhere = "`a`:  Første linje,\n   fortsatt.\n";
+    let unindented = "`a`:  Første\n`b`:  Andre\n";
+    let count = |text: &str| {
+        let mut out = Vec::new();
+        r.check(&Document::parse(text), &mut out);
+        out.len()
+    };
+    assert_eq!(
+        [aligned, above, elsewhere, unindented].map(count),
+        [0, 0, 1, 2]
+    );
 }
 
 #[test]

@@ -86,13 +86,8 @@ fn rule_descriptors(rules: &[&RuleMeta]) -> Vec<Value> {
     let mut descriptors: Vec<Value> = rules
         .iter()
         .map(|meta| {
-            // Doc comments keep the space after `///`.
-            let docs: String = meta
-                .docs
-                .lines()
-                .map(|line| line.strip_prefix(' ').unwrap_or(line))
-                .collect::<Vec<_>>()
-                .join("\n");
+            let docs = meta.docs_text();
+            let docs = docs.trim_end_matches('\n');
             json!({
                 "id": meta.id,
                 "shortDescription": { "text": meta.summary },

@@ -1,4 +1,4 @@
-//! Docusaurus's blog and versioned docs. Blog posts live in `blog/` and are served under
+//! Docusaurus's config (trailing slashes, base URL), blog and versioned docs. Blog posts live in `blog/` and are served under
 //! `/blog/`, at a path made from the date that opens the post's file or folder name, or at
 //! `/blog/<slug>`. Each kept version of the docs lives in `versioned_docs/version-<v>/` and is
 //! served under the docs' route (`routeBasePath`, `docs` unless the config says otherwise)
@@ -56,6 +56,16 @@ pub(super) fn versioned_docs(dir: &Path, config_names: &[&str]) -> Vec<(String, 
         .collect();
     versions.sort();
     versions
+}
+
+/// Whether the config sets `trailingSlash: true`; by default URLs have no trailing `/`
+/// (`/usage/a`, so `../b` from it is `/b`).
+pub(super) fn trailing_slash(dir: &Path, config_names: &[&str]) -> bool {
+    static TRAILING_SLASH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^\s*trailingSlash\s*:\s*true\b").expect("valid regex"));
+    config_names.iter().any(|name| {
+        std::fs::read_to_string(dir.join(name)).is_ok_and(|text| TRAILING_SLASH.is_match(&text))
+    })
 }
 
 /// The site's `baseUrl` from its config, when it is more than `/`.

@@ -7,6 +7,8 @@
 
 mod docfx;
 mod docusaurus;
+mod hugo;
+mod mkdocs;
 mod redirects;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use regex::Regex;
 use crate::document::Document;
 use crate::paths::absolute;
 use docfx::Docfx;
+pub use mkdocs::TabIds;
 pub use redirects::Redirect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,10 +89,14 @@ impl Generator {
     }
 }
 
-/// A folder of pages and the URL prefix they are served under.
+/// A folder of pages (or one page: Hugo mounts single files), where it sits in the
+/// generator's content tree, and the URL prefix its pages are served under.
 #[derive(Debug, Clone)]
 pub struct ContentRoot {
     pub dir: PathBuf,
+    /// The path in the content tree that `dir` is mounted at (Hugo's `module.mounts`); no
+    /// leading or trailing `/`; empty for the tree's root.
+    pub target: String,
     /// No leading or trailing `/`; empty for the site's root.
     pub prefix: String,
 }
@@ -106,6 +113,9 @@ pub struct Site {
     pub case_insensitive: bool,
     /// A page is served as `name.html` (mdBook, Jekyll pages); else as a folder `name/`.
     pub html_pages: bool,
+    /// A page's URL ends in `/`, so relative links resolve below it; else beside it (`.html`
+    /// pages, Docusaurus without `trailingSlash: true`).
+    pub folder_urls: bool,
     /// Site-absolute links that match nothing may lead to other sites of the same domain
     /// (docfx docsets): not checkable, so not errors.
     pub absolute_may_leave: bool,
@@ -119,6 +129,11 @@ pub struct Site {
     /// `baseUrl`, Astro's `base`, the path of MkDocs's `site_url`), no leading or trailing `/`: a
     /// site-absolute link may start with it.
     pub base_path: Option<String>,
+    /// Markdown links may name a page by its path in the content tree, resolved from the
+    /// linking page as Hugo's `.GetPage` does (Hugo's embedded link render hook).
+    pub resolves_page_paths: bool,
+    /// How content tabs are named, where pymdownx.tabbed makes them (MkDocs).
+    pub tab_ids: Option<TabIds>,
 }
 
 /// Where to look for a generator's config: the folder itself and folders this deep below it.
@@ -157,6 +172,7 @@ impl Site {
         let dir = absolute(dir);
         let root = |path: &str, prefix: &str| ContentRoot {
             dir: absolute(&dir.join(path)),
+            target: String::new(),
             prefix: prefix.to_string(),
         };
         let mut site = Site {
@@ -165,17 +181,22 @@ impl Site {
             static_dirs: Vec::new(),
             case_insensitive: false,
             html_pages: false,
+            folder_urls: true,
             absolute_may_leave: false,
             collections: Vec::new(),
             redirects: Vec::new(),
             docfx: None,
             base_path: None,
+            resolves_page_paths: false,
+            tab_ids: None,
             dir: dir.clone(),
         };
         match generator {
             Generator::Plain => {}
             Generator::Hugo => {
-                site.roots = hugo_roots(&dir);
+                let hugo = hugo::Hugo::read(&dir);
+                site.roots = hugo.roots;
+                site.resolves_page_paths = hugo.link_hook;
                 site.static_dirs = vec![dir.join("static"), dir.join("assets")];
                 site.case_insensitive = true;
             }
@@ -198,13 +219,16 @@ impl Site {
                 site.roots
                     .extend((versions.iter()).map(|(folder, prefix)| root(folder, prefix)));
                 site.static_dirs = vec![dir.join("static")];
+                site.folder_urls = docusaurus::trailing_slash(&dir, generator.markers());
             }
             Generator::Mkdocs => {
                 site.roots = vec![root("docs", "")];
-                site.base_path = mkdocs_base_path(&dir);
+                site.tab_ids = mkdocs::tab_ids(&dir);
+                site.base_path = mkdocs::base_path(&dir);
             }
             Generator::Jekyll => {
                 site.html_pages = true;
+                site.folder_urls = false;
                 site.collections = jekyll_collections(&dir);
                 site.base_path = jekyll_baseurl(&dir);
                 site.static_dirs = vec![dir.clone()];
@@ -218,6 +242,7 @@ impl Site {
             Generator::Mdbook => {
                 site.roots = vec![root("src", "")];
                 site.html_pages = true;
+                site.folder_urls = false;
                 site.redirects = redirects::mdbook(&dir.join("book.toml"));
             }
         }
@@ -276,11 +301,11 @@ impl Site {
         let list = |key: &str| data.map(|data| data.str_values(key)).unwrap_or_default();
         let mut urls = Vec::new();
         let Some((root, relative)) = self.content_path(path) else {
-            return (urls, !self.html_pages);
+            return (urls, self.folder_urls);
         };
         let path_url = page_url(&relative, self.generator);
         let mut url = path_url.clone();
-        let mut folder = !self.html_pages;
+        let mut folder = self.folder_urls;
         if let Some((collection, is_folder)) = self.collection_url(&relative, doc) {
             url = collection;
             folder = is_folder;
@@ -357,6 +382,15 @@ impl Site {
             *url = self.url_key(url);
         }
         (urls, folder)
+    }
+
+    /// The page's path in Hugo's content tree (`docs/a.md`, mounts applied), by which `ref`
+    /// and, with [`Site::resolves_page_paths`], Markdown links find pages.
+    pub fn content_file(&self, path: &Path) -> Option<String> {
+        if self.generator != Generator::Hugo {
+            return None;
+        }
+        self.content_path(path).map(|(_, relative)| relative)
     }
 
     /// A URL path as pages are looked up by: no `.html` or `index.html`, lowercase where the
@@ -436,10 +470,13 @@ impl Site {
             .filter(|root| path.starts_with(&root.dir))
             .max_by_key(|root| root.dir.components().count())?;
         let relative = path.strip_prefix(&root.dir).ok()?;
-        let parts: Vec<String> = relative
+        let mut parts: Vec<String> = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
+        if !root.target.is_empty() {
+            parts.insert(0, root.target.clone());
+        }
         Some((root, parts.join("/")))
     }
 
@@ -483,11 +520,15 @@ impl Site {
 }
 
 /// A page's URL from its path under a content root: no extension, index pages stand for
-/// their folder, Hugo's `_index`, Docusaurus's `README`.
+/// their folder, Hugo's `_index`, Docusaurus's `README` (Hugo gives `README` no such role).
 fn page_url(relative: &str, generator: Generator) -> String {
     let stem = relative.rsplit_once('.').map_or(relative, |(stem, _)| stem);
     let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
-    let index = matches!(name, "index" | "_index" | "README" | "readme");
+    let index = match name {
+        "index" | "_index" => true,
+        "README" | "readme" => generator != Generator::Hugo,
+        _ => false,
+    };
     let url = if index && generator != Generator::Mdbook {
         folder
     } else {
@@ -507,48 +548,6 @@ fn join_url(prefix: &str, url: &str) -> String {
 /// A URL path without its leading and trailing `/`.
 pub fn trim_url(url: &str) -> String {
     url.trim().trim_matches('/').to_string()
-}
-
-/// Hugo's content folder, and a root per language when it holds one folder per language:
-/// the default language (`defaultContentLanguage`, else `en`) at the site's root, the others
-/// under their code.
-fn hugo_roots(dir: &Path) -> Vec<ContentRoot> {
-    let content = dir.join("content");
-    let mut roots = vec![ContentRoot {
-        dir: content.clone(),
-        prefix: String::new(),
-    }];
-    let default = [
-        "hugo.toml",
-        "hugo.yaml",
-        "config.toml",
-        "config/_default/hugo.yaml",
-    ]
-    .iter()
-    .filter_map(|name| std::fs::read_to_string(dir.join(name)).ok())
-    .find_map(|text| {
-        text.lines().find_map(|line| {
-            let line = line.trim();
-            let value = line.strip_prefix("defaultContentLanguage")?;
-            let value = value.trim_start_matches([' ', ':', '=']).trim();
-            Some(value.trim_matches(['"', '\'']).to_string())
-        })
-    })
-    .unwrap_or_else(|| "en".to_string());
-    for entry in std::fs::read_dir(&content).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_language = entry.path().is_dir()
-            && name.len() <= 5
-            && crate::language::primary_subtag(&name).is_some();
-        if is_language {
-            let prefix = if name == default { String::new() } else { name };
-            roots.push(ContentRoot {
-                dir: entry.path(),
-                prefix,
-            });
-        }
-    }
-    roots
 }
 
 /// Jekyll's collections (`_docs` and their `permalink`), and `_posts`.
@@ -613,20 +612,6 @@ fn astro_base(dir: &Path, config_names: &[&str]) -> Option<String> {
                 .map(|c| c[1].trim_matches('/').to_string())
         })?;
     (!base.is_empty()).then_some(base)
-}
-
-/// The path of MkDocs's `site_url` (`https://x.org/proj/` is served under `proj`).
-fn mkdocs_base_path(dir: &Path) -> Option<String> {
-    let text = ["mkdocs.yml", "mkdocs.yaml"]
-        .iter()
-        .find_map(|name| std::fs::read_to_string(dir.join(name)).ok())?;
-    let url = text
-        .lines()
-        .find_map(|line| line.strip_prefix("site_url:"))?;
-    let url = url.trim().trim_matches(['"', '\'']);
-    let after_host = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let base = after_host.split_once('/')?.1.trim_matches('/');
-    (!base.is_empty()).then(|| base.to_string())
 }
 
 /// Jekyll's `baseurl` from `_config.yml`, when it names one.
