@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use index::{LinkIndex, Target};
 pub use suggest::{closest, Candidate};
-pub use summary::{github_anchor, Heading, PageSummary, TemplateLink};
+pub use summary::{github_anchor, Anchors, Heading, PageSummary, TemplateLink};
 pub use templated::TemplateKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
