@@ -44,10 +44,11 @@ struct Part {
 }
 
 impl Excerpts {
-    /// The parts of `text` that findings at `spans` show, as `excerpt` says.
+    /// The parts of `text` that findings at `spans` show, as `excerpt` says; `lines` is the
+    /// text's line index when it is built (the spans alone need none).
     pub fn new(
         text: &str,
-        lines: &LineIndex,
+        lines: Option<&LineIndex>,
         spans: impl IntoIterator<Item = Range<usize>>,
         excerpt: Excerpt,
     ) -> Self {
@@ -57,6 +58,14 @@ impl Excerpts {
         let mut kept = String::new();
         let parts = match excerpt {
             Excerpt::Lines => {
+                let built;
+                let lines = match lines {
+                    Some(lines) => lines,
+                    None => {
+                        built = LineIndex::new(text);
+                        &built
+                    }
+                };
                 let last_line = lines.line_count() - 1;
                 let runs = spans.map(|span| {
                     let start = lines.line_of(span.start);
@@ -98,9 +107,15 @@ impl Excerpts {
                     }
                     start..end
                 });
+                // A revived file has no line index: building one would cost a warm run more
+                // than counting forward to each span.
+                let mut counted = Counted::default();
                 (merged(spans, 0).into_iter())
                     .map(|span| {
-                        let at = lines.line_col(text, span.start);
+                        let at = match lines {
+                            Some(lines) => lines.line_col(text, span.start),
+                            None => counted.line_col(text, span.start),
+                        };
                         let part = Part {
                             start: span.start,
                             at: kept.len(),
@@ -149,6 +164,40 @@ impl Excerpts {
             line_count: lines.line_count() - usize::from(phantom),
             lines: Cow::Owned(lines),
         })
+    }
+}
+
+/// Lines counted forward through a text, for offsets asked in order: [`LineIndex::line_col`]
+/// without the index.
+#[derive(Default)]
+struct Counted {
+    /// How far the text is counted, the 0-based line there and where that line starts.
+    at: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl Counted {
+    fn line_col(&mut self, text: &str, offset: usize) -> LineCol {
+        let bytes = text.as_bytes();
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[self.at..offset]) {
+            let i = self.at + i;
+            // `\r\n` is one line break, ended by its `\n`.
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                self.line += 1;
+                self.line_start = i + 1;
+            }
+        }
+        self.at = offset;
+        // No column counts a leading byte-order mark.
+        let mut start = self.line_start;
+        if self.line == 0 && text.starts_with('\u{feff}') {
+            start = '\u{feff}'.len_utf8();
+        }
+        LineCol {
+            line: self.line + 1,
+            column: text[start.min(offset)..offset].chars().count() + 1,
+        }
     }
 }
 
@@ -275,6 +324,7 @@ mod tests {
     /// from the excerpts as from the whole text.
     fn excerpts_read_as_the_whole(text: &str, longest: usize) {
         let whole = SourceFile::new("a.md".into(), text.to_string());
+        whole.line_col(0);
         let boundaries: Vec<usize> = (0..=text.len())
             .filter(|&i| text.is_char_boundary(i))
             .collect();
@@ -295,7 +345,12 @@ mod tests {
                             ]
                         })
                 {
-                    let cut = whole.excerpt(spans, excerpt);
+                    // Cut from a file with its line index built (linted) and without (revived).
+                    let unindexed = SourceFile::new("a.md".into(), text.to_string());
+                    let cut = unindexed.excerpt(spans.clone(), excerpt);
+                    let indexed = whole.excerpt(spans, excerpt);
+                    assert_eq!(indexed.line_col(start), cut.line_col(start));
+                    assert_eq!(indexed.line_col(end), cut.line_col(end));
                     assert_eq!(cut.text(), None);
                     assert_eq!(
                         cut.slice(span.clone()),

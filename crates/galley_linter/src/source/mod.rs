@@ -80,14 +80,11 @@ impl SourceFile {
         excerpt: Excerpt,
     ) -> Arc<Self> {
         match &self.text {
-            Text::Whole { text, lines } if self.readable => {
-                let lines = lines.get_or_init(|| LineIndex::new(text));
-                Arc::new(SourceFile {
-                    path: self.path.clone(),
-                    text: Text::Excerpts(Excerpts::new(text, lines, spans, excerpt)),
-                    readable: true,
-                })
-            }
+            Text::Whole { text, lines } if self.readable => Arc::new(SourceFile {
+                path: self.path.clone(),
+                text: Text::Excerpts(Excerpts::new(text, lines.get(), spans, excerpt)),
+                readable: true,
+            }),
             _ => self.clone(),
         }
     }
