@@ -64,7 +64,8 @@ pub fn build_linter(args: &CheckArgs, inputs: &Inputs) -> Result<Linter> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    Ok(Linter::with_selection(config, &inputs.paths, &selection)?)
+    let linter = Linter::with_selection(config, &inputs.paths, &selection)?;
+    Ok(linter.showing(args.format.excerpt()))
 }
 
 /// One run with a built linter: lint, report, and the exit code. With a `cache` (`--watch`),
@@ -137,7 +138,10 @@ pub fn run(
     // to stderr.
     let mut out = match &stdin_text {
         Some(text) => {
-            let fixed = outcome.fixed.first().map_or(text, |file| &file.fixed.text);
+            let fixed = outcome
+                .fixed
+                .first()
+                .map_or(&text[..], |file| file.texts().1);
             stdout.lock().write_all(fixed.as_bytes())?;
             Box::new(io::stderr())
         }

@@ -45,7 +45,7 @@ fn fixed_text(rule_dir: &Path, rule: &str, file: &Path, mode: FixMode) -> String
     let fixing = Fixing { mode, write: false };
     let outcome = check_one(rule_dir, rule, file, Some(fixing));
     match outcome.fixed.first() {
-        Some(fixed) => fixed.fixed.text.clone(),
+        Some(fixed) => fixed.texts().1.to_string(),
         None => std::fs::read_to_string(file).unwrap(),
     }
 }

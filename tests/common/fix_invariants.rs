@@ -32,10 +32,7 @@ pub fn check_fix(linter: &Linter, path: &Path, text: &str) {
     if not_converged {
         return;
     }
-    let fixed = first
-        .fixed
-        .first()
-        .map_or(text, |file| file.fixed.text.as_str());
+    let fixed = first.fixed.first().map_or(text, |file| file.texts().1);
     let again = linter.check_text(path, fixed.to_string(), Some(FixMode::All));
     assert!(
         again.fixed.is_empty(),

@@ -239,9 +239,11 @@ impl ChangedFiles {
         destination: &str,
     ) -> bool {
         let file = canonical(Path::new(path));
-        let mut from = PageSummary::default();
-        from.key = key_under(&self.root, &file);
-        from.dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let from = PageSummary {
+            key: key_under(&self.root, &file),
+            dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ..Default::default()
+        };
         let (target, _fragment) = split_destination(destination);
         let target = target.trim_end_matches('/');
         // A link to the same page (`#anchor`) cannot be broken by another file's change.

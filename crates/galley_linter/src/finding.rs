@@ -104,6 +104,14 @@ impl FixedFile {
     pub fn path(&self) -> &Arc<str> {
         &self.original.path
     }
+
+    /// The text as read and as fixed: fixes run only on whole texts.
+    pub fn texts(&self) -> (&str, &str) {
+        (
+            self.original.text().unwrap_or_default(),
+            self.fixed.text().unwrap_or_default(),
+        )
+    }
 }
 
 const FIRST_POSITION: LineCol = LineCol { line: 1, column: 1 };

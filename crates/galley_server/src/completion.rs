@@ -204,16 +204,13 @@ fn pages<'p>(
 
 /// Every anchor of `page`, sorted.
 fn anchors(page: &PageSummary, replace: lsp_types::Range) -> CompletionList {
-    let mut anchors: Vec<&String> = page.anchors.iter().collect();
-    anchors.sort();
-    let items = anchors
-        .into_iter()
+    let items = (page.anchors.iter())
         .map(|anchor| CompletionItem {
-            label: anchor.clone(),
+            label: anchor.to_string(),
             kind: Some(CompletionItemKind::REFERENCE),
             text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
                 replace,
-                anchor.clone(),
+                anchor.to_string(),
             ))),
             ..CompletionItem::default()
         })
@@ -278,11 +275,10 @@ mod tests {
 
     #[test]
     fn link_paths_prefer_the_slug_and_drop_the_extension() {
-        let page = |key: &str, slug: Option<&str>| {
-            let mut page = PageSummary::default();
-            page.key = Some(key.to_string());
-            page.slug = slug.map(str::to_string);
-            page
+        let page = |key: &str, slug: Option<&str>| PageSummary {
+            key: Some(key.to_string()),
+            slug: slug.map(str::to_string),
+            ..Default::default()
         };
         assert_eq!(link_path(&page("a/b.md", None)).unwrap(), "/a/b");
         assert_eq!(link_path(&page("a/index.md", None)).unwrap(), "/a");

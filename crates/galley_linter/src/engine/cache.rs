@@ -45,7 +45,8 @@ impl RunCache {
                 return (cached.read.clone(), cached.found.clone());
             }
         }
-        let (read, found) = linter.read(target);
+        // `--watch` never fixes.
+        let (read, found) = linter.read(target, false);
         let read = Arc::new(read);
         if let Some(stamp) = stamp {
             let cached = Cached {

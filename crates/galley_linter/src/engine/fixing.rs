@@ -25,20 +25,21 @@ pub struct Fixing {
 }
 
 impl Linter {
-    /// Fixes the text of `original` in rounds: the fixed file (when the text changed) and
-    /// what is left to report in it; a `fix-not-converged` finding when the fixes kept
-    /// coming.
+    /// Fixes `text`, the whole text of `original`, in rounds: the fixed file (when the text
+    /// changed) and what is left to report in it; a `fix-not-converged` finding when the
+    /// fixes kept coming.
     pub(super) fn fix_text(
         &self,
         target: &FileTarget,
         original: &Arc<SourceFile>,
+        text: &str,
         index: Option<&LinkIndex>,
         mode: FixMode,
     ) -> Result<(Option<FixedFile>, Vec<Finding>), Box<Finding>> {
         let lint = |text: &str| self.lint_whole(target, text.to_string(), index).0;
-        let fixed = fix_until_stable(&original.text, mode, lint)
+        let fixed = fix_until_stable(text, mode, lint)
             .map_err(|NotConverged { rules }| Box::new(not_converged(original, &rules)))?;
-        if fixed.text == original.text {
+        if fixed.text == text {
             return Ok((None, locate_all(original, fixed.remaining)));
         }
         let file = SourceFile::new(original.path.clone(), fixed.text);
@@ -66,17 +67,20 @@ impl Linter {
                     .is_some_and(|fix| fixing.mode.allows(fix.applicability))
             })
         };
+        // A run that fixes keeps every file's whole text.
         let mut jobs: Vec<_> = files
             .filter(|(_, _, found)| has_allowed_fix(found))
+            .filter_map(|(target, original, found)| {
+                Some((target, original, original.text()?, found))
+            })
             .collect();
         let mut fixed: Vec<FixedFile> = jobs
             .par_iter_mut()
-            .filter_map(|(target, original, found)| {
-                match self.fix_text(target, original, Some(index), fixing.mode) {
+            .filter_map(|(target, original, text, found)| {
+                match self.fix_text(target, original, text, Some(index), fixing.mode) {
                     Ok((fixed, remaining)) => {
                         if let (Some(file), true) = (&fixed, fixing.write) {
-                            let written =
-                                write_atomic(&target.path, &original.text, &file.fixed.text);
+                            let written = write_atomic(&target.path, text, file.texts().1);
                             if let Err(error) = written {
                                 let message = format!("cannot write the fixed file: {error}");
                                 found.push(io_error(original, message));

@@ -10,14 +10,14 @@ use std::sync::Arc;
 
 use super::discover::{absolute, FileTarget};
 use super::{unused_suppression_level, Linter, RuleSet};
-use crate::budget::{keep_within_budget, too_deep_message};
+use crate::budget::{keep_within_budget, too_deep_message, MAX_FINDINGS};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::finding::{Finding, IO_ERROR};
 use crate::fix::{Applicability, Edit};
 use crate::language;
 use crate::links::{github_anchor, LinkIndex, PageSummary};
-use crate::source::{too_large, SourceFile, MAX_FILE_BYTES};
+use crate::source::{too_large, Excerpt, SourceFile, MAX_FILE_BYTES};
 use crate::suppression::{self, Suppression};
 
 /// What the first half of the pipeline leaves of one file, besides its diagnostics.
@@ -36,6 +36,38 @@ impl FileLint {
     /// (Cross-file rules check a page's outgoing links.)
     pub fn may_report(&self, diagnostics: &[Diagnostic]) -> bool {
         may_report(&self.summary, &self.suppressions, diagnostics)
+    }
+
+    /// Keeps of the file's text only what its findings can show, as `excerpt` says (see
+    /// [`SourceFile::excerpt`]): where `found` (the first half's diagnostics) and their fixes
+    /// are, and where the second half can report: the page's links (the cross-file rules)
+    /// and its suppressions (reported when unused).
+    pub fn keep_excerpts(&mut self, found: &[Diagnostic], excerpt: Excerpt) {
+        let unused: Vec<Diagnostic> = (self.suppressions.iter())
+            .map(|suppression| suppression.unused(Severity::Warning))
+            .collect();
+        let links = (self.summary.links.iter())
+            .chain(
+                self.summary
+                    .template_links
+                    .iter()
+                    .map(|template| &template.link),
+            )
+            .map(|link| link.dest_span.clone());
+        // The finding that says a file reports too many is at its start.
+        let reportable = found.len()
+            + unused.len()
+            + self.summary.links.len()
+            + self.summary.template_links.len();
+        let too_many = (reportable > MAX_FINDINGS).then_some(0..0);
+        let spans = (found.iter().chain(&unused))
+            .flat_map(|diagnostic| {
+                let edits = diagnostic.fix.iter().flat_map(|fix| &fix.edits);
+                std::iter::once(diagnostic.span.clone()).chain(edits.map(|edit| edit.range.clone()))
+            })
+            .chain(links)
+            .chain(too_many);
+        self.file = self.file.excerpt(spans, excerpt);
     }
 }
 
@@ -66,8 +98,7 @@ impl Linter {
             (page.urls, page.url_is_folder) = site.urls(&path, doc);
             page.content_file = site.content_file(&path);
             if let Some(style) = &site.tab_ids {
-                page.anchors
-                    .extend(crate::links::page_tab_anchors(doc, style));
+                page.anchors.add(crate::links::page_tab_anchors(doc, style));
             }
         }
         page

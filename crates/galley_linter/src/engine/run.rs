@@ -120,7 +120,7 @@ impl Linter {
                     (Arc::new(read), found)
                 }
                 Reuse::Nothing => {
-                    let (read, found) = self.read(target);
+                    let (read, found) = self.read(target, fixing.is_some());
                     (Arc::new(read), found)
                 }
             };
@@ -191,10 +191,11 @@ impl Linter {
     }
 
     /// The first phase for one file: read it, then the first half of the pipeline (or only
-    /// its summary, for a page read for the link index).
-    pub(super) fn read(&self, target: &FileTarget) -> (Read, Vec<Diagnostic>) {
+    /// its summary, for a page read for the link index). With `whole_text` (for fixes) a
+    /// linted file keeps its whole text, else only the lines its findings can show.
+    pub(super) fn read(&self, target: &FileTarget, whole_text: bool) -> (Read, Vec<Diagnostic>) {
         match read_text(&target.path) {
-            Ok(text) => self.lint_read(target, text),
+            Ok(text) => self.lint_read(target, text, whole_text),
             Err(message) => (self.unreadable(target, message), Vec::new()),
         }
     }
@@ -208,15 +209,23 @@ impl Linter {
     }
 
     /// The first phase for one file's text, read.
-    pub(super) fn lint_read(&self, target: &FileTarget, text: String) -> (Read, Vec<Diagnostic>) {
+    pub(super) fn lint_read(
+        &self,
+        target: &FileTarget,
+        text: String,
+        whole_text: bool,
+    ) -> (Read, Vec<Diagnostic>) {
         if !target.lint {
             return (
                 Read::Summarised(self.summarise_text(target, &text, false)),
                 Vec::new(),
             );
         }
-        let (lint, found) = self.lint_first(target, text, false);
+        let (mut lint, found) = self.lint_first(target, text, false);
         if lint.may_report(&found) {
+            if !whole_text {
+                lint.keep_excerpts(&found, self.excerpt);
+            }
             (Read::Linted(lint), found)
         } else {
             (Read::Summarised(lint.summary), found)

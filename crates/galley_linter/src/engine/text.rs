@@ -87,7 +87,8 @@ impl Linter {
             rules: self.rule_metas(),
         };
         let file = &lint.file;
-        match fixing.map(|mode| self.fix_text(&target, file, Some(&index), mode)) {
+        let fixing = fixing.zip(file.text());
+        match fixing.map(|(mode, text)| self.fix_text(&target, file, text, Some(&index), mode)) {
             Some(Ok((fixed, remaining))) => {
                 outcome.findings = remaining;
                 outcome.fixed.extend(fixed);

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use index::{LinkIndex, Target};
 pub use suggest::{closest, Candidate};
-pub use summary::{github_anchor, Heading, PageSummary, TemplateLink};
+pub use summary::{github_anchor, Anchors, Heading, PageSummary, TemplateLink};
 pub use tabs::page_tab_anchors;
 pub use templated::TemplateKind;
 

@@ -1,6 +1,6 @@
-//! A page's summary: its keys, anchors and outgoing internal links, with their positions.
+//! A page's summary: its keys, anchors and outgoing internal links.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::templated::{self, TemplateKind};
 use super::{is_internal, LinkKind, LinkRecord};
-use crate::document::{Document, LineCol};
+use crate::document::Document;
 use crate::site::Generator;
 
 /// What the cross-file phase knows of one file once its document is dropped.
@@ -34,7 +34,7 @@ pub struct PageSummary {
     /// [`PageSummary::describe`] fills them in (`check` has no use for them).
     pub title: Option<String>,
     pub description: Option<String>,
-    pub anchors: HashSet<String>,
+    pub anchors: Anchors,
     /// The headings in order, for editors' outline, definitions and renames; only
     /// [`PageSummary::describe`] fills them in.
     pub headings: Vec<Heading>,
@@ -43,8 +43,72 @@ pub struct PageSummary {
     /// Links written in the generator's template syntax (`{{< ref "x" >}}`), which name files
     /// rather than URLs.
     pub template_links: Vec<TemplateLink>,
-    /// Line and column of every offset a link record holds, sorted by offset.
-    pub(super) positions: Vec<(usize, LineCol)>,
+}
+
+/// A page's anchors, sorted, without repeats, in one buffer: a hash set of strings took
+/// three times the memory, which matters on a hundred thousand pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchors {
+    /// The anchors one after another.
+    text: Box<str>,
+    /// Where each ends in `text`.
+    ends: Box<[u32]>,
+}
+
+impl Anchors {
+    fn get(&self, index: usize) -> &str {
+        let start = index
+            .checked_sub(1)
+            .map_or(0, |before| self.ends[before] as usize);
+        // Never out of bounds as built; a cache entry is data, and data never panics.
+        (self.text.get(start..self.ends[index] as usize)).unwrap_or_default()
+    }
+
+    pub fn contains(&self, anchor: &str) -> bool {
+        let (mut low, mut high) = (0, self.ends.len());
+        while low < high {
+            let middle = (low + high) / 2;
+            match self.get(middle).cmp(anchor) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
+
+    /// In order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|index| self.get(index))
+    }
+
+    /// These anchors and `more` (built anew: pages with more anchors to add are few).
+    pub fn add(&mut self, more: Vec<String>) {
+        if more.is_empty() {
+            return;
+        }
+        let mut all: Vec<String> = self.iter().map(str::to_string).collect();
+        all.extend(more);
+        *self = Anchors::from(all);
+    }
+}
+
+impl From<Vec<String>> for Anchors {
+    fn from(mut anchors: Vec<String>) -> Self {
+        anchors.sort_unstable();
+        anchors.dedup();
+        let mut text = String::with_capacity(anchors.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(anchors.len());
+        for anchor in anchors {
+            // A page's anchors come from its text, at most `MAX_FILE_BYTES` long.
+            text.push_str(&anchor);
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        Anchors {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
 }
 
 /// A link in template syntax: what names the file, and the link as written.
@@ -161,33 +225,32 @@ impl PageSummary {
             slug,
             ..Default::default()
         };
+        let mut anchors = Vec::new();
         for heading in headings(doc) {
             // Python-Markdown (MkDocs) and others collapse runs of `-`.
             let collapsed = collapse_dashes(&heading.anchor);
             if collapsed != heading.anchor {
-                summary.anchors.insert(collapsed);
+                anchors.push(collapsed);
             }
             // kramdown's GFM parser (Jekyll, GitHub Pages) turns a tab into `-` as it does a
             // space, where GitHub drops it: `### 6.<tab>Single log-out` is `#6-single-log-out`.
             if doc.generator == Some(Generator::Jekyll) && heading.text.contains('\t') {
-                summary
-                    .anchors
-                    .insert(github_anchor(&heading.text.replace('\t', " ")));
+                anchors.push(github_anchor(&heading.text.replace('\t', " ")));
             }
             // Template syntax in a heading renders as something else (Hugo's `{{% param %}}`
             // as an icon): its anchor is also read from the rest of the text.
             if heading.text.contains("{{") {
                 let text = TEMPLATE_IN_HEADING.replace_all(&heading.text, "");
-                summary.anchors.insert(github_anchor(&text));
+                anchors.push(github_anchor(&text));
             }
-            summary.anchors.insert(heading.anchor);
+            anchors.push(heading.anchor);
         }
         for (event, range) in &doc.events {
             match event {
                 // Footnotes are linked as Python-Markdown and GitHub name them.
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     for prefix in ["fn:", "fnref:", "user-content-fn-"] {
-                        summary.anchors.insert(format!("{prefix}{label}"));
+                        anchors.push(format!("{prefix}{label}"));
                     }
                 }
                 // MkDocs Material's hooks turn `<!-- md:option x.y -->` into an anchor: `+x.y`
@@ -196,15 +259,15 @@ impl PageSummary {
                     if memchr::memmem::find(html.as_bytes(), b"md:").is_some() =>
                 {
                     for capture in MKDOCS_HOOK.captures_iter(html) {
-                        summary.anchors.insert(format!("+{}", &capture[1]));
-                        summary.anchors.insert(capture[1].to_string());
+                        anchors.push(format!("+{}", &capture[1]));
+                        anchors.push(capture[1].to_string());
                     }
                 }
                 // Most HTML (comments, `<br>`) has no attribute at all.
                 Event::Html(html) | Event::InlineHtml(html) if html.contains('=') => {
                     for capture in HTML_ID.captures_iter(html) {
                         if let Some(id) = capture.get(1).or_else(|| capture.get(2)) {
-                            summary.anchors.insert(id.as_str().to_string());
+                            anchors.push(id.as_str().to_string());
                         }
                     }
                 }
@@ -231,17 +294,18 @@ impl PageSummary {
         // `str::contains` with a pattern of two bytes is slower than one SIMD scan.
         if memchr::memmem::find(doc.source.as_bytes(), b"{:").is_some() {
             for id in KRAMDOWN_ID.captures_iter(doc.source) {
-                summary.anchors.insert(id[1].to_string());
+                anchors.push(id[1].to_string());
             }
         }
         let fenced = |fence: &[u8]| memchr::memmem::find(doc.source.as_bytes(), fence).is_some();
         if (fenced(b"```") || fenced(b"~~~")) && fenced(b"{") {
             for found in FENCE_ID.captures_iter(doc.source) {
                 if let Some(id) = (1..=4).find_map(|group| found.get(group)) {
-                    summary.anchors.insert(id.as_str().to_string());
+                    anchors.push(id.as_str().to_string());
                 }
             }
         }
+        summary.anchors = Anchors::from(anchors);
         if collect_links {
             // Jekyll leaves the Liquid of a page that says `render_with_liquid: false`.
             let liquid_off = (doc.frontmatter.as_ref().and_then(|fm| fm.data()))
@@ -253,7 +317,7 @@ impl PageSummary {
             if let Some(generator) = generator {
                 let body = doc.body_start..doc.source.len();
                 for found in templated::find(doc.source, body, generator) {
-                    summary.push_template(doc, found);
+                    summary.push_template(found);
                 }
             }
             for definition in &doc.reference_definitions {
@@ -266,10 +330,9 @@ impl PageSummary {
                     );
                 }
             }
-            summary
-                .positions
-                .sort_unstable_by_key(|&(offset, _)| offset);
-            summary.positions.dedup_by_key(|&mut (offset, _)| offset);
+            // Kept until the end of the run: no room to grow.
+            summary.links.shrink_to_fit();
+            summary.template_links.shrink_to_fit();
         }
         summary
     }
@@ -292,9 +355,6 @@ impl PageSummary {
             return;
         };
         let dest_span = find_destination(doc.source, &span, dest);
-        for offset in [dest_span.start, dest_span.end] {
-            self.positions.push((offset, doc.line_col(offset)));
-        }
         self.links.push(LinkRecord {
             kind,
             dest: checkable.to_string(),
@@ -302,10 +362,7 @@ impl PageSummary {
         });
     }
 
-    fn push_template(&mut self, doc: &Document, found: templated::Found) {
-        for offset in [found.span.start, found.span.end] {
-            self.positions.push((offset, doc.line_col(offset)));
-        }
+    fn push_template(&mut self, found: templated::Found) {
         self.template_links.push(TemplateLink {
             kind: found.kind,
             link: LinkRecord {
@@ -322,17 +379,6 @@ impl PageSummary {
             .as_deref()?
             .rsplit_once('/')
             .map(|(folder, _)| folder)
-    }
-
-    /// The line and column of an offset that one of this page's link records holds.
-    pub fn line_col(&self, offset: usize) -> LineCol {
-        let index = self
-            .positions
-            .partition_point(|&(recorded, _)| recorded < offset);
-        self.positions
-            .get(index)
-            .map(|&(_, position)| position)
-            .unwrap_or_default()
     }
 }
 
@@ -438,9 +484,9 @@ mod tests {
     fn repeated_headings_are_numbered() {
         let doc = Document::parse("# A\n\n## A\n\n## A\n\n## B {#custom}\n\n<a id=\"x\"></a>\n");
         let page = PageSummary::build(&doc, None, PathBuf::new(), "slug", false);
-        let mut anchors: Vec<_> = page.anchors.into_iter().collect();
-        anchors.sort();
+        let anchors: Vec<_> = page.anchors.iter().collect();
         assert_eq!(anchors, ["a", "a-1", "a-2", "custom", "x"]);
+        assert!(page.anchors.contains("a-1") && !page.anchors.contains("b"));
     }
 
     #[test]
@@ -448,8 +494,7 @@ mod tests {
         let source = "??? example\n\n    ``` { .sh .no-copy #example }\n    x\n    ```\n\n```go {id=\"listing\" class=\"x\"}\ny\n```\n\n```{.py}\nz\n```\n";
         let doc = Document::parse(source);
         let page = PageSummary::build(&doc, None, PathBuf::new(), "slug", false);
-        let mut anchors: Vec<_> = page.anchors.into_iter().collect();
-        anchors.sort();
+        let anchors: Vec<_> = page.anchors.iter().collect();
         assert_eq!(anchors, ["example", "listing"]);
     }
 

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Severity;
 use crate::finding::{CheckOutcome, Finding};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, SNIPPET_CONTEXT_LINES};
 
 /// Our line index finds the lines around a span at once.
 impl SourceCode for SourceFile {
@@ -22,28 +22,17 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let start = span.offset();
-        let end = start + span.len();
-        if end > self.text.len() {
-            return Err(MietteError::OutOfBounds);
-        }
-        let first_line = self.lines().line_of(start);
-        let last_line = self.lines().line_of(end.saturating_sub(1).max(start));
-        let from = first_line.saturating_sub(context_lines_before);
-        let to = (last_line + context_lines_after).min(self.lines().line_count() - 1);
-        let data_start = self.lines().line_start(from);
-        let data_end = if to + 1 < self.lines().line_count() {
-            self.lines().line_start(to + 1)
-        } else {
-            self.text.len()
-        };
+        let span = span.offset()..span.offset() + span.len();
+        let lines = self
+            .lines_around(span, context_lines_before, context_lines_after)
+            .ok_or(MietteError::OutOfBounds)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.path.to_string(),
-            &self.text.as_bytes()[data_start..data_end],
-            (data_start, data_end - data_start).into(),
-            from,
+            lines.text.as_bytes(),
+            (lines.start, lines.text.len()).into(),
+            lines.first_line,
             0,
-            to - from + 1,
+            lines.count,
         )))
     }
 }
@@ -102,13 +91,9 @@ impl miette::Diagnostic for Report<'_> {
 const LONGEST_SNIPPET_LINE: usize = 10_000;
 
 fn fits_a_snippet(source: &SourceFile, span: &std::ops::Range<usize>) -> bool {
-    if span.end > source.text.len() {
-        return false;
-    }
-    let first = source.lines().line_of(span.start);
-    let last = source.lines().line_of(span.end);
-    (first..=last)
-        .all(|line| source.lines().line_range(&source.text, line).len() <= LONGEST_SNIPPET_LINE)
+    source
+        .longest_line(span.clone())
+        .is_some_and(|longest| longest <= LONGEST_SNIPPET_LINE)
 }
 
 fn render_file(findings: &[Finding], handler: &GraphicalReportHandler) -> String {
@@ -139,7 +124,10 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome, color: bool) -> io::Re
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    // A file nothing fixes keeps only this many lines around its findings' spans.
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(SNIPPET_CONTEXT_LINES);
     let by_file: Vec<&[Finding]> = outcome
         .findings
         .chunk_by(|a, b| a.path() == b.path())

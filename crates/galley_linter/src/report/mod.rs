@@ -15,6 +15,7 @@ use std::io::{self, Write};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::finding::{CheckOutcome, Finding};
 use crate::fix::Applicability;
+use crate::source::Excerpt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -67,6 +68,15 @@ impl Format {
             }
             Format::Gitlab => "GitLab Code Quality JSON, for merge request widgets",
             Format::Junit => "JUnit XML: a test case per file, a failure per finding",
+        }
+    }
+
+    /// What the report shows of a file's text: snippets (whole lines), or only the flagged
+    /// text (for fingerprints and baselines).
+    pub fn excerpt(self) -> Excerpt {
+        match self {
+            Format::Human => Excerpt::Lines,
+            _ => Excerpt::Spans,
         }
     }
 
@@ -167,7 +177,8 @@ pub fn fix_summary_line(outcome: &CheckOutcome, unsafe_allowed: bool, written: b
 /// A unified diff of every file the fixes change, for `--diff`.
 pub fn write_diff(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
     for file in &outcome.fixed {
-        let diff = similar::TextDiff::from_lines(&file.original.text, &file.fixed.text);
+        let (original, fixed) = file.texts();
+        let diff = similar::TextDiff::from_lines(original, fixed);
         let unified = diff
             .unified_diff()
             .context_radius(3)

@@ -223,7 +223,7 @@ impl BrokenLink {
         if !suggest {
             return Some(missing_anchor(link, target.key.as_deref(), None));
         }
-        let anchors: Vec<Candidate> = target.anchors.iter().map(|a| Candidate::new(a)).collect();
+        let anchors: Vec<Candidate> = target.anchors.iter().map(Candidate::new).collect();
         let suggestion = closest(&Candidate::new(fragment), anchors.iter()).map(|anchor| {
             let raw_path = link.dest.split_once('#').map_or("", |(p, _)| p);
             format!("{raw_path}#{anchor}")

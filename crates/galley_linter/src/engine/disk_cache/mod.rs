@@ -170,7 +170,8 @@ impl DiskCache {
             None => text,
         };
         self.linted.fetch_add(1, Ordering::Relaxed);
-        let (read, found) = linter.lint_read(target, text);
+        // Fixes never go through the cache.
+        let (read, found) = linter.lint_read(target, text, false);
         if let Some(bytes) = encode(&read, &found) {
             shard.fresh.store(true, Ordering::Relaxed);
             used(Some(Stored { content, bytes }));
@@ -346,7 +347,7 @@ impl Linter {
         if !may_report(&summary, &suppressions, &found) {
             return Ok((Read::Summarised(summary), found));
         }
-        let lint = FileLint {
+        let mut lint = FileLint {
             file: SourceFile::new(target.display.clone(), text),
             rules,
             summary,
@@ -355,6 +356,7 @@ impl Linter {
             // that no rule set holds: it is never taken from the cache.
             over_budget: false,
         };
+        lint.keep_excerpts(&found, self.excerpt);
         Ok((Read::Linted(lint), found))
     }
 }

@@ -1,30 +1,48 @@
 //! A checked file's path and text, shared (`Arc`) by every finding in it, so that reports,
 //! fingerprints, baselines and fixes read the text that was linted, never the disk again.
+//! A file nothing will fix keeps only the lines its findings can show ([`excerpts`]).
 
+mod excerpts;
+
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::document::{LastPosition, LineCol, LineIndex};
+pub use excerpts::{Excerpt, Lines, SNIPPET_CONTEXT_LINES};
+use excerpts::{Excerpts, Piece};
 
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as shown to the user.
     pub path: Arc<str>,
-    /// The text that was linted; empty when the file could not be read as text.
-    pub text: String,
-    /// Built when first needed: a file taken from the cache with nothing to report never is.
-    lines: OnceLock<LineIndex>,
+    text: Text,
     /// `false` for files that could not be read: their findings have no snippet.
     pub readable: bool,
+}
+
+#[derive(Debug)]
+enum Text {
+    /// The text that was linted; empty when the file could not be read as text. Its line
+    /// index is built when first needed: a file taken from the cache with nothing to report
+    /// never needs it.
+    Whole {
+        text: String,
+        lines: OnceLock<LineIndex>,
+    },
+    /// What findings at the spans the file's findings can hold show of it.
+    Excerpts(Excerpts),
 }
 
 impl SourceFile {
     pub fn new(path: Arc<str>, text: String) -> Arc<Self> {
         Arc::new(SourceFile {
             path,
-            text,
-            lines: OnceLock::new(),
+            text: Text::Whole {
+                text,
+                lines: OnceLock::new(),
+            },
             readable: true,
         })
     }
@@ -33,8 +51,10 @@ impl SourceFile {
     pub fn with_lines(path: Arc<str>, text: String, lines: LineIndex) -> Arc<Self> {
         Arc::new(SourceFile {
             path,
-            text,
-            lines: OnceLock::from(lines),
+            text: Text::Whole {
+                text,
+                lines: OnceLock::from(lines),
+            },
             readable: true,
         })
     }
@@ -43,30 +63,98 @@ impl SourceFile {
     pub fn unreadable(path: Arc<str>) -> Arc<Self> {
         Arc::new(SourceFile {
             path,
-            lines: OnceLock::new(),
-            text: String::new(),
+            text: Text::Whole {
+                text: String::new(),
+                lines: OnceLock::new(),
+            },
             readable: false,
         })
     }
 
-    pub fn lines(&self) -> &LineIndex {
-        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    /// The file keeping only what findings at `spans` show, as `excerpt` says (see
+    /// [`excerpts`]): their flagged text, lines and columns (and with [`Excerpt::Lines`] their
+    /// snippets) stay as they were. A file that is already cut, or unreadable, stays as it is.
+    pub fn excerpt(
+        self: &Arc<Self>,
+        spans: impl IntoIterator<Item = Range<usize>>,
+        excerpt: Excerpt,
+    ) -> Arc<Self> {
+        match &self.text {
+            Text::Whole { text, lines } if self.readable => Arc::new(SourceFile {
+                path: self.path.clone(),
+                text: Text::Excerpts(Excerpts::new(text, lines.get(), spans, excerpt)),
+                readable: true,
+            }),
+            _ => self.clone(),
+        }
+    }
+
+    /// The whole text; `None` when only excerpts were kept.
+    pub fn text(&self) -> Option<&str> {
+        match &self.text {
+            Text::Whole { text, .. } => Some(text),
+            Text::Excerpts(_) => None,
+        }
+    }
+
+    /// The lines of the file that hold `span`: all of them, or the excerpt around it.
+    fn piece(&self, span: Range<usize>) -> Option<Piece<'_>> {
+        match &self.text {
+            Text::Whole { text, lines } => {
+                let lines = lines.get_or_init(|| LineIndex::new(text));
+                Some(Piece {
+                    text,
+                    start: 0,
+                    first_line: 0,
+                    first_column: 1,
+                    whole_lines: true,
+                    line_count: lines.line_count(),
+                    lines: Cow::Borrowed(lines),
+                })
+            }
+            Text::Excerpts(excerpts) => excerpts.piece(span),
+        }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.lines().line_col(&self.text, offset)
+        (self.piece(offset..offset)).map_or_else(LineCol::default, |piece| piece.line_col(offset))
     }
 
     /// Lines and columns of many offsets, faster when they come in order.
     pub fn locator(&self) -> impl Fn(usize) -> LineCol + '_ {
         let last = LastPosition::default();
-        let lines = self.lines();
-        move |offset| lines.line_col_after(&self.text, offset, &last)
+        move |offset| match &self.text {
+            Text::Whole { text, lines } => {
+                let lines = lines.get_or_init(|| LineIndex::new(text));
+                lines.line_col_after(text, offset, &last)
+            }
+            Text::Excerpts(_) => self.line_col(offset),
+        }
     }
 
-    /// The text under a span; empty where the span is empty or outside the text.
+    /// The text under a span; empty where the span is empty or not kept.
     pub fn slice(&self, span: Range<usize>) -> &str {
-        self.text.get(span).unwrap_or_default()
+        (self.piece(span.clone()))
+            .and_then(|piece| piece.slice(span))
+            .unwrap_or_default()
+    }
+
+    /// The whole lines `span` touches (its end excluded), with `before` and `after` lines
+    /// more where the file has them (up to [`SNIPPET_CONTEXT_LINES`] where it keeps only
+    /// excerpts); `None` where the span is outside the text, or its lines are not kept.
+    pub fn lines_around(
+        &self,
+        span: Range<usize>,
+        before: usize,
+        after: usize,
+    ) -> Option<Lines<'_>> {
+        self.piece(span.clone())?.lines_around(span, before, after)
+    }
+
+    /// The length of the longest line `span` touches, its end included; `None` where the span
+    /// is outside the text.
+    pub fn longest_line(&self, span: Range<usize>) -> Option<usize> {
+        self.piece(span.clone())?.longest_line(span)
     }
 }
 

@@ -1,0 +1,433 @@
+//! The parts of a file that its findings can show: what a file keeps of its text between the
+//! first half of the pipeline and the report, when nothing will fix it. A page's text is
+//! needed for the cross-file phase only where a link is (its finding's snippet, its flagged
+//! text); the rest of the page is freed as soon as the page is linted.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use crate::document::{floor_char_boundary, LineCol, LineIndex};
+
+/// Lines of context kept before and after a span's lines: as many as a report's snippet shows.
+pub const SNIPPET_CONTEXT_LINES: usize = 1;
+
+/// How much of a file's text around its findings' spans a report needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Excerpt {
+    /// Whole lines, with [`SNIPPET_CONTEXT_LINES`] more around: a snippet (the human report).
+    Lines,
+    /// The spans alone, with their lines and columns: the flagged text (the other reports).
+    Spans,
+}
+
+/// Some runs of a file's text, in order, in one buffer.
+#[derive(Debug)]
+pub(super) struct Excerpts {
+    text: Box<str>,
+    parts: Box<[Part]>,
+}
+
+/// One run of text: whole lines, or a span alone.
+#[derive(Debug)]
+struct Part {
+    /// Where it starts in the file.
+    start: usize,
+    /// Where it starts in [`Excerpts::text`]; it ends where the next part starts.
+    at: usize,
+    /// The 0-based number of its first line in the file.
+    first_line: usize,
+    /// The 1-based column of its start (1 for whole lines).
+    first_column: usize,
+    /// Whether it is whole lines, and whether it runs to the end of the file.
+    lines: bool,
+    ends_file: bool,
+}
+
+impl Excerpts {
+    /// The parts of `text` that findings at `spans` show, as `excerpt` says; `lines` is the
+    /// text's line index when it is built (the spans alone need none).
+    pub fn new(
+        text: &str,
+        lines: Option<&LineIndex>,
+        spans: impl IntoIterator<Item = Range<usize>>,
+        excerpt: Excerpt,
+    ) -> Self {
+        let spans = spans
+            .into_iter()
+            .map(|span| span.start.min(text.len())..span.end.min(text.len()));
+        let mut kept = String::new();
+        let parts = match excerpt {
+            Excerpt::Lines => {
+                let built;
+                let lines = match lines {
+                    Some(lines) => lines,
+                    None => {
+                        built = LineIndex::new(text);
+                        &built
+                    }
+                };
+                let last_line = lines.line_count() - 1;
+                let runs = spans.map(|span| {
+                    let start = lines.line_of(span.start);
+                    let end = lines.line_of(span.end);
+                    start.saturating_sub(SNIPPET_CONTEXT_LINES)
+                        ..(end + SNIPPET_CONTEXT_LINES).min(last_line)
+                });
+                (merged(runs, 1).into_iter())
+                    .map(|run| {
+                        let start = lines.line_start(run.start);
+                        let ends_file = run.end == last_line;
+                        let end = if ends_file {
+                            text.len()
+                        } else {
+                            lines.line_start(run.end + 1)
+                        };
+                        let part = Part {
+                            start,
+                            at: kept.len(),
+                            first_line: run.start,
+                            first_column: 1,
+                            lines: true,
+                            ends_file,
+                        };
+                        kept.push_str(&text[start..end]);
+                        part
+                    })
+                    .collect()
+            }
+            Excerpt::Spans => {
+                let bytes = text.as_bytes();
+                let spans = spans.map(|span| {
+                    let start = floor_char_boundary(text, span.start);
+                    let mut end = floor_char_boundary(text, span.end).max(start);
+                    // A part never ends inside a `\r\n`: its own line index would see a
+                    // lone `\r`.
+                    if end > 0 && bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n') {
+                        end += 1;
+                    }
+                    start..end
+                });
+                // A revived file has no line index: building one would cost a warm run more
+                // than counting forward to each span.
+                let mut counted = Counted::default();
+                (merged(spans, 0).into_iter())
+                    .map(|span| {
+                        let at = match lines {
+                            Some(lines) => lines.line_col(text, span.start),
+                            None => counted.line_col(text, span.start),
+                        };
+                        let part = Part {
+                            start: span.start,
+                            at: kept.len(),
+                            first_line: at.line - 1,
+                            first_column: at.column,
+                            lines: false,
+                            ends_file: span.end == text.len(),
+                        };
+                        kept.push_str(&text[span]);
+                        part
+                    })
+                    .collect()
+            }
+        };
+        Excerpts {
+            text: kept.into_boxed_str(),
+            parts,
+        }
+    }
+
+    /// The part that holds `span`, as a piece of the file.
+    pub fn piece(&self, span: Range<usize>) -> Option<Piece<'_>> {
+        let index = self
+            .parts
+            .partition_point(|part| part.start <= span.start)
+            .checked_sub(1)?;
+        let part = &self.parts[index];
+        let end = self
+            .parts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next.at);
+        let text = &self.text[part.at..end];
+        if span.end > part.start + text.len() {
+            return None;
+        }
+        let lines = LineIndex::new(text);
+        // Cut at a line start, the part's index counts an empty line after its last line
+        // break: the file's next line, which is not kept.
+        let phantom = part.lines && !part.ends_file;
+        Some(Piece {
+            text,
+            start: part.start,
+            first_line: part.first_line,
+            first_column: part.first_column,
+            whole_lines: part.lines,
+            line_count: lines.line_count() - usize::from(phantom),
+            lines: Cow::Owned(lines),
+        })
+    }
+}
+
+/// Lines counted forward through a text, for offsets asked in order: [`LineIndex::line_col`]
+/// without the index.
+#[derive(Default)]
+struct Counted {
+    /// How far the text is counted, the 0-based line there and where that line starts.
+    at: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl Counted {
+    fn line_col(&mut self, text: &str, offset: usize) -> LineCol {
+        let bytes = text.as_bytes();
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[self.at..offset]) {
+            let i = self.at + i;
+            // `\r\n` is one line break, ended by its `\n`.
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                self.line += 1;
+                self.line_start = i + 1;
+            }
+        }
+        self.at = offset;
+        // No column counts a leading byte-order mark.
+        let mut start = self.line_start;
+        if self.line == 0 && text.starts_with('\u{feff}') {
+            start = '\u{feff}'.len_utf8();
+        }
+        LineCol {
+            line: self.line + 1,
+            column: text[start.min(offset)..offset].chars().count() + 1,
+        }
+    }
+}
+
+/// `ranges` in order, those that overlap or lie less than `gap` apart made one.
+fn merged(ranges: impl Iterator<Item = Range<usize>>, gap: usize) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = ranges.collect();
+    ranges.sort_unstable_by_key(|range| range.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end + gap => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+/// A run of a file's text (all of it, or a part), with its line index.
+pub(super) struct Piece<'a> {
+    pub text: &'a str,
+    /// Where it starts in the file.
+    pub start: usize,
+    /// The 0-based number of its first line in the file, and the 1-based column of its start.
+    pub first_line: usize,
+    pub first_column: usize,
+    /// Whether it is whole lines: only those show as a snippet.
+    pub whole_lines: bool,
+    pub lines: Cow<'a, LineIndex>,
+    /// How many of the lines its index counts are lines of the piece.
+    pub line_count: usize,
+}
+
+/// Whole lines of a file around a span, as a report's snippet shows them.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Lines<'a> {
+    pub text: &'a str,
+    /// Where they start in the file.
+    pub start: usize,
+    /// The 0-based number of the first.
+    pub first_line: usize,
+    pub count: usize,
+}
+
+impl<'a> Piece<'a> {
+    /// `span`'s offsets within the piece; `None` when it does not lie inside.
+    fn relative(&self, span: &Range<usize>) -> Option<Range<usize>> {
+        let start = span.start.checked_sub(self.start)?;
+        let end = span.end.checked_sub(self.start)?;
+        (start <= end && end <= self.text.len()).then_some(start..end)
+    }
+
+    pub fn slice(&self, span: Range<usize>) -> Option<&'a str> {
+        self.text.get(self.relative(&span)?)
+    }
+
+    /// As [`LineIndex::line_col`] on the whole file.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.saturating_sub(self.start).min(self.text.len());
+        let offset = floor_char_boundary(self.text, offset);
+        let line = self.lines.line_of(offset);
+        let mut line_start = self.lines.line_start(line);
+        // No column counts a leading byte-order mark.
+        if self.start == 0 && line == 0 && self.text.starts_with('\u{feff}') {
+            line_start = '\u{feff}'.len_utf8();
+        }
+        let line_column = if line == 0 { self.first_column } else { 1 };
+        LineCol {
+            line: self.first_line + line + 1,
+            column: self.text[line_start.min(offset)..offset].chars().count() + line_column,
+        }
+    }
+
+    /// The lines `span` touches (its end excluded), with `before` and `after` lines more
+    /// where the piece has them.
+    pub fn lines_around(
+        &self,
+        span: Range<usize>,
+        before: usize,
+        after: usize,
+    ) -> Option<Lines<'a>> {
+        let span = self.relative(&span).filter(|_| self.whole_lines)?;
+        let first = self.lines.line_of(span.start);
+        let last = self
+            .lines
+            .line_of(span.end.saturating_sub(1).max(span.start));
+        let from = first.saturating_sub(before);
+        let to = (last + after).min(self.line_count - 1);
+        let start = self.lines.line_start(from);
+        let end = if to + 1 < self.lines.line_count() {
+            self.lines.line_start(to + 1)
+        } else {
+            self.text.len()
+        };
+        Some(Lines {
+            text: &self.text[start..end],
+            start: self.start + start,
+            first_line: self.first_line + from,
+            count: to - from + 1,
+        })
+    }
+
+    /// The length of the longest line `span` touches, its end included, without line endings.
+    pub fn longest_line(&self, span: Range<usize>) -> Option<usize> {
+        let span = self.relative(&span).filter(|_| self.whole_lines)?;
+        let first = self.lines.line_of(span.start);
+        let last = self.lines.line_of(span.end);
+        (first..=last)
+            .map(|line| self.lines.line_range(self.text, line).len())
+            .max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use std::ops::Range;
+
+    use super::{Excerpt, Lines, SNIPPET_CONTEXT_LINES};
+    use crate::document::LineCol;
+    use crate::source::SourceFile;
+
+    /// Every span of `text` up to `longest` bytes, kept alone or with a span further on, reads
+    /// from the excerpts as from the whole text.
+    fn excerpts_read_as_the_whole(text: &str, longest: usize) {
+        let whole = SourceFile::new("a.md".into(), text.to_string());
+        whole.line_col(0);
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for (i, &start) in boundaries.iter().enumerate() {
+            for &end in boundaries[i..]
+                .iter()
+                .take_while(|&&end| end - start <= longest)
+            {
+                let span = start..end;
+                let other = (end + 7).min(text.len())..text.len();
+                for (excerpt, spans) in
+                    [Excerpt::Lines, Excerpt::Spans]
+                        .into_iter()
+                        .flat_map(|excerpt| {
+                            [
+                                (excerpt, vec![span.clone()]),
+                                (excerpt, vec![other.clone(), span.clone()]),
+                            ]
+                        })
+                {
+                    // Cut from a file with its line index built (linted) and without (revived).
+                    let unindexed = SourceFile::new("a.md".into(), text.to_string());
+                    let cut = unindexed.excerpt(spans.clone(), excerpt);
+                    let indexed = whole.excerpt(spans, excerpt);
+                    assert_eq!(indexed.line_col(start), cut.line_col(start));
+                    assert_eq!(indexed.line_col(end), cut.line_col(end));
+                    assert_eq!(cut.text(), None);
+                    assert_eq!(
+                        cut.slice(span.clone()),
+                        whole.slice(span.clone()),
+                        "{span:?}"
+                    );
+                    for offset in [start, end] {
+                        let (cut, whole) = (cut.line_col(offset), whole.line_col(offset));
+                        assert_eq!(cut, whole, "{offset} in {text:?}, {excerpt:?}");
+                    }
+                    let locate = cut.locator();
+                    assert_eq!(locate(end), whole.line_col(end));
+                    // Only whole lines show as a snippet.
+                    fn snippet(
+                        file: &SourceFile,
+                        span: Range<usize>,
+                    ) -> (Option<Lines<'_>>, Option<usize>) {
+                        let context = SNIPPET_CONTEXT_LINES;
+                        let lines = file.lines_around(span.clone(), context, context);
+                        (lines, file.longest_line(span))
+                    }
+                    let expected = match excerpt {
+                        Excerpt::Lines => snippet(&whole, span.clone()),
+                        Excerpt::Spans => (None, None),
+                    };
+                    assert_eq!(
+                        snippet(&cut, span.clone()),
+                        expected,
+                        "{span:?} in {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn excerpts_keep_lines_columns_and_snippets() {
+        for text in [
+            "",
+            "one line",
+            "a\nb\n",
+            "# Tittel\n\nFørste [lenke](/a) og\n[to](/b#c)\n\n> sitat\n\nslutt",
+            "\u{feff}bom\r\nline two\r\n\r\nfour ø\n",
+            "classic\rmac\r\rlines\r",
+            "\n\n\n",
+            "mid\u{feff}line\nnext\u{feff}\n\u{feff}start",
+            "crlf ø\r\n\r\nå\r\nend",
+        ] {
+            excerpts_read_as_the_whole(text, 12);
+        }
+    }
+
+    #[test]
+    fn a_cut_file_keeps_only_the_lines_around_its_spans() {
+        let text: String = (1..=20).map(|n| format!("line {n}\n")).collect();
+        let whole = SourceFile::new("a.md".into(), text.clone());
+        let at = text.find("line 10").unwrap();
+        let cut = whole.excerpt(std::iter::once(at..at + 4), Excerpt::Lines);
+        assert_eq!(cut.slice(at..at + 4), "line");
+        assert_eq!(cut.slice(0..4), "");
+        let lines = cut.lines_around(at..at + 4, 1, 1).unwrap();
+        assert_eq!(lines.text, "line 9\nline 10\nline 11\n");
+        assert_eq!((lines.first_line, lines.count), (8, 3));
+        assert!(cut.lines_around(0..4, 0, 0).is_none());
+        assert!(Arc::ptr_eq(
+            &cut.excerpt(std::iter::once(0..1), Excerpt::Lines),
+            &cut
+        ));
+        let spans = whole.excerpt([at..at + 4, at + 5..at + 7], Excerpt::Spans);
+        assert_eq!(spans.slice(at + 5..at + 7), "10");
+        assert_eq!(
+            spans.line_col(at + 5),
+            LineCol {
+                line: 10,
+                column: 6
+            }
+        );
+        assert_eq!(spans.slice(at..at + 7), "");
+    }
+}
