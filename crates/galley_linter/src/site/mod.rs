@@ -8,6 +8,7 @@
 mod docfx;
 mod docusaurus;
 mod hugo;
+mod jekyll;
 mod mkdocs;
 mod redirects;
 
@@ -229,8 +230,8 @@ impl Site {
             Generator::Jekyll => {
                 site.html_pages = true;
                 site.folder_urls = false;
-                site.collections = jekyll_collections(&dir);
-                site.base_path = jekyll_baseurl(&dir);
+                site.collections = jekyll::collections(&dir);
+                site.base_path = jekyll::baseurl(&dir);
                 site.static_dirs = vec![dir.clone()];
             }
             Generator::Starlight => {
@@ -550,55 +551,6 @@ pub fn trim_url(url: &str) -> String {
     url.trim().trim_matches('/').to_string()
 }
 
-/// Jekyll's collections (`_docs` and their `permalink`), and `_posts`.
-fn jekyll_collections(dir: &Path) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(dir.join("_config.yml")).unwrap_or_default();
-    let mut collections = Vec::new();
-    let mut in_collections = false;
-    let mut current: Option<String> = None;
-    // The site's `permalink`, which posts follow unless their collection sets one.
-    let mut posts = "/:categories/:year/:month/:day/:title".to_string();
-    // A line reader, not a YAML parser: `collections:` is a flat two-level map.
-    for line in text.lines() {
-        if let Some(value) = line.strip_prefix("permalink:") {
-            posts = jekyll_permalink(value.trim().trim_matches(['"', '\'']));
-        }
-        if line.starts_with("collections:") {
-            in_collections = true;
-            continue;
-        }
-        if !line.starts_with(' ') && !line.trim().is_empty() {
-            in_collections = false;
-        }
-        if !in_collections {
-            continue;
-        }
-        let trimmed = line.trim();
-        let indent = line.len() - line.trim_start().len();
-        if indent == 2 && trimmed.ends_with(':') {
-            current = Some(trimmed.trim_end_matches(':').to_string());
-            collections.push((format!("_{}", trimmed.trim_end_matches(':')), String::new()));
-        } else if let (Some(_), Some(value)) = (&current, trimmed.strip_prefix("permalink:")) {
-            if let Some(last) = collections.last_mut() {
-                last.1 = value.trim().trim_matches(['"', '\'']).to_string();
-            }
-        }
-    }
-    for (name, pattern) in &mut collections {
-        if pattern.is_empty() {
-            *pattern = if name == "_posts" {
-                posts.clone()
-            } else {
-                "/:collection/:path".to_string()
-            };
-        }
-    }
-    if !collections.iter().any(|(name, _)| name == "_posts") {
-        collections.push(("_posts".to_string(), posts));
-    }
-    collections
-}
-
 /// Astro's `base` from its config, when it is more than `/`.
 fn astro_base(dir: &Path, config_names: &[&str]) -> Option<String> {
     static BASE: LazyLock<Regex> = LazyLock::new(|| {
@@ -612,32 +564,6 @@ fn astro_base(dir: &Path, config_names: &[&str]) -> Option<String> {
                 .map(|c| c[1].trim_matches('/').to_string())
         })?;
     (!base.is_empty()).then_some(base)
-}
-
-/// Jekyll's `baseurl` from `_config.yml`, when it names one.
-fn jekyll_baseurl(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("_config.yml")).ok()?;
-    let value = text
-        .lines()
-        .find_map(|line| line.strip_prefix("baseurl:"))?;
-    let base = value.trim().trim_matches(['"', '\'']).trim_matches('/');
-    (!base.is_empty()).then(|| base.to_string())
-}
-
-/// A Jekyll permalink setting as a pattern: one of Jekyll's named styles, or a pattern as it is
-/// (`:output_ext` is `.html`, which URL keys drop).
-fn jekyll_permalink(setting: &str) -> String {
-    let pattern = match setting {
-        "date" => "/:categories/:year/:month/:day/:title:output_ext",
-        "pretty" => "/:categories/:year/:month/:day/:title/",
-        "ordinal" => "/:categories/:year/:y_day/:title:output_ext",
-        "weekdate" => "/:categories/:year/W:week/:short_day/:title:output_ext",
-        "none" => "/:categories/:title:output_ext",
-        pattern => pattern,
-    };
-    pattern
-        .replace(":output_ext", ".html")
-        .replace(":slug", ":title")
 }
 
 fn subfolders(folders: &[PathBuf]) -> Vec<PathBuf> {
