@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::url_path_setting;
+
 /// The URL prefix of the blog, and the folder its posts live in.
 pub(super) const BLOG: &str = "blog";
 
@@ -34,12 +36,12 @@ pub(super) fn blog_post_url(path_url: &str, slug: Option<&str>) -> String {
 }
 
 /// The folders of the kept versions of the docs (relative to the site's folder), each with the
-/// URL prefix its pages are served under.
-pub(super) fn versioned_docs(dir: &Path, config_names: &[&str]) -> Vec<(String, String)> {
+/// URL prefix its pages are served under; `config` is the config file's text.
+pub(super) fn versioned_docs(dir: &Path, config: &str) -> Vec<(String, String)> {
     let Ok(entries) = std::fs::read_dir(dir.join("versioned_docs")) else {
         return Vec::new();
     };
-    let route = docs_route(dir, config_names);
+    let route = docs_route(config);
     let mut versions: Vec<(String, String)> = entries
         .filter_map(Result::ok)
         .filter(|entry| entry.path().is_dir())
@@ -60,45 +62,30 @@ pub(super) fn versioned_docs(dir: &Path, config_names: &[&str]) -> Vec<(String, 
 
 /// Whether the config sets `trailingSlash: true`; by default URLs have no trailing `/`
 /// (`/usage/a`, so `../b` from it is `/b`).
-pub(super) fn trailing_slash(dir: &Path, config_names: &[&str]) -> bool {
+pub(super) fn trailing_slash(config: &str) -> bool {
     static TRAILING_SLASH: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?m)^\s*trailingSlash\s*:\s*true\b").expect("valid regex"));
-    config_names.iter().any(|name| {
-        std::fs::read_to_string(dir.join(name)).is_ok_and(|text| TRAILING_SLASH.is_match(&text))
-    })
+    TRAILING_SLASH.is_match(config)
 }
 
 /// The site's `baseUrl` from its config, when it is more than `/`.
-pub(super) fn base_url(dir: &Path, config_names: &[&str]) -> Option<String> {
+pub(super) fn base_url(config: &str) -> Option<String> {
     static BASE_URL: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r#"\bbaseUrl\s*:\s*['"]([^'"]*)['"]"#).expect("valid regex"));
-    let base = config_names
-        .iter()
-        .filter_map(|name| std::fs::read_to_string(dir.join(name)).ok())
-        .find_map(|text| {
-            BASE_URL
-                .captures(&text)
-                .map(|c| c[1].trim_matches('/').to_string())
-        })?;
-    (!base.is_empty()).then_some(base)
+    url_path_setting(config, &BASE_URL)
 }
 
 /// The docs' `routeBasePath` as the config file writes it in its `docs: { ... }` options, without
-/// slashes; `docs` when none is written there.
-fn docs_route(dir: &Path, config_names: &[&str]) -> String {
+/// slashes; `docs` when none is written there (`/` gives the empty route).
+fn docs_route(config: &str) -> String {
     static ROUTE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"\bdocs\s*:\s*\{[^{}]*?\brouteBasePath\s*:\s*['"]([^'"]*)['"]"#)
             .expect("valid regex")
     });
-    config_names
-        .iter()
-        .filter_map(|name| std::fs::read_to_string(dir.join(name)).ok())
-        .find_map(|text| {
-            ROUTE
-                .captures(&text)
-                .map(|c| c[1].trim_matches('/').to_string())
-        })
-        .unwrap_or_else(|| "docs".to_string())
+    match ROUTE.captures(config) {
+        Some(found) => found[1].trim_matches('/').to_string(),
+        None => "docs".to_string(),
+    }
 }
 
 /// `2021-03-04-launch` as `("2021-03-04", "launch")`.
@@ -139,9 +126,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("versioned_docs/version-1.0")).unwrap();
         std::fs::create_dir_all(dir.path().join("versioned_docs/version-2.x")).unwrap();
-        let names = ["docusaurus.config.js"];
         assert_eq!(
-            versioned_docs(dir.path(), &names),
+            versioned_docs(dir.path(), ""),
             [
                 (
                     "versioned_docs/version-1.0".to_string(),
@@ -155,7 +141,6 @@ mod tests {
         );
         let config = "export default { presets: [['classic', { docs: {\n  path: '../docs',\n  \
             routeBasePath: '/',\n}, blog: { routeBasePath: 'news' } }]] };\n";
-        std::fs::write(dir.path().join(names[0]), config).unwrap();
-        assert_eq!(versioned_docs(dir.path(), &names)[0].1, "1.0");
+        assert_eq!(versioned_docs(dir.path(), config)[0].1, "1.0");
     }
 }

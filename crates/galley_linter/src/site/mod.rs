@@ -215,12 +215,13 @@ impl Site {
                 if dir.join(docusaurus::BLOG).is_dir() {
                     site.roots.push(root(docusaurus::BLOG, docusaurus::BLOG));
                 }
-                site.base_path = docusaurus::base_url(&dir, generator.markers());
-                let versions = docusaurus::versioned_docs(&dir, generator.markers());
+                let config = config_text(&dir, generator);
+                site.base_path = docusaurus::base_url(&config);
+                let versions = docusaurus::versioned_docs(&dir, &config);
                 site.roots
                     .extend((versions.iter()).map(|(folder, prefix)| root(folder, prefix)));
                 site.static_dirs = vec![dir.join("static")];
-                site.folder_urls = docusaurus::trailing_slash(&dir, generator.markers());
+                site.folder_urls = docusaurus::trailing_slash(&config);
             }
             Generator::Mkdocs => {
                 site.roots = vec![root("docs", "")];
@@ -236,7 +237,7 @@ impl Site {
             }
             Generator::Starlight => {
                 site.roots = vec![root("src/content/docs", "")];
-                site.base_path = astro_base(&dir, generator.markers());
+                site.base_path = astro_base(&config_text(&dir, generator));
                 site.static_dirs = vec![dir.join("public")];
                 site.case_insensitive = true;
             }
@@ -552,18 +553,26 @@ pub fn trim_url(url: &str) -> String {
 }
 
 /// Astro's `base` from its config, when it is more than `/`.
-fn astro_base(dir: &Path, config_names: &[&str]) -> Option<String> {
+fn astro_base(config: &str) -> Option<String> {
     static BASE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"(?:^|[{,\s])base\s*:\s*['"]([^'"]*)['"]"#).expect("valid regex")
     });
-    let base = config_names
-        .iter()
-        .filter_map(|name| std::fs::read_to_string(dir.join(name)).ok())
-        .find_map(|text| {
-            BASE.captures(&text)
-                .map(|c| c[1].trim_matches('/').to_string())
-        })?;
-    (!base.is_empty()).then_some(base)
+    url_path_setting(config, &BASE)
+}
+
+/// The text of the generator's config file in `dir` (the first of its names that reads);
+/// empty without one.
+fn config_text(dir: &Path, generator: Generator) -> String {
+    (generator.markers().iter())
+        .find_map(|name| std::fs::read_to_string(dir.join(name)).ok())
+        .unwrap_or_default()
+}
+
+/// A URL path set in a config (the first group of `setting`'s first match), without its
+/// slashes; `None` when unset or `/`.
+fn url_path_setting(config: &str, setting: &Regex) -> Option<String> {
+    let path = setting.captures(config)?[1].trim_matches('/').to_string();
+    (!path.is_empty()).then_some(path)
 }
 
 fn subfolders(folders: &[PathBuf]) -> Vec<PathBuf> {
