@@ -1,18 +1,15 @@
-//! Jekyll's `_config.yml`: its collections and their permalink patterns (posts following the
-//! site's `permalink`), and its `baseurl`.
-
-use std::path::Path;
+//! Jekyll's `_config.yml`, from its text (read once): its collections and their permalink
+//! patterns (posts following the site's `permalink`), and its `baseurl`.
 
 /// Jekyll's collections (`_docs` and their `permalink`), and `_posts`.
-pub(super) fn collections(dir: &Path) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(dir.join("_config.yml")).unwrap_or_default();
+pub(super) fn collections(config: &str) -> Vec<(String, String)> {
     let mut collections = Vec::new();
     let mut in_collections = false;
     let mut current: Option<String> = None;
     // The site's `permalink`, which posts follow unless their collection sets one.
     let mut posts = "/:categories/:year/:month/:day/:title".to_string();
     // A line reader, not a YAML parser: `collections:` is a flat two-level map.
-    for line in text.lines() {
+    for line in config.lines() {
         if let Some(value) = line.strip_prefix("permalink:") {
             posts = permalink(value.trim().trim_matches(['"', '\'']));
         }
@@ -53,9 +50,8 @@ pub(super) fn collections(dir: &Path) -> Vec<(String, String)> {
 }
 
 /// Jekyll's `baseurl` from `_config.yml`, when it names one.
-pub(super) fn baseurl(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("_config.yml")).ok()?;
-    let value = text
+pub(super) fn baseurl(config: &str) -> Option<String> {
+    let value = config
         .lines()
         .find_map(|line| line.strip_prefix("baseurl:"))?;
     let base = value.trim().trim_matches(['"', '\'']).trim_matches('/');

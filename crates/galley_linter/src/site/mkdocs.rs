@@ -15,8 +15,8 @@ pub enum TabIds {
     Slugged { combine: bool, separator: String },
 }
 
-/// `mkdocs.yml` (or `.yaml`) in `dir`, read.
-fn config(dir: &Path) -> Option<Value> {
+/// `mkdocs.yml` (or `.yaml`) in `dir`, read once for every setting below.
+pub fn config(dir: &Path) -> Option<Value> {
     let text = ["mkdocs.yml", "mkdocs.yaml"]
         .iter()
         .find_map(|name| std::fs::read_to_string(dir.join(name)).ok())?;
@@ -24,17 +24,15 @@ fn config(dir: &Path) -> Option<Value> {
 }
 
 /// The path of `site_url` (`https://x.org/proj/` is served under `proj`), when it has one.
-pub fn base_path(dir: &Path) -> Option<String> {
-    let config = config(dir)?;
+pub fn base_path(config: &Value) -> Option<String> {
     let url = config.get("site_url")?.as_str()?;
     let after_host = url.split_once("://").map_or(url, |(_, rest)| rest);
     let base = after_host.split_once('/')?.1.trim_matches('/');
     (!base.is_empty()).then(|| base.to_string())
 }
 
-/// The tab ids `mkdocs.yml` in `dir` asks for; `None` without pymdownx.tabbed.
-pub fn tab_ids(dir: &Path) -> Option<TabIds> {
-    let config = config(dir)?;
+/// The tab ids the config asks for; `None` without pymdownx.tabbed.
+pub fn tab_ids(config: &Value) -> Option<TabIds> {
     let extensions = config.get("markdown_extensions")?.as_array()?;
     let settings = extensions.iter().find_map(|extension| match extension {
         Value::String(name) if name == "pymdownx.tabbed" => Some(Value::Null),
@@ -62,17 +60,18 @@ mod tests {
     fn the_config_names_the_style() {
         let dir = tempfile::tempdir().unwrap();
         let write = |text: &str| std::fs::write(dir.path().join("mkdocs.yml"), text).unwrap();
+        let tab_ids = || config(dir.path()).as_ref().and_then(tab_ids);
         write("site_name: x\n");
-        assert_eq!(tab_ids(dir.path()), None);
+        assert_eq!(tab_ids(), None);
         write("markdown_extensions:\n  - pymdownx.tabbed:\n      alternate_style: true\n");
-        assert_eq!(tab_ids(dir.path()), Some(TabIds::Counted));
+        assert_eq!(tab_ids(), Some(TabIds::Counted));
         write(
             "markdown_extensions:\n  - pymdownx.tabbed:\n      combine_header_slug: true\n      \
              slugify: !!python/object/apply:pymdownx.slugs.slugify\n        kwds:\n          \
              case: lower\n",
         );
         assert_eq!(
-            tab_ids(dir.path()),
+            tab_ids(),
             Some(TabIds::Slugged {
                 combine: true,
                 separator: "-".into()

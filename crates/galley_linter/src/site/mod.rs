@@ -225,14 +225,16 @@ impl Site {
             }
             Generator::Mkdocs => {
                 site.roots = vec![root("docs", "")];
-                site.tab_ids = mkdocs::tab_ids(&dir);
-                site.base_path = mkdocs::base_path(&dir);
+                let config = mkdocs::config(&dir);
+                site.tab_ids = config.as_ref().and_then(mkdocs::tab_ids);
+                site.base_path = config.as_ref().and_then(mkdocs::base_path);
             }
             Generator::Jekyll => {
                 site.html_pages = true;
                 site.folder_urls = false;
-                site.collections = jekyll::collections(&dir);
-                site.base_path = jekyll::baseurl(&dir);
+                let config = config_text(&dir, generator);
+                site.collections = jekyll::collections(&config);
+                site.base_path = jekyll::baseurl(&config);
                 site.static_dirs = vec![dir.clone()];
             }
             Generator::Starlight => {
