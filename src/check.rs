@@ -225,10 +225,15 @@ fn disk_cache(args: &CheckArgs, linter: &Linter) -> Option<DiskCache> {
 fn report_cache_use(cache: &DiskCache) {
     let usage = cache.usage();
     eprintln!(
-        "galley: cache {}: {} files reused, {} linted",
+        "galley: cache {}: {} files reused, {} linted{}",
         cache.dir().display(),
         usage.reused,
-        usage.linted
+        usage.linted,
+        if usage.replayed {
+            " (nothing changed: the last run's findings replayed)"
+        } else {
+            ""
+        }
     );
     if let Some(error) = usage.write_error {
         eprintln!("galley: the cache could not be written: {error}");

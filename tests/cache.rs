@@ -242,3 +242,84 @@ fn the_cache_goes_where_the_config_or_the_environment_says() {
     // The cache's folder under the content root holds no page: the walk skips it.
     assert_eq!(report(dir.path(), true), expected);
 }
+
+/// Whether the last `--verbose` run says it replayed the run before.
+fn replayed(dir: &Path) -> bool {
+    let output = galley(dir)
+        .args(["check", "--verbose", "--format", "json", "."])
+        .output()
+        .unwrap();
+    String::from_utf8(output.stderr)
+        .unwrap()
+        .contains("the last run's findings replayed")
+}
+
+#[test]
+fn an_unchanged_corpus_is_replayed_with_the_same_report_in_every_format() {
+    let suppressed = "# D\n\n<!-- galley-disable-next-line stray-punctuation -->\n\
+                      Fine , here.\n\n<!-- galley-disable-next-line empty-blockquote -->\nText.\n";
+    let dir = corpus(&[
+        ("a.md", LINKED),
+        ("b.md", B),
+        ("c.md", C),
+        ("d.md", suppressed),
+    ]);
+    assert!(!replayed(dir.path()), "a cold cache has nothing to replay");
+    assert!(replayed(dir.path()));
+    for format in ["human", "concise", "json", "sarif", "github"] {
+        let run = |cached: bool| {
+            let mut cmd = galley(dir.path());
+            cmd.args(["check", "--format", format, "."]);
+            if !cached {
+                cmd.arg("--no-cache");
+            }
+            let output = cmd.output().unwrap();
+            (output.stdout, output.status.code())
+        };
+        assert_eq!(run(true), run(false), "{format}");
+    }
+    assert!(replayed(dir.path()));
+}
+
+#[test]
+fn an_edit_of_the_same_length_is_not_replayed() {
+    after_change(&[("a.md", LINKED), ("b.md", B), ("c.md", C)], |dir| {
+        fs::write(dir.join("b.md"), B.replace("Text ,", "Text.,")).unwrap();
+        assert_eq!(
+            B.len(),
+            fs::metadata(dir.join("b.md")).unwrap().len() as usize
+        );
+    });
+}
+
+#[test]
+fn a_linked_file_deleted_or_restored_is_seen_though_no_page_changed() {
+    let page = "# A\n\n![logo](img/logo.png)\n";
+    let dir = corpus(&[("a.md", page), ("img/logo.png", "png")]);
+    let clean = cached_report_matches(dir.path());
+    fs::remove_file(dir.path().join("img/logo.png")).unwrap();
+    assert!(!replayed(dir.path()));
+    let broken = cached_report_matches(dir.path());
+    assert_ne!(clean, broken);
+    assert!(broken.contains("broken-link"), "{broken}");
+    fs::write(dir.path().join("img/logo.png"), "png").unwrap();
+    assert!(!replayed(dir.path()));
+    assert_eq!(cached_report_matches(dir.path()), clean);
+}
+
+#[test]
+fn a_run_from_another_folder_is_not_replayed() {
+    let dir = corpus(&[("docs/a.md", LINKED), ("docs/b.md", B), ("docs/c.md", C)]);
+    let from_root = |args: &[&str]| {
+        let output = galley(dir.path()).args(args).output().unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    from_root(&["check", "--format", "concise", "docs"]);
+    let output = galley(&dir.path().join("docs"))
+        .args(["check", "--verbose", "--format", "concise", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("replayed"), "{stderr}");
+    assert!(String::from_utf8(output.stdout).unwrap().contains("b.md"));
+}

@@ -1,12 +1,12 @@
 //! Which files a run reads: the inputs walked (respecting `.gitignore`), plus the other
 //! pages under the content root that links may point at; each with its key under the root.
 
-use std::collections::HashSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use globset::GlobBuilder;
-use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use super::fixing::is_fix_leftover;
 use super::Linter;
@@ -86,7 +86,7 @@ pub(super) struct FileTarget {
 
 fn key_of(root: &Path, absolute_path: &Path) -> Option<String> {
     // `absolute` has normalised the path: only the separator may differ from a key's.
-    let relative = absolute_path.strip_prefix(root).ok()?.to_string_lossy();
+    let relative = crate::paths::below(absolute_path, root)?.to_string_lossy();
     Some(if std::path::MAIN_SEPARATOR == '/' {
         relative.into_owned()
     } else {
@@ -139,7 +139,7 @@ impl Linter {
                 })
             });
         let mut files = found.into_inner().unwrap_or_else(PoisonError::into_inner);
-        files.par_sort_unstable();
+        crate::paths::sort_by_components(&mut files);
         files
     }
 
@@ -152,7 +152,8 @@ impl Linter {
     ) -> (Vec<FileTarget>, Vec<Finding>) {
         let mut targets = Vec::new();
         let mut missing = Vec::new();
-        let mut seen = HashSet::new();
+        // Hashed as bytes: a `Path` hashes component by component.
+        let mut seen: FxHashSet<OsString> = FxHashSet::default();
         let display = |path: &Path| -> Arc<str> {
             let text = path.to_string_lossy();
             let text = if strip_dot {
@@ -165,10 +166,11 @@ impl Linter {
         // Each file once, however many inputs name it.
         let mut add = |targets: &mut Vec<FileTarget>, path: PathBuf, lint: bool| {
             let absolute_path = absolute(&path);
-            if seen.insert(absolute_path.clone()) {
+            let key = key_of(&self.root, &absolute_path);
+            if seen.insert(absolute_path.into_os_string()) {
                 targets.push(FileTarget {
                     display: display(&path),
-                    key: key_of(&self.root, &absolute_path),
+                    key,
                     path,
                     lint,
                 });

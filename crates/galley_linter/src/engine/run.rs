@@ -112,22 +112,32 @@ impl Linter {
         let (targets, missing) = self.targets(inputs, strip_dot);
         progress.start(targets.len());
         let parallel = targets.len() >= PARALLEL_FROM;
+        if let Reuse::Disk(cache) = reuse {
+            if let Some(findings) = cache.replay(self, &targets, parallel) {
+                return self.outcome(&targets, missing, findings);
+            }
+        }
+        // Each file's first-phase results, and the hash of its text when the disk cache read it.
         let first = |target: &FileTarget| {
-            let read = match reuse {
-                Reuse::Memory(cache) => cache.read(self, target),
-                Reuse::Disk(cache) => {
+            let (read, found, content) = match reuse {
+                Reuse::Memory(cache) => {
                     let (read, found) = cache.read(self, target);
-                    (Arc::new(read), found)
+                    (read, found, None)
+                }
+                Reuse::Disk(cache) => {
+                    let (read, found, content) = cache.read(self, target);
+                    (Arc::new(read), found, content)
                 }
                 Reuse::Nothing => {
                     let (read, found) = self.read(target, fixing.is_some());
-                    (Arc::new(read), found)
+                    (Arc::new(read), found, None)
                 }
             };
             progress.advance();
-            read
+            (read, (found, content))
         };
-        let (reads, first_found): (Vec<Arc<Read>>, Vec<Vec<Diagnostic>>) = if parallel {
+        type FirstPhase = (Vec<Arc<Read>>, (Vec<Vec<Diagnostic>>, Vec<Option<u128>>));
+        let (reads, (first_found, contents)): FirstPhase = if parallel {
             targets.par_iter().map(first).unzip()
         } else {
             targets.iter().map(first).unzip()
@@ -157,16 +167,12 @@ impl Linter {
         } else {
             reads.iter().zip(first_found).map(second).collect()
         };
-        let mut outcome = CheckOutcome {
-            files: targets
-                .iter()
-                .filter(|target| target.lint)
-                .map(|target| target.display.clone())
-                .collect(),
-            findings: Vec::new(),
-            fixed: Vec::new(),
-            rules: self.rule_metas(),
-        };
+        if let Reuse::Disk(cache) = reuse {
+            let read: Vec<(&Read, Option<u128>)> =
+                reads.iter().map(|r| &**r).zip(contents).collect();
+            cache.record(&targets, &read, &findings, index.files_asked());
+        }
+        let mut fixed = Vec::new();
         if let Some(fixing) = fixing {
             let linted = (targets.iter().zip(&reads).zip(&mut findings)).filter_map(
                 |((target, read), found)| match &**read {
@@ -174,20 +180,41 @@ impl Linter {
                     _ => None,
                 },
             );
-            outcome.fixed = self.fix_files(linted, &index, fixing);
+            fixed = self.fix_files(linted, &index, fixing);
         }
-        outcome.findings = missing
-            .into_iter()
-            .chain(findings.into_iter().flatten())
-            .collect();
-        sort_findings(&mut outcome.findings);
         drop(index);
+        let mut outcome = self.outcome(&targets, missing, findings);
+        outcome.fixed = fixed;
         // Freeing every page's summary takes a tenth of a second at 100,000 files: a worker
         // does it while the caller writes the report.
         if parallel {
             rayon::spawn(move || drop((targets, reads)));
         }
         outcome
+    }
+
+    /// A run's outcome: its linted files, and every finding in order.
+    fn outcome(
+        &self,
+        targets: &[FileTarget],
+        missing: Vec<Finding>,
+        findings: Vec<Vec<Finding>>,
+    ) -> CheckOutcome {
+        let mut findings: Vec<Finding> = missing
+            .into_iter()
+            .chain(findings.into_iter().flatten())
+            .collect();
+        sort_findings(&mut findings);
+        CheckOutcome {
+            files: targets
+                .iter()
+                .filter(|target| target.lint)
+                .map(|target| target.display.clone())
+                .collect(),
+            findings,
+            fixed: Vec::new(),
+            rules: self.rule_metas(),
+        }
     }
 
     /// The first phase for one file: read it, then the first half of the pipeline (or only

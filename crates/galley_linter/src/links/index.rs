@@ -33,10 +33,11 @@ pub struct LinkIndex<'a> {
     pub(super) suggestible: OnceLock<Suggestible>,
     /// Suggestions already worked out: the same missing page is often linked many times.
     pub(super) suggestions: Mutex<HashMap<String, Option<String>>>,
-    /// Whether a key that names no page is a file under the root, asked of the file system
-    /// once per key (many pages link the same images); `None` asks every time, for an index
-    /// that outlives changes on disk (the language server's).
-    files: Option<Mutex<HashMap<String, bool>>>,
+    /// Whether a path is a file, asked of the file system once per path (many pages link
+    /// the same images) and remembered with its answer, which the disk cache checks again
+    /// before it replays a run; `None` asks every time, for an index that outlives changes
+    /// on disk (the language server's).
+    files: Option<Mutex<HashMap<PathBuf, bool>>>,
     /// Pages by the URLs the site serves them at (with a site profile).
     by_url: FxHashMap<&'a str, &'a PageSummary>,
     /// Pages by their logical path in Hugo's content tree ([`hugo_path`]).
@@ -139,7 +140,7 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
-    /// Remembers which keys are files: for one run over a corpus that does not change.
+    /// Remembers which paths are files: for one run over a corpus that does not change.
     pub fn caching_files(self) -> Self {
         LinkIndex {
             files: Some(Mutex::new(HashMap::new())),
@@ -267,7 +268,7 @@ impl<'a> LinkIndex<'a> {
         if let Some(to) = site.moved_to(&on_disk) {
             return self.redirected(site, to);
         }
-        let source = site.yml_source(&on_disk);
+        let source = site.yml_source(&on_disk, |path| self.is_file(path));
         let key = source.and_then(|source| {
             let relative = source.strip_prefix(&self.root).ok()?;
             Some(relative.to_string_lossy().replace('\\', "/"))
@@ -278,7 +279,7 @@ impl<'a> LinkIndex<'a> {
         if site.generated(&url) {
             return Target::Outside;
         }
-        let in_static = site.serves_file(&served);
+        let in_static = site.serves_file(&served, |path| self.is_file(path));
         if in_static {
             Target::File
         } else if site.absolute_may_leave && path.starts_with('/') {
@@ -355,7 +356,7 @@ impl<'a> LinkIndex<'a> {
             .map(|relative| relative.to_string_lossy().replace('\\', "/"));
         match key.as_deref().and_then(|key| self.page(key)) {
             Some(page) => Target::Page(page),
-            None if on_disk.is_file() => Target::File,
+            None if self.is_file(&on_disk) => Target::File,
             None => Target::Missing,
         }
     }
@@ -364,7 +365,7 @@ impl<'a> LinkIndex<'a> {
         match Self::key_from(from, path) {
             Some(key) => match self.page(&key) {
                 Some(page) => Target::Page(page),
-                None if self.is_file(key) => Target::File,
+                None if self.is_file(&self.root.join(key)) => Target::File,
                 None => Target::Missing,
             },
             // Outside the content root: only the file system can say.
@@ -374,7 +375,7 @@ impl<'a> LinkIndex<'a> {
                 } else {
                     &from.dir
                 };
-                if base.join(path.trim_start_matches('/')).is_file() {
+                if self.is_file(&base.join(path.trim_start_matches('/'))) {
                     Target::File
                 } else {
                     Target::Missing
@@ -383,17 +384,31 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
-    pub(super) fn is_file(&self, key: String) -> bool {
+    /// Whether `path` is a file; with [`Self::caching_files`], asked of the file system once.
+    pub(super) fn is_file(&self, path: &Path) -> bool {
         let Some(files) = &self.files else {
-            return self.root.join(&key).is_file();
+            return path.is_file();
         };
-        let known = files.lock().ok().and_then(|files| files.get(&key).copied());
+        let known = files.lock().ok().and_then(|files| files.get(path).copied());
         known.unwrap_or_else(|| {
-            let exists = self.root.join(&key).is_file();
+            let exists = path.is_file();
             if let Ok(mut files) = files.lock() {
-                files.insert(key, exists);
+                files.insert(path.to_path_buf(), exists);
             }
             exists
+        })
+    }
+
+    /// Every path this index asked the file system about, with its answer (with
+    /// [`Self::caching_files`]): what a run's cross-file findings read of the disk besides
+    /// the pages.
+    pub fn files_asked(&self) -> Vec<(PathBuf, bool)> {
+        let files = self.files.as_ref().and_then(|files| files.lock().ok());
+        files.map_or_else(Vec::new, |files| {
+            files
+                .iter()
+                .map(|(path, &exists)| (path.clone(), exists))
+                .collect()
         })
     }
 

@@ -220,7 +220,7 @@ impl<'a> LinkIndex<'a> {
     fn at(&self, path: &Path, fold_case: bool) -> Option<Target<'a>> {
         let path = absolute(path);
         let Ok(relative) = path.strip_prefix(&self.root) else {
-            return path.is_file().then_some(Target::File);
+            return self.is_file(&path).then_some(Target::File);
         };
         let parts: Vec<_> = (relative.components())
             .filter_map(|part| match part {
@@ -245,7 +245,7 @@ impl<'a> LinkIndex<'a> {
         if let Some(page) = by_key.or_else(folded) {
             return Some(Target::Page(page));
         }
-        self.is_file(key).then_some(Target::File)
+        self.is_file(&self.root.join(key)).then_some(Target::File)
     }
 
     fn without_extension<'s>(&self, name: &'s str) -> &'s str {

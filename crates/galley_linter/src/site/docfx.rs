@@ -103,14 +103,14 @@ impl Docfx {
     }
 
     /// The `.md` file a link to `x.yml` reaches when the entry publishing it names `.yml`
-    /// pages: the page a prebuild step turns into that `.yml`.
-    pub fn yml_source(&self, path: &Path) -> Option<PathBuf> {
+    /// pages: the page a prebuild step turns into that `.yml`. `is_file` asks the file system.
+    pub fn yml_source(&self, path: &Path, is_file: impl Fn(&Path) -> bool) -> Option<PathBuf> {
         if path.extension()? != "yml" {
             return None;
         }
         let markdown = path.with_extension("md");
         let converted = self.publishing(&markdown).any(|content| content.yml);
-        (converted && markdown.is_file()).then_some(markdown)
+        (converted && is_file(&markdown)).then_some(markdown)
     }
 
     /// Where a moved file now redirects to, if `path` (or `path.md`) is one.

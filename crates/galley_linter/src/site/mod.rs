@@ -286,8 +286,8 @@ impl Site {
     }
 
     /// The page a link to a docfx `.yml` page reaches: the `.md` a prebuild step turns into it.
-    pub fn yml_source(&self, path: &Path) -> Option<PathBuf> {
-        self.docfx.as_ref()?.yml_source(path)
+    pub fn yml_source(&self, path: &Path, is_file: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+        self.docfx.as_ref()?.yml_source(path, is_file)
     }
 
     /// Where a file the docfx redirection file names as moved now leads.
@@ -418,8 +418,8 @@ impl Site {
     /// Whether a file of the site's source is served at `url` (as written, no leading `/`):
     /// from a static folder, from a Jekyll collection's folder (`docs/a.html` from `_docs/`),
     /// and, where pages are `.html` files, without the `.html` (GitHub Pages and Jekyll's own
-    /// server answer `a/b` with `a/b.html`).
-    pub fn serves_file(&self, url: &str) -> bool {
+    /// server answer `a/b` with `a/b.html`). `is_file` asks the file system.
+    pub fn serves_file(&self, url: &str, is_file: impl Fn(&Path) -> bool) -> bool {
         let mut paths = vec![url.to_string()];
         if let Some((first, rest)) = url.split_once('/') {
             let collection =
@@ -432,7 +432,7 @@ impl Site {
             let with_html: Vec<String> = paths.iter().map(|p| format!("{p}.html")).collect();
             paths.extend(with_html);
         }
-        (self.static_dirs.iter()).any(|dir| paths.iter().any(|path| dir.join(path).is_file()))
+        (self.static_dirs.iter()).any(|dir| paths.iter().any(|path| is_file(&dir.join(path))))
     }
 
     /// Whether `segment`, first in a URL, names a translation whose missing pages the

@@ -193,22 +193,28 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
-/// The bytes of `path`, only if it is a regular file: opening a FIFO waits for a writer
+/// The bytes of `path`, only if it is a regular file: reading a FIFO waits for a writer
 /// forever, and a device such as `/dev/zero` never ends. With `limit`, a longer file is
 /// refused rather than read whole.
 pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, String> {
     let cannot = |error: std::io::Error| format!("cannot read the file: {error}");
-    let metadata = std::fs::metadata(path).map_err(cannot)?;
-    if !metadata.is_file() {
-        return Err(not_regular(&metadata.file_type()));
-    }
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    // The path may have been replaced between the two looks: ask the open file too.
+    let file = open_without_waiting(path).map_err(|error| {
+        // A socket cannot be opened at all: say what it is.
+        match std::fs::metadata(path) {
+            Ok(metadata) if !metadata.is_file() => not_regular(&metadata.file_type()),
+            _ => cannot(error),
+        }
+    })?;
     let metadata = file.metadata().map_err(cannot)?;
     if !metadata.is_file() {
         return Err(not_regular(&metadata.file_type()));
     }
-    let mut bytes = Vec::new();
+    // Sized once: growing the buffer as it reads copies the text again and again.
+    let capacity = metadata
+        .len()
+        .min(limit.unwrap_or(u64::MAX))
+        .saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
     let read = match limit {
         None => std::io::Read::read_to_end(&mut &file, &mut bytes),
         Some(limit) => std::io::Read::read_to_end(
@@ -221,6 +227,21 @@ pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, String> 
         Some(limit) if bytes.len() as u64 > limit => Err(too_large(limit)),
         _ => Ok(bytes),
     }
+}
+
+/// `path` opened for reading, its type asked only once it is open (one call to the system
+/// fewer for every file of a corpus): on Unix without blocking, as opening a FIFO would wait
+/// for a writer; elsewhere a path that is not a regular file is refused before it is opened.
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    #[cfg(not(unix))]
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    options.open(path)
 }
 
 fn not_regular(file_type: &std::fs::FileType) -> String {

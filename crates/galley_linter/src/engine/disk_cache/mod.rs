@@ -1,15 +1,18 @@
 //! The cache `check` keeps on disk between runs: for each file, keyed by the hash of its
 //! text and the run key (galley's build, the configuration, schema, packs and site, see
 //! [`key`]), what the first half of the pipeline made of it (diagnostics with their fixes,
-//! suppressions, the page summary). The cross-file half always runs again, on cached and
-//! fresh summaries alike, so a page added or removed elsewhere is seen.
+//! suppressions, the page summary). The cross-file half runs again, on cached and fresh
+//! summaries alike, so a page added or removed elsewhere is seen; unless nothing changed at
+//! all, when the last run is replayed whole ([`replay`]).
 //!
-//! Layout: `<dir>/run-<key>/shard-<nn>`, files by the hash of their path over [`SHARDS`]
-//! shards. A run rewrites only the shards where something changed, keeping the entries of
-//! the files it read (so deleted files drop out), and deletes the shards none of its files
-//! hash to; of the other run keys' folders it keeps the [`KEPT_RUNS`] written last.
+//! Layout: `<dir>/run-<key>/shard-<nn>` (and `<dir>/run-<key>/replay`), files by the hash
+//! of their path over [`SHARDS`] shards. A run rewrites only the shards where something
+//! changed, keeping the entries of the files it read (so deleted files drop out), and
+//! deletes the shards none of its files hash to; of the other run keys' folders it keeps
+//! the [`KEPT_RUNS`] written last.
 
 mod key;
+mod replay;
 mod shard;
 
 use std::collections::{HashMap, HashSet};
@@ -78,6 +81,8 @@ pub struct CacheUse {
     pub reused: usize,
     /// Files read, parsed and linted anew.
     pub linted: usize,
+    /// Whether the run was the last one replayed: the same files with the same texts.
+    pub replayed: bool,
     /// Why the cache could not be written, when it could not.
     pub write_error: Option<String>,
 }
@@ -90,6 +95,7 @@ pub struct DiskCache {
     shards: Vec<Shard>,
     reused: AtomicUsize,
     linted: AtomicUsize,
+    replayed: AtomicBool,
     write_error: Mutex<Option<String>>,
 }
 
@@ -104,6 +110,7 @@ impl DiskCache {
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             reused: AtomicUsize::new(0),
             linted: AtomicUsize::new(0),
+            replayed: AtomicBool::new(false),
             write_error: Mutex::new(None),
         }
     }
@@ -124,6 +131,7 @@ impl DiskCache {
         CacheUse {
             reused: self.reused.load(Ordering::Relaxed),
             linted: self.linted.load(Ordering::Relaxed),
+            replayed: self.replayed.load(Ordering::Relaxed),
             write_error: self
                 .write_error
                 .lock()
@@ -137,11 +145,16 @@ impl DiskCache {
     }
 
     /// The first phase for one file: read it, then its results from the cache when its text
-    /// and the run key match an entry, else the first half of the pipeline (stored).
-    pub(super) fn read(&self, linter: &Linter, target: &FileTarget) -> (Read, Vec<Diagnostic>) {
+    /// and the run key match an entry, else the first half of the pipeline (stored); with
+    /// the hash of the text read.
+    pub(super) fn read(
+        &self,
+        linter: &Linter,
+        target: &FileTarget,
+    ) -> (Read, Vec<Diagnostic>, Option<u128>) {
         let text = match read_text(&target.path) {
             Ok(text) => text,
-            Err(message) => return (linter.unreadable(target, message), Vec::new()),
+            Err(message) => return (linter.unreadable(target, message), Vec::new(), None),
         };
         let path = absolute(&target.path).to_string_lossy().into_owned();
         let index = (xxh3_64(path.as_bytes()) % SHARDS as u64) as usize;
@@ -160,10 +173,10 @@ impl DiskCache {
         };
         let text = match hit {
             Some(cached) => match linter.revive(target, text, cached) {
-                Ok(revived) => {
+                Ok((read, found)) => {
                     self.reused.fetch_add(1, Ordering::Relaxed);
                     used(None);
-                    return revived;
+                    return (read, found, Some(content));
                 }
                 Err(text) => text,
             },
@@ -176,7 +189,7 @@ impl DiskCache {
             shard.fresh.store(true, Ordering::Relaxed);
             used(Some(Stored { content, bytes }));
         }
-        (read, found)
+        (read, found, Some(content))
     }
 
     /// Writes the shards this run changed, then drops what no run of this key needs, and

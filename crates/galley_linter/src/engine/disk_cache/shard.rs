@@ -1,4 +1,5 @@
-//! One shard file: the entries of the files whose paths hash to it. A file is written whole
+//! One shard file: the entries of the files whose paths hash to it; and the framing every
+//! file of the cache has (the replay's too). A file is written whole
 //! to a temporary name and renamed over the old one, so a reader sees an old shard or a new
 //! one, never half of one; a header with the payload's length and checksum (seeded with the
 //! run key) makes a torn, truncated or foreign file a miss rather than a wrong answer.
@@ -33,15 +34,7 @@ pub(super) fn load(path: &Path, run_key: u128) -> HashMap<EntryKey, Stored> {
 }
 
 fn decode(file: &[u8], run_key: u128) -> Option<HashMap<EntryKey, Stored>> {
-    let rest = file.strip_prefix(MAGIC)?;
-    let (length, rest) = rest.split_first_chunk::<8>()?;
-    let (checksum, payload) = rest.split_first_chunk::<8>()?;
-    let length_matches = u64::from_le_bytes(*length) == payload.len() as u64;
-    let sum_matches = u64::from_le_bytes(*checksum) == xxh3_64_with_seed(payload, run_key as u64);
-    if !(length_matches && sum_matches) {
-        return None;
-    }
-    let entries: Vec<(EntryKey, Stored)> = postcard::from_bytes(payload).ok()?;
+    let entries: Vec<(EntryKey, Stored)> = postcard::from_bytes(unframe(file, run_key)?).ok()?;
     Some(entries.into_iter().collect())
 }
 
@@ -52,11 +45,26 @@ pub(super) fn write(
     entries: &[(&EntryKey, &Stored)],
 ) -> Result<(), String> {
     let payload = postcard::to_allocvec(entries).map_err(|error| error.to_string())?;
+    write_framed(path, run_key, &payload)
+}
+
+/// The payload of a file [`write_framed`] wrote under `run_key`, if it is whole.
+pub(super) fn unframe(file: &[u8], run_key: u128) -> Option<&[u8]> {
+    let rest = file.strip_prefix(MAGIC)?;
+    let (length, rest) = rest.split_first_chunk::<8>()?;
+    let (checksum, payload) = rest.split_first_chunk::<8>()?;
+    let length_matches = u64::from_le_bytes(*length) == payload.len() as u64;
+    let sum_matches = u64::from_le_bytes(*checksum) == xxh3_64_with_seed(payload, run_key as u64);
+    (length_matches && sum_matches).then_some(payload)
+}
+
+/// Writes `payload` to `path` behind the header, atomically.
+pub(super) fn write_framed(path: &Path, run_key: u128, payload: &[u8]) -> Result<(), String> {
     let mut file = Vec::with_capacity(HEADER + payload.len());
     file.extend_from_slice(MAGIC);
     file.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    file.extend_from_slice(&xxh3_64_with_seed(&payload, run_key as u64).to_le_bytes());
-    file.extend_from_slice(&payload);
+    file.extend_from_slice(&xxh3_64_with_seed(payload, run_key as u64).to_le_bytes());
+    file.extend_from_slice(payload);
     let folder = path.parent().unwrap_or(Path::new("."));
     let mut temporary = tempfile::Builder::new()
         .prefix(super::TEMPORARY_PREFIX)
