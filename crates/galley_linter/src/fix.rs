@@ -113,31 +113,91 @@ pub fn apply_non_overlapping<'f>(
         .filter(|fix| !fix.edits.is_empty())
         .collect();
     fixes.sort_by_key(|fix| fix.edits.iter().map(|edit| edit.range.start).min());
-    let mut taken: Vec<&Edit> = Vec::new();
+    let mut taken: Vec<&Fix> = Vec::new();
     let mut taken_ranges = BTreeSet::new();
-    let mut applied = 0;
     for fix in fixes {
         let left_out = |edit| clashes(&taken_ranges, edit) || joins_line_breaks(text, edit);
         if !fix.edits.iter().any(left_out) {
-            taken.extend(&fix.edits);
+            taken.push(fix);
             taken_ranges.extend(
                 fix.edits
                     .iter()
                     .map(|edit| (edit.range.start, edit.range.end)),
             );
-            applied += 1;
         }
     }
-    taken.sort_by_key(|edit| (edit.range.start, edit.range.end));
-    let mut fixed = String::with_capacity(text.len());
-    let mut copied_to = 0;
-    for edit in taken {
-        fixed.push_str(&text[copied_to..edit.range.start]);
-        fixed.push_str(&edit.replacement);
-        copied_to = edit.range.end;
+    // Edits that each keep the line breaks may still join them together (one deletes the `:`
+    // and another the space of `\r: \n`): the fixes that did are left out, and the rest
+    // applied again. Each pass leaves out at least one fix; after a few, none is applied.
+    for _ in 0..JOIN_PASSES {
+        let (fixed, joining) = assemble(text, &taken);
+        if joining.is_empty() {
+            return (fixed, taken.len());
+        }
+        let mut index = 0;
+        taken.retain(|_| {
+            index += 1;
+            joining.binary_search(&(index - 1)).is_err()
+        });
     }
-    fixed.push_str(&text[copied_to..]);
-    (fixed, applied)
+    (text.to_string(), 0)
+}
+
+/// Passes of [`apply_non_overlapping`] that may leave fixes out before it applies none.
+const JOIN_PASSES: usize = 4;
+
+/// `text` with the edits of `fixes` (which do not overlap) applied, and the indexes in
+/// `fixes`, in order, of those whose edits made a lone `\r` meet a `\n` it was not already
+/// before.
+fn assemble(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
+    let mut edits: Vec<(&Edit, usize)> = (fixes.iter().enumerate())
+        .flat_map(|(owner, fix)| fix.edits.iter().map(move |edit| (edit, owner)))
+        .collect();
+    edits.sort_by_key(|(edit, _)| (edit.range.start, edit.range.end));
+    let bytes = text.as_bytes();
+    let mut fixed = String::with_capacity(text.len());
+    let mut joining = Vec::new();
+    // Where in `text` the last byte written stood, when it is one of `text`'s own.
+    let mut last_origin: Option<usize> = None;
+    // Whether `piece`, written where `text` had the byte at `at`, puts a `\n` after a `\r`
+    // that was not already there.
+    let joins = |fixed: &str, last_origin: Option<usize>, piece: &str, at: usize| {
+        let kept =
+            last_origin.is_some_and(|origin| origin + 1 == at) && bytes.get(at) == Some(&b'\n');
+        fixed.ends_with('\r') && piece.starts_with('\n') && !kept
+    };
+    let mut copied_to = 0;
+    let mut previous: Option<usize> = None;
+    for (edit, owner) in edits {
+        let copy = &text[copied_to..edit.range.start];
+        if !copy.is_empty() {
+            if joins(&fixed, last_origin, copy, copied_to) {
+                joining.extend(previous);
+            }
+            fixed.push_str(copy);
+            last_origin = Some(edit.range.start - 1);
+        }
+        if !edit.replacement.is_empty() {
+            if joins(&fixed, last_origin, &edit.replacement, edit.range.start) {
+                joining.push(owner);
+            }
+            fixed.push_str(&edit.replacement);
+            // A `\r` replaced by a `\r` stands where it stood.
+            let kept_cr =
+                edit.replacement.ends_with('\r') && text[..edit.range.end].ends_with('\r');
+            last_origin = kept_cr.then(|| edit.range.end - 1);
+        }
+        copied_to = edit.range.end;
+        previous = Some(owner);
+    }
+    let rest = &text[copied_to..];
+    if joins(&fixed, last_origin, rest, copied_to) {
+        joining.extend(previous);
+    }
+    fixed.push_str(rest);
+    joining.sort_unstable();
+    joining.dedup();
+    (fixed, joining)
 }
 
 /// Whether `edit` would put a lone `\r` (a classic Mac line end) right before a `\n`, making
@@ -281,6 +341,23 @@ mod tests {
         assert_eq!((text.as_str(), applied), ("ab\r   \ncx", 1));
         let crlf = [fix(4..7, "")];
         assert_eq!(apply_non_overlapping("ab\r\n   \n", &crlf).0, "ab\r\n\n");
+    }
+
+    #[test]
+    fn fixes_that_join_a_lone_cr_and_an_lf_together_are_left_out() {
+        // Found by the fix fuzz target: one rule deletes the `:`, another the space.
+        let text = "ab\r: \ncd";
+        let fixes = [fix(3..4, ""), fix(4..5, ""), fix(7..8, "x")];
+        let (fixed, applied) = apply_non_overlapping(text, &fixes);
+        assert_eq!((fixed.as_str(), applied), ("ab\r \ncx", 2));
+        // A `\r` the edits keep, or write where one was, before its own `\n` is no join.
+        let kept = [fix(0..1, ""), fix(1..2, "")];
+        assert_eq!(apply_non_overlapping("ab\r\n", &kept).0, "\r\n");
+        let rewritten = [fix(1..3, "\r"), fix(3..3, "")];
+        assert_eq!(
+            apply_non_overlapping("ab\r\n", &rewritten),
+            ("a\r\n".into(), 2)
+        );
     }
 
     #[test]
