@@ -326,7 +326,10 @@ fn encode(read: &Read, found: &[Diagnostic]) -> Option<Vec<u8>> {
         diagnostics: found.iter().map(|d| (d.rule, d)).collect(),
         suppressions,
     };
-    postcard::to_allocvec(&cached).ok()
+    let mut bytes = postcard::to_allocvec(&cached).ok()?;
+    // Kept until the shards are written at the end of the phase: no room to grow.
+    bytes.shrink_to_fit();
+    Some(bytes)
 }
 
 impl Linter {
