@@ -323,3 +323,18 @@ fn a_run_from_another_folder_is_not_replayed() {
     assert!(!stderr.contains("replayed"), "{stderr}");
     assert!(String::from_utf8(output.stdout).unwrap().contains("b.md"));
 }
+
+#[test]
+fn a_changed_markdownlint_config_is_a_new_run_key() {
+    let files = [
+        (".markdownlint.yaml", "MD004:\n  style: dash\n"),
+        ("a.md", "# A\n\nText.\n\n* one\n* two\n"),
+    ];
+    after_change(&files, |dir| {
+        fs::write(
+            dir.join(".markdownlint.yaml"),
+            "MD004:\n  style: asterisk\n",
+        )
+        .unwrap();
+    });
+}

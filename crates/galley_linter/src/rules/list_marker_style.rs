@@ -112,18 +112,21 @@ pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
     Ok(Box::new(rule))
 }
 
+/// The markdownlint configs, in the config's folder, whose bullet style this rule follows.
+pub const MARKDOWNLINT_CONFIGS: [&str; 3] = [
+    ".markdownlint.yaml",
+    ".markdownlint.yml",
+    ".markdownlint.json",
+];
+
 /// The bullet style a site's markdownlint config asks for (`MD004: { style: dash }`): a site
 /// that declares one wants it, where "consistent" would hold a page to its first marker.
 fn markdownlint_style(dir: &Path) -> Option<Style> {
-    let text = [
-        ".markdownlint.yaml",
-        ".markdownlint.yml",
-        ".markdownlint.json",
-    ]
-    .iter()
-    .map(|name| dir.join(name))
-    .find(|path| path.is_file())
-    .and_then(|path| std::fs::read_to_string(path).ok())?;
+    let text = MARKDOWNLINT_CONFIGS
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|path| path.is_file())
+        .and_then(|path| std::fs::read_to_string(path).ok())?;
     // JSON is YAML too; a config that cannot be read names no style.
     let config = crate::frontmatter::yaml_to_json(&text).ok()?;
     let rule = config.get("MD004").or_else(|| config.get("ul-style"))?;

@@ -54,8 +54,8 @@ impl KeyHasher {
 
 impl Linter {
     /// The hash of galley's build, the resolved configuration (`extends` merged, overrides,
-    /// `--select`/`--ignore`), the content root, the site profile, the schema and the
-    /// packs' rule files.
+    /// `--select`/`--ignore`), the content root, the site profile, the schema, the
+    /// packs' rule files and the markdownlint configs rules read.
     pub(super) fn run_key(&self) -> u128 {
         let mut key = KeyHasher(Xxh3::new());
         key.add(env!("CARGO_PKG_VERSION").as_bytes());
@@ -83,6 +83,10 @@ impl Linter {
         }
         for pack in &self.config.packs {
             key.add_folder(&pack.value, &["yaml", "yml"]);
+        }
+        // `list-marker-style` follows the style a markdownlint config beside ours declares.
+        for name in crate::rules::list_marker_style::MARKDOWNLINT_CONFIGS {
+            key.add_file(&self.config.dir.join(name));
         }
         key.0.digest128()
     }
