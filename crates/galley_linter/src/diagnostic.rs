@@ -51,6 +51,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Its span, then the ranges its fix edits: all a report shows of the text.
+    pub fn spans(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        let edits = self.fix.iter().flat_map(|fix| &fix.edits);
+        std::iter::once(self.span.clone()).chain(edits.map(|edit| edit.range.clone()))
+    }
+
     pub fn new(span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             rule: "",

@@ -61,10 +61,7 @@ impl FileLint {
             + self.summary.template_links.len();
         let too_many = (reportable > MAX_FINDINGS).then_some(0..0);
         let spans = (found.iter().chain(&unused))
-            .flat_map(|diagnostic| {
-                let edits = diagnostic.fix.iter().flat_map(|fix| &fix.edits);
-                std::iter::once(diagnostic.span.clone()).chain(edits.map(|edit| edit.range.clone()))
-            })
+            .flat_map(Diagnostic::spans)
             .chain(links)
             .chain(too_many);
         self.file = self.file.excerpt(spans, excerpt);

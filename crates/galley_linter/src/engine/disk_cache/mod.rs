@@ -28,7 +28,7 @@ use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 use super::discover::{absolute, FileTarget};
 use super::pipeline::{may_report, FileLint};
 use super::run::Read;
-use super::Linter;
+use super::{Linter, RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::links::PageSummary;
 use crate::source::{read_text, SourceFile};
@@ -313,6 +313,20 @@ fn mark_folder(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Stored diagnostics with the rule ids the engine stamps, taken from `rules`; `None` when
+/// one names a rule that `rules` does not hold.
+fn with_rule_ids(
+    rules: &RuleSet,
+    diagnostics: Vec<(String, Diagnostic)>,
+) -> Option<Vec<Diagnostic>> {
+    (diagnostics.into_iter())
+        .map(|(id, mut diagnostic)| {
+            diagnostic.rule = rules.iter().find(|active| active.meta.id == id)?.meta.id;
+            Some(diagnostic)
+        })
+        .collect()
+}
+
 /// The stored form of a file's first-half results; `None` when it cannot be encoded (a path
 /// that is not Unicode).
 fn encode(read: &Read, found: &[Diagnostic]) -> Option<Vec<u8>> {
@@ -350,14 +364,7 @@ impl Linter {
             return Ok((Read::Summarised(summary), Vec::new()));
         }
         let rules = self.rules_for(&target.path);
-        let found = diagnostics
-            .into_iter()
-            .map(|(id, mut diagnostic)| {
-                diagnostic.rule = rules.iter().find(|active| active.meta.id == id)?.meta.id;
-                Some(diagnostic)
-            })
-            .collect::<Option<Vec<Diagnostic>>>();
-        let Some(found) = found else {
+        let Some(found) = with_rule_ids(&rules, diagnostics) else {
             return Err(text);
         };
         if !may_report(&summary, &suppressions, &found) {

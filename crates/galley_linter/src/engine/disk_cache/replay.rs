@@ -18,7 +18,7 @@ use super::super::discover::FileTarget;
 use super::super::pipeline::locate_all;
 use super::super::run::Read;
 use super::super::Linter;
-use super::{shard, DiskCache};
+use super::{shard, with_rule_ids, DiskCache};
 use crate::diagnostic::Diagnostic;
 use crate::finding::Finding;
 use crate::source::{read_regular, SourceFile, MAX_FILE_BYTES};
@@ -100,20 +100,9 @@ impl DiskCache {
         for (index, found) in record.found {
             let index = index as usize;
             let (target, text) = (targets.get(index)?, texts.get_mut(index)?.take()?);
-            let rules = linter.rules_for(&target.path);
-            let found = found
-                .into_iter()
-                .map(|(id, mut diagnostic)| {
-                    diagnostic.rule = rules.iter().find(|active| active.meta.id == id)?.meta.id;
-                    Some(diagnostic)
-                })
-                .collect::<Option<Vec<Diagnostic>>>()?;
-            let spans = found.iter().flat_map(|diagnostic| {
-                let edits = diagnostic.fix.iter().flat_map(|fix| &fix.edits);
-                std::iter::once(diagnostic.span.clone()).chain(edits.map(|e| e.range.clone()))
-            });
+            let found = with_rule_ids(&linter.rules_for(&target.path), found)?;
             let file = SourceFile::new(target.display.clone(), text);
-            let file = file.excerpt(spans, linter.excerpt);
+            let file = file.excerpt(found.iter().flat_map(Diagnostic::spans), linter.excerpt);
             findings[index] = locate_all(&file, found);
         }
         self.reused.store(targets.len(), Ordering::Relaxed);
