@@ -7,7 +7,7 @@
 //! and indexes nothing. A single difference and the run goes the usual way, through the
 //! shards.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -58,8 +58,9 @@ impl DiskCache {
         drop(file);
         let same_files = record.files.len() == targets.len()
             && std::env::current_dir().ok()? == record.folder
-            && (record.files.iter().zip(targets))
-                .all(|((path, lint, _), target)| *lint == target.lint && path_is(target, path));
+            && (record.files.iter().zip(targets)).all(|((path, lint, _), target)| {
+                *lint == target.lint && target.path.as_os_str() == path.as_str()
+            });
         if !same_files {
             return None;
         }
@@ -162,8 +163,4 @@ impl DiskCache {
             let _ = std::fs::remove_file(self.replay_path());
         }
     }
-}
-
-fn path_is(target: &FileTarget, path: &str) -> bool {
-    target.path.as_os_str() == Path::new(path).as_os_str()
 }
