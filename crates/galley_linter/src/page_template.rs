@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 use crate::engine::Linter;
-use crate::rules::frontmatter_schema::load_schema;
+use crate::rules::frontmatter_schema::read_schema_value;
 
 /// Schemas nest (`$ref` to `$ref`); a value this deep is left empty rather than followed.
 const MAX_DEPTH: usize = 16;
@@ -20,7 +20,7 @@ impl Linter {
         let Some(schema) = &self.config().schema else {
             return heading;
         };
-        let Ok((schema, _)) = load_schema(&schema.value) else {
+        let Ok(schema) = read_schema_value(&schema.value) else {
             return heading;
         };
         let filler = Filler {

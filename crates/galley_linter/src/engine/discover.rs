@@ -86,7 +86,7 @@ pub(super) struct FileTarget {
 
 fn key_of(root: &Path, absolute_path: &Path) -> Option<String> {
     // `absolute` has normalised the path: only the separator may differ from a key's.
-    let relative = crate::paths::below(absolute_path, root)?.to_string_lossy();
+    let relative = crate::paths::text(crate::paths::below(absolute_path, root)?);
     Some(if std::path::MAIN_SEPARATOR == '/' {
         relative.into_owned()
     } else {
@@ -155,7 +155,7 @@ impl Linter {
         // Hashed as bytes: a `Path` hashes component by component.
         let mut seen: FxHashSet<OsString> = FxHashSet::default();
         let display = |path: &Path| -> Arc<str> {
-            let text = path.to_string_lossy();
+            let text = crate::paths::text(path);
             let text = if strip_dot {
                 text.strip_prefix("./").unwrap_or(&text)
             } else {

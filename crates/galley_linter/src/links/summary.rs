@@ -169,6 +169,26 @@ static FENCE_ID: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Whether a line of `source` has a code fence with a `{` after it: the lines [`FENCE_ID`]
+/// may match. Told by a scan, as most pages have fences without attributes and the regex
+/// costs more to compile than a page costs to parse.
+fn has_fence_with_braces(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    [b"```", b"~~~"].iter().any(|fence| {
+        let mut from = 0;
+        while let Some(at) = memchr::memmem::find(&bytes[from..], *fence) {
+            let rest = &bytes[from + at..];
+            let line_len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            if memchr::memchr(b'{', &rest[..line_len]).is_some() {
+                return true;
+            }
+            // The rest of the line holds no `{`: every fence on it is passed at once.
+            from += at + line_len;
+        }
+        false
+    })
+}
+
 /// Template syntax inside a heading's text: `{{% param x %}}`, `{{< icon >}}`, `{{ .Title }}`.
 static TEMPLATE_IN_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{\{[^}]*\}\}").expect("valid regex"));
@@ -297,8 +317,7 @@ impl PageSummary {
                 anchors.push(id[1].to_string());
             }
         }
-        let fenced = |fence: &[u8]| memchr::memmem::find(doc.source.as_bytes(), fence).is_some();
-        if (fenced(b"```") || fenced(b"~~~")) && fenced(b"{") {
+        if has_fence_with_braces(doc.source) {
             for found in FENCE_ID.captures_iter(doc.source) {
                 if let Some(id) = (1..=4).find_map(|group| found.get(group)) {
                     anchors.push(id.as_str().to_string());
@@ -496,6 +515,23 @@ mod tests {
         let page = PageSummary::build(&doc, None, PathBuf::new(), "slug", false);
         let anchors: Vec<_> = page.anchors.iter().collect();
         assert_eq!(anchors, ["example", "listing"]);
+    }
+
+    proptest::proptest! {
+        /// The scan that spares compiling `FENCE_ID` passes every text the regex matches.
+        #[test]
+        fn the_fence_scan_passes_every_fence_with_an_id(
+            source in "([ \t>a]{0,2}(```|~~~|``)[a-z ]{0,2}(\\{[#a-z=\" ]{0,5}\\}?)?[a-z]{0,2}\n?){1,3}",
+        ) {
+            proptest::prop_assert!(!FENCE_ID.is_match(&source) || has_fence_with_braces(&source));
+        }
+    }
+
+    #[test]
+    fn the_fence_scan_reads_the_fence_line_only() {
+        assert!(has_fence_with_braces("x\n  ```go {#a}\n"));
+        assert!(!has_fence_with_braces("```go\n{#a}\n```\n"));
+        assert!(!has_fence_with_braces(&"`".repeat(100_000)));
     }
 
     #[test]

@@ -21,62 +21,78 @@ use crate::document::Document;
 #[derive(Debug)]
 pub(super) struct Pattern {
     pub(super) regex: RuleRegex,
-    /// `None` for sparse scopes, and when the twin could match the empty string, and so
-    /// everywhere.
-    pub(super) twin: Option<Hir>,
-    /// The fewest bytes a match takes: a shorter range is never searched, and a regex that
-    /// only such ranges reach is never compiled (a frontmatter value under a length limit).
-    minimum_len: usize,
-    /// Whether the rule searches alone (see [`SharedLocator`]): set by
-    /// [`Pattern::search_alone`] once the pack knows which rules share a search.
-    alone: bool,
-    /// The twin's automaton, for a rule that searches alone; built on first use.
+    syntax: Arc<PatternSyntax>,
+    /// The twin's automaton, for a search the pattern makes alone; built on first use.
     locator: OnceLock<Option<meta::Regex>>,
 }
 
+/// What the regex parser tells of a pattern, worked out on first use: a run that reaches no
+/// rule (one replayed from the cache) parses none of the pack's patterns.
+#[derive(Debug)]
+pub(super) struct PatternSyntax {
+    pattern: String,
+    ignore_case: bool,
+    /// The rule's scope covers most of a file in long ranges. Sparse scopes (headings, link
+    /// texts, one frontmatter value) are cheaper to search range by range than to search the
+    /// whole file between them.
+    dense: bool,
+    parsed: OnceLock<Parsed>,
+}
+
+#[derive(Debug)]
+struct Parsed {
+    /// `None` for sparse scopes, and when the twin could match the empty string, and so
+    /// everywhere.
+    twin: Option<Hir>,
+    /// The fewest bytes a match takes: a shorter range is never searched, and a regex that
+    /// only such ranges reach is never compiled (a frontmatter value under a length limit).
+    minimum_len: usize,
+}
+
+impl PatternSyntax {
+    fn parsed(&self) -> &Parsed {
+        self.parsed.get_or_init(|| {
+            let parsed = ParserBuilder::new()
+                .case_insensitive(self.ignore_case)
+                .build()
+                .parse(&self.pattern)
+                .ok();
+            let minimum_len = parsed
+                .as_ref()
+                .and_then(|hir| hir.properties().minimum_len())
+                .unwrap_or(0);
+            let twin = parsed
+                .filter(|_| self.dense)
+                .map(without_look_around)
+                .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0));
+            Parsed { twin, minimum_len }
+        })
+    }
+
+    fn twin(&self) -> Option<&Hir> {
+        self.parsed().twin.as_ref()
+    }
+}
+
 impl Pattern {
-    /// `dense`: the rule's scope covers most of a file in long ranges. Sparse scopes (headings,
-    /// link texts, one frontmatter value) are cheaper to search range by range than to search
-    /// the whole file between them.
     pub(super) fn new(regex: RuleRegex, ignore_case: bool, dense: bool) -> Self {
-        let parsed = ParserBuilder::new()
-            .case_insensitive(ignore_case)
-            .build()
-            .parse(regex.pattern())
-            .ok();
-        let minimum_len = parsed
-            .as_ref()
-            .and_then(|hir| hir.properties().minimum_len())
-            .unwrap_or(0);
-        let twin = parsed
-            .filter(|_| dense)
-            .map(without_look_around)
-            .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0));
+        let syntax = PatternSyntax {
+            pattern: regex.pattern().to_string(),
+            ignore_case,
+            dense,
+            parsed: OnceLock::new(),
+        };
         Pattern {
             regex,
-            twin,
-            minimum_len,
-            alone: false,
+            syntax: Arc::new(syntax),
             locator: OnceLock::new(),
         }
     }
 
-    /// Gives the pattern its own automaton, for a rule that shares no search.
-    pub(super) fn search_alone(&mut self) {
-        self.alone = true;
-    }
-
-    /// The pattern's own automaton, if it searches alone and has a twin.
+    /// The pattern's own automaton, when it has a twin.
     pub(super) fn locator(&self) -> Option<&meta::Regex> {
-        if !self.alone {
-            return None;
-        }
         self.locator
-            .get_or_init(|| {
-                self.twin
-                    .as_ref()
-                    .and_then(|hir| locator(std::slice::from_ref(hir)))
-            })
+            .get_or_init(|| (self.syntax.twin()).and_then(|hir| locator(std::slice::from_ref(hir))))
             .as_ref()
     }
 
@@ -128,51 +144,70 @@ fn candidates(
 /// The twins of every pattern of a pack's prose rules in one automaton: one search of a file
 /// finds the prose ranges where any of these rules may match, instead of one search per rule.
 /// The first of the rules to run on a file works them out and leaves them in the file's
-/// [`Document`] for the others.
+/// [`Document`] for the others. A rule with a pattern that has no twin searches alone.
 #[derive(Debug)]
 pub(super) struct SharedLocator {
     /// Tells this pack's ranges from another pack's in a document.
     id: usize,
-    regex: meta::Regex,
+    /// The patterns of each prose rule.
+    rules: Vec<Vec<Arc<PatternSyntax>>>,
+    /// Built on first use, from the twins of the rules whose patterns all have one.
+    regex: OnceLock<Option<meta::Regex>>,
 }
 
 impl SharedLocator {
-    /// Shared by the prose rules of `rules` whose patterns all have twins, when there are two
-    /// or more.
+    /// Shared by the prose rules of `rules`, when there are two or more.
     pub(super) fn share(rules: &mut [PackRule]) {
         static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
         let sharing: Vec<usize> = (0..rules.len())
-            .filter(|&i| rules[i].scope == Scope::Prose && rules[i].twins().is_some())
+            .filter(|&i| rules[i].scope == Scope::Prose)
             .collect();
         if sharing.len() < 2 {
             return;
         }
-        let twins: Vec<Hir> = sharing
-            .iter()
-            .flat_map(|&i| rules[i].twins().unwrap_or_default())
-            .collect();
-        let Some(regex) = locator(&twins) else {
-            return;
-        };
         let shared = Arc::new(SharedLocator {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            regex,
+            rules: (sharing.iter())
+                .map(|&i| {
+                    rules[i]
+                        .patterns()
+                        .iter()
+                        .map(|p| p.syntax.clone())
+                        .collect()
+                })
+                .collect(),
+            regex: OnceLock::new(),
         });
         for i in sharing {
             rules[i].shared = Some(shared.clone());
         }
     }
 
-    /// The indices of the prose ranges of `doc` where one of the sharing rules may match.
-    fn candidates(&self, doc: &Document) -> Arc<[usize]> {
-        doc.pack_candidates(self.id, || {
+    /// The indices of the prose ranges of `doc` where one of the sharing rules may match;
+    /// `None` when the automaton could not be built (over its size limit).
+    fn candidates(&self, doc: &Document) -> Option<Arc<[usize]>> {
+        let regex = self.regex.get_or_init(|| {
+            let twins: Vec<Hir> = (self.rules.iter())
+                .filter_map(|patterns| twins(patterns.iter().map(|p| &**p)))
+                .flatten()
+                .collect();
+            locator(&twins)
+        });
+        let regex = regex.as_ref()?;
+        Some(doc.pack_candidates(self.id, || {
             let mut found = Vec::new();
-            candidates(&self.regex, doc.source, &doc.prose().ranges, |i| {
-                found.push(i)
-            });
+            candidates(regex, doc.source, &doc.prose().ranges, |i| found.push(i));
             found
-        })
+        }))
     }
+}
+
+/// The twins of all `patterns`, if every one has a twin.
+fn twins<'p>(mut patterns: impl Iterator<Item = &'p PatternSyntax>) -> Option<Vec<Hir>> {
+    patterns.try_fold(Vec::new(), |mut twins, pattern| {
+        twins.push(pattern.twin()?.clone());
+        Some(twins)
+    })
 }
 
 /// `hir` with every look-around assertion replaced by the empty regex, which matches wherever
@@ -198,24 +233,20 @@ fn without_look_around(hir: Hir) -> Hir {
 pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 22;
 
 impl PackRule {
-    /// The twins of all the rule's patterns, if every one has a twin.
-    fn twins(&self) -> Option<Vec<Hir>> {
+    fn patterns(&self) -> &[Pattern] {
         match &self.matcher {
-            Matcher::Pattern { patterns, .. } => patterns
-                .iter()
-                .map(|pattern| pattern.twin.clone())
-                .collect(),
-            Matcher::Words { regex, .. } => regex.twin.clone().map(|twin| vec![twin]),
-            Matcher::Frontmatter { .. } => None,
+            Matcher::Pattern { patterns, .. } => patterns,
+            Matcher::Words { regex, .. } => std::slice::from_ref(regex),
+            Matcher::Frontmatter { .. } => &[],
         }
     }
 
-    pub(super) fn patterns_mut(&mut self) -> &mut [Pattern] {
-        match &mut self.matcher {
-            Matcher::Pattern { patterns, .. } => patterns,
-            Matcher::Words { regex, .. } => std::slice::from_mut(regex),
-            Matcher::Frontmatter { .. } => &mut [],
-        }
+    /// Whether the rule's candidates come from its pack's shared search: every pattern of it
+    /// has a twin there.
+    fn shares_search(&self) -> bool {
+        self.patterns()
+            .iter()
+            .all(|pattern| pattern.syntax.twin().is_some())
     }
 
     /// Calls `search` on each scope range that may hold a match of `pattern`.
@@ -226,16 +257,17 @@ impl PackRule {
         pattern: &Pattern,
         mut search: impl FnMut(&Range<usize>),
     ) {
+        let minimum_len = pattern.syntax.parsed().minimum_len;
         let mut search = |range: &Range<usize>| {
-            if range.len() >= pattern.minimum_len {
+            if range.len() >= minimum_len {
                 search(range);
             }
         };
-        match &self.shared {
-            Some(shared) => shared
-                .candidates(doc)
-                .iter()
-                .for_each(|&i| search(&ranges[i])),
+        let shared = (self.shared.as_ref())
+            .filter(|_| self.shares_search())
+            .and_then(|shared| shared.candidates(doc));
+        match shared {
+            Some(candidates) => candidates.iter().for_each(|&i| search(&ranges[i])),
             None => pattern.for_each_candidate(doc.source, ranges, search),
         }
     }

@@ -220,11 +220,6 @@ fn parse_pack(
         return Err(errors.join("\n"));
     }
     SharedLocator::share(&mut rules);
-    for rule in rules.iter_mut().filter(|rule| rule.shared.is_none()) {
-        rule.patterns_mut()
-            .iter_mut()
-            .for_each(Pattern::search_alone);
-    }
     Ok(rules)
 }
 

@@ -212,8 +212,7 @@ proptest::proptest! {
             r#""[^"]+""#, r"a +b", r"\.\.", r"(?i)A-B",
         ];
         let regex = Regex::new(PATTERNS[which]).unwrap();
-        let mut with_locator = Pattern::new(RuleRegex::compiled(regex.clone(), false), false, true);
-        with_locator.search_alone();
+        let with_locator = Pattern::new(RuleRegex::compiled(regex.clone(), false), false, true);
         proptest::prop_assert!(with_locator.locator().is_some());
         let without = Pattern::new(RuleRegex::compiled(regex, false), false, false);
         // Sorted cut points, taken in pairs as ranges: apart, touching or empty.
@@ -230,10 +229,11 @@ proptest::proptest! {
 #[test]
 fn sparse_scopes_and_empty_matching_twins_have_no_locator() {
     let searching_alone = |pattern: &str, ignore_case: bool, dense: bool| {
-        let regex = RuleRegex::deferred(pattern, ignore_case);
-        let mut pattern = Pattern::new(regex, ignore_case, dense);
-        pattern.search_alone();
-        pattern
+        Pattern::new(
+            RuleRegex::deferred(pattern, ignore_case),
+            ignore_case,
+            dense,
+        )
     };
     assert!(searching_alone("a", false, false).locator().is_none());
     // Without `^`, the twin of `^x?` matches the empty string, so everywhere.
@@ -258,13 +258,7 @@ static SHARING: LazyLock<(Vec<PackRule>, Vec<PackRule>)> = LazyLock::new(|| {
     .collect();
     let alone = files
         .iter()
-        .map(|(name, text)| {
-            let mut rule = parse_rule(name, text, "test", Compile::Now).unwrap();
-            rule.patterns_mut()
-                .iter_mut()
-                .for_each(Pattern::search_alone);
-            rule
-        })
+        .map(|(name, text)| parse_rule(name, text, "test", Compile::Now).unwrap())
         .collect();
     (parse_pack(&files, "test", Compile::Now).unwrap(), alone)
 });
