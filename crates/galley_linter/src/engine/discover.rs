@@ -94,6 +94,18 @@ fn key_of(root: &Path, absolute_path: &Path) -> Option<String> {
     })
 }
 
+/// Whether `dir` holds a folder the walk enters (hidden ones are skipped); `true` when it
+/// cannot be read, for the walk to report.
+fn has_subfolders(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return true;
+    };
+    entries.filter_map(Result::ok).any(|entry| {
+        entry.file_type().is_ok_and(|kind| kind.is_dir())
+            && !entry.file_name().as_encoded_bytes().starts_with(b".")
+    })
+}
+
 /// Why an input named on the command line cannot be read: a symlink loop or a dangling
 /// link is not simply "no such file".
 fn missing_input(input: &Path, error: &std::io::Error) -> String {
@@ -121,8 +133,14 @@ impl Linter {
     /// sorted. The folders are read in parallel.
     pub(super) fn walk(&self, dir: &Path) -> Vec<PathBuf> {
         let found = Mutex::new(Vec::new());
+        // An idle worker of the parallel walk sleeps a millisecond before it looks for work
+        // again, so the walk of a folder without subfolders (a page and its neighbours, as a
+        // pre-commit hook names them) ends a millisecond after its work: one worker, which
+        // stops when its own work does.
+        let threads = if has_subfolders(dir) { 0 } else { 1 };
         ignore::WalkBuilder::new(dir)
             .require_git(false)
+            .threads(threads)
             .build_parallel()
             .run(|| {
                 let found = &found;

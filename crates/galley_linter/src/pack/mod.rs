@@ -12,7 +12,6 @@ use crate::error::Error;
 use crate::fix::Applicability;
 use crate::frontmatter::parse_yaml;
 use crate::rule::RuleMeta;
-use include_dir::{include_dir, Dir};
 
 mod compiled;
 mod docs;
@@ -24,10 +23,11 @@ mod parse;
 use compiled::{Compile, RuleRegex};
 pub use examples::test_examples;
 use locate::{Pattern, SharedLocator};
-use parse::{parse_rule, RuleFile};
+use parse::{parse_rule_file, PackFile, RuleFile};
 
-/// The default pack: every `rules/*.yaml` of this repository, built into the binary.
-static DEFAULT_PACK: Dir = include_dir!("$CARGO_MANIFEST_DIR/../../rules");
+/// The default pack: every `rules/*.yaml` of this repository, built into the binary with
+/// the JSON each reads (see `build.rs`).
+static DEFAULT_PACK: &str = include_str!(concat!(env!("OUT_DIR"), "/default_pack.json"));
 
 pub const DEFAULT_PACK_NAME: &str = "default";
 
@@ -129,9 +129,9 @@ pub fn load_pack_folder(folder: &Path, pack: &str) -> Result<Vec<PackRule>, Stri
     for path in paths {
         let text = std::fs::read_to_string(&path)
             .map_err(|error| format!("{}: cannot read: {error}", path.display()))?;
-        files.push((path.display().to_string(), text));
+        files.push(PackFile::new(path.display().to_string(), text));
     }
-    parse_pack(&files, pack, Compile::Now)
+    parse_pack(files, pack, Compile::Now)
 }
 
 /// Every pack rule a configuration runs: the default pack (unless switched off), then the
@@ -162,47 +162,26 @@ pub fn load_packs(config: &Config) -> Result<Vec<Arc<PackRule>>, Error> {
 
 /// The embedded default pack, its regexes compiled on first use.
 pub fn default_pack() -> Result<Vec<PackRule>, String> {
-    parse_pack(
-        &default_pack_files(),
-        DEFAULT_PACK_NAME,
-        Compile::OnFirstUse,
-    )
+    parse_pack(default_pack_files(), DEFAULT_PACK_NAME, Compile::OnFirstUse)
 }
 
-fn default_pack_files() -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = DEFAULT_PACK
-        .files()
-        .filter(|file| {
-            file.path()
-                .extension()
-                .is_some_and(|ext| ext == "yaml" || ext == "yml")
-        })
-        .map(|file| {
-            let name = format!("rules/{}", file.path().display());
-            (name, file.contents_utf8().unwrap_or_default().to_string())
-        })
-        .collect();
-    files.sort();
-    files
+fn default_pack_files() -> Vec<PackFile> {
+    serde_json::from_str(DEFAULT_PACK).expect("build.rs writes the default pack as JSON")
 }
 
-fn parse_pack(
-    files: &[(String, String)],
-    pack: &str,
-    when: Compile,
-) -> Result<Vec<PackRule>, String> {
+fn parse_pack(files: Vec<PackFile>, pack: &str, when: Compile) -> Result<Vec<PackRule>, String> {
     let mut errors = Vec::new();
     let mut rules: Vec<PackRule> = Vec::new();
-    for (name, text) in files {
-        match parse_rule(name, text, pack, when) {
+    for PackFile { name, text, value } in files {
+        match parse_rule_file(&name, &text, value, pack, when) {
             Ok(rule) => {
                 if rules.iter().any(|other| other.meta.id == rule.meta.id)
                     || crate::rules::find_rule(rule.meta.id).is_some()
                 {
                     let file = RuleFile {
-                        name,
-                        text,
-                        data: parse_yaml(text, 0..text.len()).unwrap_or_default(),
+                        name: &name,
+                        text: &text,
+                        data: parse_yaml(&text, 0..text.len()).unwrap_or_default(),
                     };
                     errors.push(file.error(
                         "/id",

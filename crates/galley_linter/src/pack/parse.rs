@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use regex::Regex;
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::compiled::{build, Compile, RuleRegex};
@@ -193,6 +194,51 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
+/// One rule file of a pack, as read.
+#[derive(Deserialize)]
+pub(super) struct PackFile {
+    pub(super) name: String,
+    pub(super) text: String,
+    /// What its YAML reads, when that was worked out at build time (the default pack).
+    pub(super) value: Option<Value>,
+}
+
+impl PackFile {
+    pub(super) fn new(name: String, text: String) -> Self {
+        PackFile {
+            name,
+            text,
+            value: None,
+        }
+    }
+}
+
+/// [`parse_rule`], from what the file's YAML reads when that is known already.
+pub(super) fn parse_rule_file(
+    name: &str,
+    text: &str,
+    value: Option<Value>,
+    pack: &str,
+    when: Compile,
+) -> Result<PackRule, String> {
+    match value {
+        // Positions are for errors, which the default pack's tests rule out.
+        Some(value) => rule_from(
+            RuleFile {
+                name,
+                text,
+                data: FrontmatterData {
+                    value,
+                    nodes: Vec::new(),
+                },
+            },
+            pack,
+            when,
+        ),
+        None => parse_rule(name, text, pack, when),
+    }
+}
+
 /// Reads and checks one rule file; its regexes are checked only when compiled `Now`.
 pub(super) fn parse_rule(
     name: &str,
@@ -219,7 +265,12 @@ pub(super) fn parse_rule(
             return Err(format!("{}: {message}", place(Path::new(name), text, span)));
         }
     };
-    let file = RuleFile { name, text, data };
+    rule_from(RuleFile { name, text, data }, pack, when)
+}
+
+/// Checks one rule file, read, into a rule.
+fn rule_from(file: RuleFile, pack: &str, when: Compile) -> Result<PackRule, String> {
+    let name = file.name;
     let Some(keys) = file.data.value.as_object() else {
         return Err(format!("{name}:1:1: a rule file is a mapping of keys"));
     };

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::parse::parse_rule;
 use super::*;
 use crate::document::Document;
 use crate::rule::Rule;
@@ -243,7 +244,7 @@ fn sparse_scopes_and_empty_matching_twins_have_no_locator() {
 
 /// Four prose rules as one pack (sharing one search), and each alone.
 static SHARING: LazyLock<(Vec<PackRule>, Vec<PackRule>)> = LazyLock::new(|| {
-    let files: Vec<(String, String)> = [
+    let files: Vec<PackFile> = [
         r"pattern: '^a'",
         r"pattern: ['b$', '\ba\b\s']",
         r"pattern: '(\S)  +(\S)'",
@@ -253,14 +254,14 @@ static SHARING: LazyLock<(Vec<PackRule>, Vec<PackRule>)> = LazyLock::new(|| {
     .enumerate()
     .map(|(i, matcher)| {
         let text = format!("id: r{i}\nmessage: m\ndescription: D.\n{matcher}\n");
-        (format!("r{i}.yaml"), text)
+        PackFile::new(format!("r{i}.yaml"), text)
     })
     .collect();
     let alone = files
         .iter()
-        .map(|(name, text)| parse_rule(name, text, "test", Compile::Now).unwrap())
+        .map(|file| parse_rule(&file.name, &file.text, "test", Compile::Now).unwrap())
         .collect();
-    (parse_pack(&files, "test", Compile::Now).unwrap(), alone)
+    (parse_pack(files, "test", Compile::Now).unwrap(), alone)
 });
 
 proptest::proptest! {
@@ -283,12 +284,27 @@ proptest::proptest! {
     }
 }
 
-/// The default pack compiles its regexes on first use: here every one is compiled and checked
-/// as a user's pack is when it loads.
+/// The default pack compiles its regexes on first use, from the JSON `build.rs` read of its
+/// YAML: here every file is read and every regex compiled and checked as a user's pack is
+/// when it loads.
 #[test]
 fn the_default_pack_compiles_whole() {
-    let rules = parse_pack(&default_pack_files(), DEFAULT_PACK_NAME, Compile::Now).unwrap();
+    let as_a_users: Vec<PackFile> = (default_pack_files().into_iter())
+        .map(|file| PackFile::new(file.name, file.text))
+        .collect();
+    let rules = parse_pack(as_a_users, DEFAULT_PACK_NAME, Compile::Now).unwrap();
     assert_eq!(rules.len(), default_pack().unwrap().len());
+}
+
+/// What `build.rs` read of each default rule file is what the engine reads of it.
+#[test]
+fn the_default_pack_is_read_at_build_time_as_at_run_time() {
+    let files = default_pack_files();
+    assert!(files.len() >= 10, "{} files", files.len());
+    for file in files {
+        let read = parse_yaml(&file.text, 0..file.text.len()).unwrap().value;
+        assert_eq!(file.value.as_ref(), Some(&read), "{}", file.name);
+    }
 }
 
 /// A deferred regex finds what the same regex compiled while loading finds.
