@@ -23,9 +23,11 @@ pub fn absolute(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
+        // A walk of `.` gives `./a/b.md`: its `.` is dropped before the join, or every path
+        // of the corpus would take the slow way below.
         CURRENT_DIR
             .get_or_init(|| std::env::current_dir().unwrap_or_default())
-            .join(path)
+            .join(without_dot(path))
     };
     if is_normal(&absolute) {
         return absolute;
@@ -41,6 +43,26 @@ pub fn absolute(path: &Path) -> PathBuf {
         }
     }
     normal
+}
+
+/// `path` without a leading `./`, told from its bytes where it can be (`Path::strip_prefix`
+/// goes through components, both ends of them).
+fn without_dot(path: &Path) -> &Path {
+    #[cfg(unix)]
+    {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        match path.as_os_str().as_bytes().strip_prefix(b"./") {
+            // `.//a` is `./a`: what follows must not read as a path from the root.
+            Some(rest) => {
+                let start = rest.iter().take_while(|&&byte| byte == b'/').count();
+                Path::new(OsStr::from_bytes(&rest[start..]))
+            }
+            None => path,
+        }
+    }
+    #[cfg(not(unix))]
+    path.strip_prefix(".").unwrap_or(path)
 }
 
 /// Whether an absolute path is already what [`absolute`] would make of it: no `.` or `..`
@@ -146,6 +168,25 @@ mod tests {
     }
 
     proptest! {
+        /// However a relative path starts (`./`, `.`, `..`, doubled separators), it is the
+        /// current folder joined to it, `.` and `..` worked out.
+        #[test]
+        fn relative_paths_are_joined_to_the_current_folder(path in "[./a]{0,8}") {
+            let path = Path::new(&path);
+            prop_assume!(!path.is_absolute());
+            let mut expected = PathBuf::new();
+            for part in std::env::current_dir().unwrap().join(path).components() {
+                match part {
+                    Component::ParentDir => {
+                        expected.pop();
+                    }
+                    Component::CurDir => {}
+                    other => expected.push(other),
+                }
+            }
+            prop_assert_eq!(absolute(path), expected);
+        }
+
         // Names with the bytes that sort near the separator: `-`, `.`, `0`.
         #[test]
         fn walk_paths_sort_and_strip_as_their_components_do(

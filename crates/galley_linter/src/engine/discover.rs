@@ -181,11 +181,16 @@ impl Linter {
             };
             Arc::from(text)
         };
-        // Each file once, however many inputs name it.
+        // Links may point anywhere under the root: the pages the inputs leave out are read.
+        let covered = inputs
+            .iter()
+            .any(|input| input.is_dir() && self.root.starts_with(absolute(input)));
+        // Each file once, however many inputs name it; one walk names each file once.
+        let one_walk = covered && inputs.len() == 1;
         let mut add = |targets: &mut Vec<FileTarget>, path: PathBuf, lint: bool| {
             let absolute_path = absolute(&path);
             let key = key_of(&self.root, &absolute_path);
-            if seen.insert(absolute_path.into_os_string()) {
+            if one_walk || seen.insert(absolute_path.into_os_string()) {
                 targets.push(FileTarget {
                     display: display(&path),
                     key,
@@ -211,10 +216,6 @@ impl Linter {
                 add(&mut targets, path, true);
             }
         }
-        // Links may point anywhere under the root: read the pages the inputs leave out.
-        let covered = inputs
-            .iter()
-            .any(|input| input.is_dir() && self.root.starts_with(absolute(input)));
         if !covered && self.root.is_dir() {
             for path in self.walk(&self.root) {
                 add(&mut targets, path, false);
