@@ -231,6 +231,8 @@ fn report_cache_use(cache: &DiskCache) {
         usage.linted,
         if usage.replayed {
             " (nothing changed: the last run's findings replayed)"
+        } else if usage.replayed_unchanged {
+            " (the changed files show other pages what they did: the others' findings replayed)"
         } else {
             ""
         }

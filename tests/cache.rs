@@ -338,3 +338,67 @@ fn a_changed_markdownlint_config_is_a_new_run_key() {
         .unwrap();
     });
 }
+
+/// A cached run's JSON report, checked against an uncached run's, with its cache note.
+fn cached_run(dir: &Path) -> (String, String) {
+    let output = galley(dir)
+        .args(["check", "--verbose", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let cached = (stdout.clone(), output.status.code());
+    assert_eq!(
+        cached,
+        report(dir, false),
+        "cached and uncached runs differ"
+    );
+    (stdout, String::from_utf8(output.stderr).unwrap())
+}
+
+const OTHERS_REPLAYED: &str = "the others' findings replayed";
+const A_WITH_BROKEN: &str = "# A\n\nSee [b](b.md), [c](c.md#part) and [d](d.md).\n";
+
+#[test]
+fn an_edit_other_pages_cannot_see_leaves_their_findings_replayed() {
+    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
+    cached_run(dir.path());
+    // Prose only: the page's anchors and keys stay as they were.
+    fs::write(dir.path().join("c.md"), C.replace("Text.", "Text , again.")).unwrap();
+    let (found, note) = cached_run(dir.path());
+    assert!(note.contains(OTHERS_REPLAYED), "{note}");
+    assert!(note.contains("2 files reused, 1 linted"), "{note}");
+    assert!(found.contains("c.md") && found.contains("d.md"), "{found}");
+    let (_, note) = cached_run(dir.path());
+    assert!(note.contains("nothing changed"), "{note}");
+}
+
+#[test]
+fn an_anchor_gone_from_a_changed_page_breaks_the_links_to_it() {
+    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
+    let (before, _) = cached_run(dir.path());
+    fs::write(dir.path().join("c.md"), C.replace("## Part", "## Section")).unwrap();
+    let (after, note) = cached_run(dir.path());
+    assert!(!note.contains(OTHERS_REPLAYED), "{note}");
+    assert!(
+        after.contains("#part") && !before.contains("#part"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_link_added_to_a_changed_page_is_checked_and_its_file_asked_again() {
+    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
+    cached_run(dir.path());
+    let with_image = format!("{B}\n![logo](img/logo.png)\n");
+    fs::write(dir.path().join("b.md"), with_image).unwrap();
+    let (found, note) = cached_run(dir.path());
+    assert!(note.contains(OTHERS_REPLAYED), "{note}");
+    assert!(found.contains("img/logo.png"), "{found}");
+    // The changed page's question is recorded with the others': the image that now exists
+    // is seen though no page changed.
+    fs::create_dir(dir.path().join("img")).unwrap();
+    fs::write(dir.path().join("img/logo.png"), "png").unwrap();
+    let (found, note) = cached_run(dir.path());
+    assert!(!note.contains("nothing changed"), "{note}");
+    assert!(!found.contains("img/logo.png"), "{found}");
+}

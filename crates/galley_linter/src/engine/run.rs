@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::cache::RunCache;
 use super::discover::FileTarget;
-use super::disk_cache::DiskCache;
+use super::disk_cache::{DiskCache, Replay};
 use super::fixing::Fixing;
 use super::pipeline::{locate_all, FileLint};
 use super::Linter;
@@ -53,7 +53,7 @@ enum Reuse<'a> {
 }
 
 impl Read {
-    fn summary(&self) -> Option<&PageSummary> {
+    pub(super) fn summary(&self) -> Option<&PageSummary> {
         match self {
             Read::Linted(lint) => Some(&lint.summary),
             Read::Summarised(summary) => Some(summary),
@@ -113,7 +113,12 @@ impl Linter {
         progress.start(targets.len());
         let parallel = targets.len() >= PARALLEL_FROM;
         if let Reuse::Disk(cache) = reuse {
-            if let Some(findings) = cache.replay(self, &targets, parallel) {
+            let findings = match cache.replay(self, &targets, parallel) {
+                Replay::Whole(findings) => Some(findings),
+                Replay::Changed(changed) => cache.replay_changed(self, &targets, changed, parallel),
+                Replay::Nothing => None,
+            };
+            if let Some(findings) = findings {
                 return self.outcome(&targets, missing, findings);
             }
         }
@@ -170,7 +175,7 @@ impl Linter {
         if let Reuse::Disk(cache) = reuse {
             let read: Vec<(&Read, Option<u128>)> =
                 reads.iter().map(|r| &**r).zip(contents).collect();
-            cache.record(&targets, &read, &findings, index.files_asked());
+            cache.record(&targets, &read, &findings, index.files_asked(), None);
         }
         let mut fixed = Vec::new();
         if let Some(fixing) = fixing {

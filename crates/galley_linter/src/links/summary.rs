@@ -225,6 +225,41 @@ pub fn github_anchor(text: &str) -> String {
 }
 
 impl PageSummary {
+    /// The hash of what other pages' checks read of this one: everything but its own links,
+    /// which only its own check reads. Two summaries with the same hash leave every other
+    /// page's findings as they were. `None` when it cannot be encoded.
+    pub fn seen_by_others(&self) -> Option<u128> {
+        // No `..`: a field added to the summary must be placed on one side or the other.
+        let PageSummary {
+            key,
+            dir,
+            slug,
+            urls,
+            url_is_folder,
+            content_file,
+            title,
+            description,
+            anchors,
+            headings,
+            links: _,
+            template_links: _,
+        } = self;
+        let seen = (
+            key,
+            dir,
+            slug,
+            urls,
+            url_is_folder,
+            content_file,
+            (title, description),
+            anchors,
+            headings,
+        );
+        postcard::to_allocvec(&seen)
+            .ok()
+            .map(|bytes| xxhash_rust::xxh3::xxh3_128(&bytes))
+    }
+
     /// Collects the page's anchors, and, when `collect_links` is set, its internal links.
     pub fn build(
         doc: &Document,

@@ -13,6 +13,7 @@
 
 mod key;
 mod replay;
+pub(super) use replay::Replay;
 mod shard;
 
 use std::collections::{HashMap, HashSet};
@@ -74,6 +75,14 @@ struct Shard {
     fresh: AtomicBool,
 }
 
+impl Shard {
+    /// Notes an entry this run read: a hit (its bytes stay in `stored`) or a fresh one.
+    fn used(&self, key: EntryKey, entry: Option<Stored>) {
+        let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
+        used.push((key, entry));
+    }
+}
+
 /// How a run used the cache, for `--verbose`.
 #[derive(Debug, Clone, Default)]
 pub struct CacheUse {
@@ -83,6 +92,9 @@ pub struct CacheUse {
     pub linted: usize,
     /// Whether the run was the last one replayed: the same files with the same texts.
     pub replayed: bool,
+    /// Whether the files that did not change were replayed: those that did show other
+    /// pages what they did.
+    pub replayed_unchanged: bool,
     /// Why the cache could not be written, when it could not.
     pub write_error: Option<String>,
 }
@@ -96,6 +108,7 @@ pub struct DiskCache {
     reused: AtomicUsize,
     linted: AtomicUsize,
     replayed: AtomicBool,
+    replayed_unchanged: AtomicBool,
     write_error: Mutex<Option<String>>,
 }
 
@@ -111,6 +124,7 @@ impl DiskCache {
             reused: AtomicUsize::new(0),
             linted: AtomicUsize::new(0),
             replayed: AtomicBool::new(false),
+            replayed_unchanged: AtomicBool::new(false),
             write_error: Mutex::new(None),
         }
     }
@@ -132,6 +146,7 @@ impl DiskCache {
             reused: self.reused.load(Ordering::Relaxed),
             linted: self.linted.load(Ordering::Relaxed),
             replayed: self.replayed.load(Ordering::Relaxed),
+            replayed_unchanged: self.replayed_unchanged.load(Ordering::Relaxed),
             write_error: self
                 .write_error
                 .lock()
@@ -156,26 +171,18 @@ impl DiskCache {
             Ok(text) => text,
             Err(message) => return (linter.unreadable(target, message), Vec::new(), None),
         };
-        let path = absolute(&target.path).to_string_lossy().into_owned();
-        let index = (xxh3_64(path.as_bytes()) % SHARDS as u64) as usize;
-        let shard = &self.shards[index];
-        let stored = (shard.stored)
-            .get_or_init(|| Mutex::new(shard::load(&self.shard_path(index), self.run_key)));
-        let key = (path, target.lint);
+        let (shard, key) = self.entry_of(target);
+        let stored = self.stored(shard);
         let content = xxh3_128(text.as_bytes());
         let hit = (stored.lock().unwrap_or_else(PoisonError::into_inner))
             .get(&key)
             .filter(|entry| entry.content == content)
             .and_then(|entry| postcard::from_bytes::<CachedFile>(&entry.bytes).ok());
-        let used = |entry| {
-            let mut used = shard.used.lock().unwrap_or_else(PoisonError::into_inner);
-            used.push((key.clone(), entry));
-        };
         let text = match hit {
             Some(cached) => match linter.revive(target, text, cached) {
                 Ok((read, found)) => {
                     self.reused.fetch_add(1, Ordering::Relaxed);
-                    used(None);
+                    self.shards[shard].used(key, None);
                     return (read, found, Some(content));
                 }
                 Err(text) => text,
@@ -185,11 +192,52 @@ impl DiskCache {
         self.linted.fetch_add(1, Ordering::Relaxed);
         // Fixes never go through the cache.
         let (read, found) = linter.lint_read(target, text, false);
-        if let Some(bytes) = encode(&read, &found) {
-            shard.fresh.store(true, Ordering::Relaxed);
-            used(Some(Stored { content, bytes }));
-        }
+        self.keep_entry(shard, key, Some((&read, &found, content)));
         (read, found, Some(content))
+    }
+
+    /// The shard of `target`'s entry, and its key there.
+    fn entry_of(&self, target: &FileTarget) -> (usize, EntryKey) {
+        let path = crate::paths::text(&absolute(&target.path)).into_owned();
+        let shard = (xxh3_64(path.as_bytes()) % SHARDS as u64) as usize;
+        (shard, (path, target.lint))
+    }
+
+    /// What the shard's file holds, read on first use.
+    fn stored(&self, shard: usize) -> &Mutex<HashMap<EntryKey, Stored>> {
+        (self.shards[shard].stored)
+            .get_or_init(|| Mutex::new(shard::load(&self.shard_path(shard), self.run_key)))
+    }
+
+    /// The page summary stored under `key` for the text hashed `content`.
+    fn stored_summary(&self, shard: usize, key: &EntryKey, content: u128) -> Option<PageSummary> {
+        let stored = self
+            .stored(shard)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let entry = stored.get(key).filter(|entry| entry.content == content)?;
+        let cached: CachedFile = postcard::from_bytes(&entry.bytes).ok()?;
+        Some(cached.summary)
+    }
+
+    /// Keeps an entry for the next run: the stored one, or the results of linting its text
+    /// (hashed `content`) when given.
+    fn keep_entry(
+        &self,
+        shard: usize,
+        key: EntryKey,
+        linted: Option<(&Read, &[Diagnostic], u128)>,
+    ) {
+        let shard = &self.shards[shard];
+        match linted {
+            None => shard.used(key, None),
+            Some((read, found, content)) => {
+                if let Some(bytes) = encode(read, found) {
+                    shard.fresh.store(true, Ordering::Relaxed);
+                    shard.used(key, Some(Stored { content, bytes }));
+                }
+            }
+        }
     }
 
     /// Writes the shards this run changed, then drops what no run of this key needs, and

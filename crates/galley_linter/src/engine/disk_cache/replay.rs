@@ -1,14 +1,19 @@
 //! A whole run replayed. A run that used the cache leaves, beside the shards, a record of
-//! what it read and found: every file in its order with the hash of its text, every path
-//! its cross-file phase asked the file system about with the answer, and the findings of
-//! each file. The next run under the same key whose files are the same paths with the same
-//! texts, and whose recorded paths still answer the same, has the same findings: it reads
-//! each file to hash it (the text is the proof, never its time or size) and parses, lints
-//! and indexes nothing. A single difference and the run goes the usual way, through the
-//! shards.
+//! what it read and found: every file in its order with the hash of its text and the hash of
+//! what other pages read of it, every path its cross-file phase asked the file system about
+//! with the answer, and the findings of each file. The next run under the same key whose
+//! files are the same paths with the same texts, and whose recorded paths still answer the
+//! same, has the same findings: it reads each file to hash it (the text is the proof, never
+//! its time or size) and parses, lints and indexes nothing.
+//!
+//! When a few texts differ, only those files are linted: if what each shows other pages
+//! (its keys, anchors, URLs; not its own links) is as recorded, every other file's findings
+//! are too, and the changed files' links are checked against an index of the others' stored
+//! summaries. Otherwise, and at a single other difference, the run goes the usual way,
+//! through the shards.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -21,9 +26,13 @@ use super::super::Linter;
 use super::{shard, with_rule_ids, DiskCache};
 use crate::diagnostic::Diagnostic;
 use crate::finding::Finding;
+use crate::links::{LinkIndex, PageSummary};
 use crate::source::{read_regular, SourceFile, MAX_FILE_BYTES};
 
 const FILE_NAME: &str = "replay";
+
+/// Paths the cross-file phase asked the file system about, each with whether it was a file.
+type Asked = Vec<(PathBuf, bool)>;
 
 /// What one run read and found, as stored.
 #[derive(Serialize, Deserialize)]
@@ -31,13 +40,45 @@ struct Record {
     /// The working folder, against which relative paths were read.
     folder: PathBuf,
     /// Every file of the run in its order: the path as given, whether it was linted, the
-    /// hash of its text.
-    files: Vec<(String, bool, u128)>,
-    /// What the cross-file phase asked the file system: a path, and whether it was a file.
-    asked: Vec<(PathBuf, bool)>,
+    /// hash of its text, the hash of what other pages read of it.
+    files: Vec<(String, bool, u128, u128)>,
+    /// What the cross-file phase asked the file system.
+    asked: Asked,
     /// The findings of each file that has any, by its place in `files`, each with the id of
     /// its rule.
     found: Vec<(u32, Vec<(String, Diagnostic)>)>,
+}
+
+/// What the last run's record gives this one.
+pub(in super::super) enum Replay {
+    Nothing,
+    /// The same files with the same texts: every file's findings.
+    Whole(Vec<Vec<Finding>>),
+    /// The same files, a few with other texts.
+    Changed(Changed),
+}
+
+/// A run whose files are the last run's, a few with other texts.
+pub(in super::super) struct Changed {
+    record: Record,
+    /// The hash of each file's text now.
+    contents: Vec<u128>,
+    /// The text of each changed file, and of each other file with findings to show.
+    texts: Vec<Option<String>>,
+}
+
+/// Past this many changed files, or a tenth of the files if more (a branch switched), the
+/// run goes the usual way: reading on would cost more than the replay could save.
+const MOST_CHANGED: usize = 64;
+
+impl Changed {
+    /// The indices of the files whose texts changed.
+    fn changed(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.contents.iter().zip(&self.record.files))
+            .enumerate()
+            .filter(|(_, (content, file))| **content != file.2)
+            .map(|(index, _)| index)
+    }
 }
 
 impl DiskCache {
@@ -45,49 +86,65 @@ impl DiskCache {
         self.run_dir.join(FILE_NAME)
     }
 
-    /// The findings of every target, by target, when the last run of this key read the same
-    /// files with the same texts and the file system still answers what it asked as it did.
+    /// What the record of the last run of this key gives this run: every finding when it
+    /// read the same files with the same texts and the file system still answers what it
+    /// asked as it did; the changed texts when only a few differ.
     pub(in super::super) fn replay(
         &self,
         linter: &Linter,
         targets: &[FileTarget],
         parallel: bool,
-    ) -> Option<Vec<Vec<Finding>>> {
-        let file = std::fs::read(self.replay_path()).ok()?;
-        let record: Record = postcard::from_bytes(shard::unframe(&file, self.run_key)?).ok()?;
+    ) -> Replay {
+        let Some(file) = std::fs::read(self.replay_path()).ok() else {
+            return Replay::Nothing;
+        };
+        let record: Option<Record> = shard::unframe(&file, self.run_key)
+            .and_then(|payload| postcard::from_bytes(payload).ok());
         drop(file);
+        let Some(record) = record else {
+            return Replay::Nothing;
+        };
         let same_files = record.files.len() == targets.len()
-            && std::env::current_dir().ok()? == record.folder
-            && (record.files.iter().zip(targets)).all(|((path, lint, _), target)| {
+            && std::env::current_dir().is_ok_and(|folder| folder == record.folder)
+            && (record.files.iter().zip(targets)).all(|((path, lint, ..), target)| {
                 *lint == target.lint && target.path.as_os_str() == path.as_str()
             });
         if !same_files {
-            return None;
+            return Replay::Nothing;
         }
-        // Read and hashed in parallel; the first text that differs stops the others.
-        let changed = AtomicBool::new(false);
-        let texts = |(index, target): (usize, &FileTarget)| -> Option<Option<String>> {
-            if changed.load(Ordering::Relaxed) {
+        // Read and hashed in parallel; past the most changed files, the others stop.
+        let changed = AtomicUsize::new(0);
+        let most_changed = (targets.len() / 10).max(MOST_CHANGED);
+        let read = |(index, target): (usize, &FileTarget)| -> Option<(u128, Option<String>)> {
+            if changed.load(Ordering::Relaxed) > most_changed {
                 return None;
             }
-            let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok();
-            let same = bytes.filter(|bytes| xxh3_128(bytes) == record.files[index].2);
-            let Some(bytes) = same else {
-                changed.store(true, Ordering::Relaxed);
-                return None;
-            };
+            let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok()?;
+            let content = xxh3_128(&bytes);
+            let same = content == record.files[index].2;
+            if !same {
+                changed.fetch_add(1, Ordering::Relaxed);
+            }
             let reports = (record.found)
                 .binary_search_by_key(&(index as u32), |(at, _)| *at)
                 .is_ok();
-            // Only a file with findings needs its text: the hash matched, so it is UTF-8.
-            Some(reports.then(|| String::from_utf8(bytes).ok()).flatten())
+            // A changed file is linted; an unchanged one with findings shows its text (the
+            // hash matched, so it is UTF-8).
+            let text = if same && !reports {
+                None
+            } else {
+                Some(String::from_utf8(bytes).ok()?)
+            };
+            Some((content, text))
         };
-        let texts: Option<Vec<Option<String>>> = if parallel {
-            targets.par_iter().enumerate().map(texts).collect()
+        let read: Option<Vec<(u128, Option<String>)>> = if parallel {
+            targets.par_iter().enumerate().map(read).collect()
         } else {
-            targets.iter().enumerate().map(texts).collect()
+            targets.iter().enumerate().map(read).collect()
         };
-        let mut texts = texts?;
+        let Some(read) = read else {
+            return Replay::Nothing;
+        };
         let answers_hold = |(path, exists): &(PathBuf, bool)| path.is_file() == *exists;
         let asked_hold = if parallel {
             record.asked.par_iter().all(answers_hold)
@@ -95,41 +152,188 @@ impl DiskCache {
             record.asked.iter().all(answers_hold)
         };
         if !asked_hold {
-            return None;
+            return Replay::Nothing;
         }
+        let (contents, texts) = read.into_iter().unzip();
+        let changed = Changed {
+            record,
+            contents,
+            texts,
+        };
+        if changed.changed().next().is_some() {
+            return Replay::Changed(changed);
+        }
+        match self.recorded_findings(linter, targets, changed) {
+            Some((findings, _)) => {
+                self.reused.store(targets.len(), Ordering::Relaxed);
+                self.replayed.store(true, Ordering::Relaxed);
+                Replay::Whole(findings)
+            }
+            None => Replay::Nothing,
+        }
+    }
+
+    /// The findings of a run whose changed files show other pages what they did: the
+    /// changed files linted, their links checked against the index of every page, the
+    /// others' findings as recorded. `None` when a changed file shows other pages something
+    /// else (or cannot be read, or is over its budget) or a page's stored summary is
+    /// missing; nothing is then stored.
+    pub(in super::super) fn replay_changed(
+        &self,
+        linter: &Linter,
+        targets: &[FileTarget],
+        mut changed: Changed,
+        parallel: bool,
+    ) -> Option<Vec<Vec<Finding>>> {
+        let indices: Vec<usize> = changed.changed().collect();
+        let mut linted = Vec::new();
+        for &index in &indices {
+            let (target, text) = (&targets[index], changed.texts[index].take()?);
+            let (read, found) = linter.lint_read(target, text, false);
+            let summary = match &read {
+                Read::Linted(lint) if !lint.over_budget => &lint.summary,
+                Read::Summarised(summary) => summary,
+                _ => return None,
+            };
+            if summary.seen_by_others()? != changed.record.files[index].3 {
+                return None;
+            }
+            linted.push((index, read, found));
+        }
+        // Every other page's summary, as the shards hold it for its text.
+        let entries: Vec<_> = if parallel {
+            targets
+                .par_iter()
+                .map(|target| self.entry_of(target))
+                .collect()
+        } else {
+            targets.iter().map(|target| self.entry_of(target)).collect()
+        };
+        let stored = |(index, (shard, key)): (usize, &(usize, _))| -> Option<Option<PageSummary>> {
+            if indices.binary_search(&index).is_ok() {
+                return Some(None);
+            }
+            self.stored_summary(*shard, key, changed.contents[index])
+                .map(Some)
+        };
+        let stored: Vec<Option<PageSummary>> = if parallel {
+            entries
+                .par_iter()
+                .enumerate()
+                .map(stored)
+                .collect::<Option<_>>()?
+        } else {
+            entries
+                .iter()
+                .enumerate()
+                .map(stored)
+                .collect::<Option<_>>()?
+        };
+        // Unchanged, they show other pages what they did when recorded.
+        let seen: Vec<u128> = changed.record.files.iter().map(|file| file.3).collect();
+        let contents = changed.contents.clone();
+        let (mut findings, recorded_asked) = self.recorded_findings(linter, targets, changed)?;
+        // Only now is anything stored: the others' entries kept, the changed ones written.
+        let mut reads: Vec<Read> = stored
+            .into_iter()
+            .map(|summary| Read::Summarised(summary.unwrap_or_default()))
+            .collect();
+        let mut linted = linted.into_iter().peekable();
+        let mut first_found = Vec::new();
+        for (index, (shard, key)) in entries.into_iter().enumerate() {
+            match linted.next_if(|(at, ..)| *at == index) {
+                Some((_, read, found)) => {
+                    self.keep_entry(shard, key, Some((&read, &found, contents[index])));
+                    reads[index] = read;
+                    first_found.push((index, found));
+                }
+                None => self.keep_entry(shard, key, None),
+            }
+        }
+        self.reused
+            .store(targets.len() - indices.len(), Ordering::Relaxed);
+        self.linted.store(indices.len(), Ordering::Relaxed);
+        self.save();
+        let index = LinkIndex::new(
+            linter.root(),
+            &linter.config().files.extensions,
+            reads.iter().filter_map(Read::summary),
+        )
+        .caching_files()
+        .with_site(linter.site.as_ref());
+        for (at, found) in first_found {
+            findings[at] = match &reads[at] {
+                Read::Linted(lint) => {
+                    locate_all(&lint.file, linter.lint_second(lint, found, Some(&index)))
+                }
+                _ => Vec::new(),
+            };
+        }
+        // The others' findings rest on the answers they were given: asked again next time.
+        let mut asked = index.files_asked();
+        drop(index);
+        asked.extend(recorded_asked);
+        asked.sort_unstable();
+        asked.dedup();
+        let reads: Vec<(&Read, Option<u128>)> =
+            reads.iter().zip(contents.into_iter().map(Some)).collect();
+        self.record(targets, &reads, &findings, asked, Some(seen));
+        self.replayed_unchanged.store(true, Ordering::Relaxed);
+        Some(findings)
+    }
+
+    /// The recorded findings of every file, excerpts cut from the texts read (the changed
+    /// files' are left empty), and the record's disk questions.
+    fn recorded_findings(
+        &self,
+        linter: &Linter,
+        targets: &[FileTarget],
+        changed: Changed,
+    ) -> Option<(Vec<Vec<Finding>>, Asked)> {
+        let Changed {
+            record,
+            contents,
+            mut texts,
+        } = changed;
         let mut findings: Vec<Vec<Finding>> = targets.iter().map(|_| Vec::new()).collect();
         for (index, found) in record.found {
             let index = index as usize;
+            if contents.get(index) != record.files.get(index).map(|file| &file.2) {
+                continue;
+            }
             let (target, text) = (targets.get(index)?, texts.get_mut(index)?.take()?);
             let found = with_rule_ids(&linter.rules_for(&target.path), found)?;
             let file = SourceFile::new(target.display.clone(), text);
             let file = file.excerpt(found.iter().flat_map(Diagnostic::spans), linter.excerpt);
             findings[index] = locate_all(&file, found);
         }
-        self.reused.store(targets.len(), Ordering::Relaxed);
-        self.replayed.store(true, Ordering::Relaxed);
-        Some(findings)
+        Some((findings, record.asked))
     }
 
     /// Records what this run read and found for the next run to replay; nothing when a file
     /// could not be read, was over its budget, or its path is not Unicode (such a run is
-    /// never replayed).
+    /// never replayed). `seen`: the hash of what other pages read of each file, when known.
     pub(in super::super) fn record(
         &self,
         targets: &[FileTarget],
         reads: &[(&Read, Option<u128>)],
         findings: &[Vec<Finding>],
-        asked: Vec<(PathBuf, bool)>,
+        asked: Asked,
+        seen: Option<Vec<u128>>,
     ) {
-        let files = (targets.iter().zip(reads))
-            .map(|(target, (read, content))| {
+        let files = (targets.iter().zip(reads).enumerate())
+            .map(|(index, (target, (read, content)))| {
                 let whole = match read {
                     Read::Linted(lint) => !lint.over_budget,
                     Read::Summarised(_) => true,
                     Read::Unreadable(_) => false,
                 };
                 let path = target.path.to_str().filter(|_| whole)?;
-                Some((path.to_string(), target.lint, (*content)?))
+                let seen = match &seen {
+                    Some(seen) => *seen.get(index)?,
+                    None => read.summary()?.seen_by_others()?,
+                };
+                Some((path.to_string(), target.lint, (*content)?, seen))
             })
             .collect::<Option<Vec<_>>>();
         let (Some(files), Ok(folder)) = (files, std::env::current_dir()) else {
