@@ -402,3 +402,43 @@ fn a_link_added_to_a_changed_page_is_checked_and_its_file_asked_again() {
     assert!(!note.contains("nothing changed"), "{note}");
     assert!(!found.contains("img/logo.png"), "{found}");
 }
+
+#[test]
+fn a_changed_redirect_is_a_new_run_key() {
+    let book = |from: &str| {
+        format!("[book]\ntitle = \"x\"\n\n[output.html.redirect]\n\"{from}\" = \"new.html\"\n")
+    };
+    let files = [
+        ("book.toml", book("old.html")),
+        ("src/new.md", "# New\n".to_string()),
+        ("src/a.md", "# A\n\n[old](old.html)\n".to_string()),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    after_change(&files, |dir| {
+        fs::write(dir.join("book.toml"), book("older.html")).unwrap();
+    });
+}
+
+#[test]
+fn a_moved_file_changed_in_a_docfx_redirection_file_is_a_new_run_key() {
+    let redirection = |moved: &str| {
+        format!(
+            r#"{{"redirections": [{{"source_path": "docset/docs/{moved}", "redirect_url": "/guide/new"}}]}}"#
+        )
+    };
+    let files = [
+        (
+            "docset/docfx.json",
+            r#"{"build": {"content": [{"src": "docs", "dest": "guide", "files": ["**/*.md"]}]}}"#
+                .to_string(),
+        ),
+        (".openpublishing.redirection.json", redirection("old.md")),
+        ("docset/docs/new.md", "# New\n\n## Part\n".to_string()),
+        ("docset/docs/a.md", "# A\n\n[old](old.md)\n".to_string()),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    after_change(&files, |dir| {
+        let moved = redirection("older.md");
+        fs::write(dir.join(".openpublishing.redirection.json"), moved).unwrap();
+    });
+}

@@ -36,6 +36,18 @@ fn repository_folders(dir: &Path) -> Vec<PathBuf> {
 }
 
 impl Docfx {
+    /// What tells two `Docfx` apart, for the cache's key: `Debug` text of all but the moved
+    /// files, which are given as they are (a docs site moves thousands, and formatting them
+    /// cost more than the rest of a replayed run).
+    pub(crate) fn key_parts(&self) -> (String, &[(PathBuf, String)]) {
+        let Docfx {
+            contents,
+            base_path,
+            moved,
+        } = self;
+        (format!("{:?}", (contents, base_path)), moved)
+    }
+
     /// Reads `docfx.json` in `dir` and the redirection and publishing files beside it or
     /// above it (the repository's root).
     pub fn read(dir: &Path) -> Docfx {

@@ -6,6 +6,7 @@ use std::path::Path;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::super::Linter;
+use crate::site::{Redirect, Site};
 
 /// Files beside the configured schema that a `$ref` may name: hashed with it.
 const SCHEMA_EXTENSIONS: &[&str] = &["json", "yaml", "yml"];
@@ -43,6 +44,60 @@ impl KeyHasher {
         }
     }
 
+    /// The site profile: `Debug` text of its settings, and its redirects and moved files
+    /// as they are (a docs site has thousands, and formatting them cost more than the rest of
+    /// a replayed run).
+    fn add_site(&mut self, site: Option<&Site>) {
+        let Some(site) = site else {
+            return self.add(b"no site");
+        };
+        // No `..`: a field added to the profile must be hashed.
+        let Site {
+            generator,
+            dir,
+            roots,
+            static_dirs,
+            case_insensitive,
+            html_pages,
+            folder_urls,
+            absolute_may_leave,
+            collections,
+            redirects,
+            docfx,
+            base_path,
+            resolves_page_paths,
+            tab_ids,
+        } = site;
+        let settings = (
+            (
+                generator,
+                dir,
+                roots,
+                static_dirs,
+                case_insensitive,
+                html_pages,
+            ),
+            (folder_urls, absolute_may_leave, collections, base_path),
+            (resolves_page_paths, tab_ids),
+        );
+        self.add(format!("{settings:?}").as_bytes());
+        self.add(&(redirects.len() as u64).to_le_bytes());
+        for Redirect { from, to } in redirects {
+            self.add(from.as_bytes());
+            self.add(to.as_bytes());
+        }
+        let Some(docfx) = docfx else {
+            return self.add(b"no docfx");
+        };
+        let (settings, moved) = docfx.key_parts();
+        self.add(settings.as_bytes());
+        self.add(&(moved.len() as u64).to_le_bytes());
+        for (path, url) in moved {
+            self.add(path.as_os_str().as_encoded_bytes());
+            self.add(url.as_bytes());
+        }
+    }
+
     fn add_file(&mut self, path: &Path) {
         self.add(path.to_string_lossy().as_bytes());
         match std::fs::read(path) {
@@ -70,7 +125,7 @@ impl Linter {
         key.add(format!("{:?}", self.config).as_bytes());
         key.add(format!("{:?}", self.selected).as_bytes());
         key.add(self.root.to_string_lossy().as_bytes());
-        key.add(format!("{:?}", self.site).as_bytes());
+        key.add_site(self.site.as_ref());
         if let Some(schema) = &self.config.schema {
             key.add_file(&schema.value);
             let folder = schema.value.parent().unwrap_or(Path::new(""));
