@@ -1,6 +1,7 @@
 //! The per-file summary that cross-file rules work on (a page's keys, anchors and outgoing
 //! links), and the corpus-wide index that resolves links against those summaries.
 
+mod anchors;
 mod index;
 mod suggest;
 mod summary;
@@ -14,9 +15,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+pub use anchors::Anchors;
 pub use index::{LinkIndex, Target};
 pub use suggest::{closest, Candidate};
-pub use summary::{github_anchor, Anchors, Heading, PageSummary, TemplateLink};
+pub use summary::{github_anchor, Heading, PageSummary, TemplateLink};
 pub use tabs::page_tab_anchors;
 pub use templated::TemplateKind;
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::parse::RuleFile;
+use super::rule_file::RuleFile;
 use super::{Example, PackRule};
 use crate::document::Document;
 use crate::rule::Rule;

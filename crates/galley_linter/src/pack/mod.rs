@@ -19,11 +19,13 @@ mod examples;
 mod locate;
 mod matching;
 mod parse;
+mod rule_file;
 
 use compiled::{Compile, RuleRegex};
 pub use examples::test_examples;
 use locate::{Pattern, SharedLocator};
-use parse::{parse_rule_file, PackFile, RuleFile};
+use parse::parse_rule_file;
+use rule_file::{PackFile, RuleFile};
 
 /// The default pack: every `rules/*.yaml` of this repository, built into the binary with
 /// the JSON each reads (see `build.rs`).
