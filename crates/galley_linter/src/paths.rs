@@ -8,7 +8,7 @@ use rayon::slice::ParallelSliceMut;
 
 /// The path as text, U+FFFD for bytes that are not UTF-8. `Path::to_string_lossy` checks
 /// the bytes chunk by chunk, several times slower than the plain check that a path almost
-/// always passes; this runs twice for every file of a corpus.
+/// always passes; this runs for every file of a corpus, more than once.
 pub fn text(path: &Path) -> Cow<'_, str> {
     match path.to_str() {
         Some(text) => Cow::Borrowed(text),

@@ -51,6 +51,7 @@ struct Record {
 
 /// What the last run's record gives this one.
 pub(in super::super) enum Replay {
+    /// No record of this key, or other files, folder or answers: the usual way.
     Nothing,
     /// The same files with the same texts: every file's findings.
     Whole(Vec<Vec<Finding>>),
