@@ -3,7 +3,11 @@
 use std::ops::Deref;
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
+use regex_automata::Input;
+use regex_syntax::hir::Hir;
 
 use super::locate::REGEX_SIZE_LIMIT;
 use super::{Matcher, PackRule};
@@ -20,7 +24,11 @@ pub(super) enum Compile {
     OnFirstUse,
 }
 
-/// A rule's regex (read through `Deref`).
+/// A rule's regex (read through `Deref`, or [`RuleRegex::compiled_from`] where the pattern is
+/// parsed already). It searches only the ranges its rule's scope and locator leave, which are
+/// short, so it is built without the parts that speed up long searches: working out a literal
+/// prefilter and a full DFA cost more to build (about 1 M instructions per default rule, most of
+/// a one-page run) than they save on a page.
 #[derive(Debug)]
 pub(super) struct RuleRegex {
     pattern: String,
@@ -38,13 +46,22 @@ impl RuleRegex {
         }
     }
 
-    /// A regex compiled already.
-    pub(super) fn compiled(regex: Regex, ignore_case: bool) -> Self {
-        RuleRegex {
-            pattern: regex.as_str().to_string(),
+    /// A regex compiled already, or what is wrong with it, in the regex parser's words.
+    pub(super) fn compiled(pattern: &str, ignore_case: bool) -> Result<Self, String> {
+        let regex = builder(ignore_case).build(pattern).map_err(|error| {
+            match (error.syntax_error(), error.size_limit()) {
+                (Some(syntax), _) => syntax.to_string(),
+                (None, Some(limit)) => {
+                    format!("the compiled regex exceeds the limit of {limit} bytes")
+                }
+                (None, None) => error.to_string(),
+            }
+        })?;
+        Ok(RuleRegex {
+            pattern: pattern.to_string(),
             ignore_case,
             compiled: OnceLock::from(regex),
-        }
+        })
     }
 
     pub(super) fn pattern(&self) -> &str {
@@ -54,24 +71,50 @@ impl RuleRegex {
     pub(super) fn is_compiled(&self) -> bool {
         self.compiled.get().is_some()
     }
+
+    /// The regex, compiled on first use from `parsed`: the pattern as the regex parser read it
+    /// for its locator, so that it is not parsed twice.
+    pub(super) fn compiled_from(&self, parsed: Option<&Hir>) -> &Regex {
+        self.compiled.get_or_init(|| match parsed {
+            Some(hir) => builder(self.ignore_case)
+                .build_from_hir(hir)
+                .expect("the default pack's regexes compile: a test compiles every one"),
+            None => self.compile(),
+        })
+    }
+
+    fn compile(&self) -> Regex {
+        builder(self.ignore_case)
+            .build(&self.pattern)
+            .expect("the default pack's regexes compile: a test compiles every one")
+    }
 }
 
 impl Deref for RuleRegex {
     type Target = Regex;
 
     fn deref(&self) -> &Regex {
-        self.compiled.get_or_init(|| {
-            build(&self.pattern, self.ignore_case)
-                .expect("the default pack's regexes compile: a test compiles every one")
-        })
+        self.compiled.get_or_init(|| self.compile())
     }
 }
 
-pub(super) fn build(pattern: &str, ignore_case: bool) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(ignore_case)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
+fn builder(ignore_case: bool) -> meta::Builder {
+    let config = Regex::config()
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .auto_prefilter(false)
+        .dfa(false);
+    let mut builder = meta::Builder::new();
+    builder
+        .configure(config)
+        .syntax(syntax::Config::new().case_insensitive(ignore_case));
+    builder
+}
+
+/// The groups of `regex`'s first match in `text` that starts at `start` or after it.
+pub(super) fn captures_at(regex: &Regex, text: &str, start: usize) -> Option<Captures> {
+    let mut captures = regex.create_captures();
+    regex.search_captures(&Input::new(text).range(start..), &mut captures);
+    captures.is_match().then_some(captures)
 }
 
 impl PackRule {

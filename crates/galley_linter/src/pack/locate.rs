@@ -41,6 +41,9 @@ pub(super) struct PatternSyntax {
 
 #[derive(Debug)]
 struct Parsed {
+    /// The pattern as the regex parser reads it; `None` when it does not parse (never in a
+    /// loaded pack, whose regexes compile).
+    hir: Option<Hir>,
     /// `None` for sparse scopes, and when the twin could match the empty string, and so
     /// everywhere.
     twin: Option<Hir>,
@@ -61,11 +64,15 @@ impl PatternSyntax {
                 .as_ref()
                 .and_then(|hir| hir.properties().minimum_len())
                 .unwrap_or(0);
-            let twin = parsed
+            let twin = (parsed.as_ref())
                 .filter(|_| self.dense)
-                .map(without_look_around)
+                .map(|hir| without_look_around(hir.clone()))
                 .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0));
-            Parsed { twin, minimum_len }
+            Parsed {
+                hir: parsed,
+                twin,
+                minimum_len,
+            }
         })
     }
 
@@ -89,6 +96,11 @@ impl Pattern {
         }
     }
 
+    /// The rule's regex, compiled on first use.
+    pub(super) fn regex(&self) -> &meta::Regex {
+        self.regex.compiled_from(self.syntax.parsed().hir.as_ref())
+    }
+
     /// The pattern's own automaton, when it has a twin.
     pub(super) fn locator(&self) -> Option<&meta::Regex> {
         self.locator
@@ -110,10 +122,19 @@ impl Pattern {
     }
 }
 
-/// One automaton for the twins of several patterns.
+/// One automaton for the twins of several patterns, without a literal prefilter: working one
+/// out of the default pack's case-insensitive word lists costs 2.5 M instructions, a sixth of a
+/// one-page run, and a cold run of 10,000 pages is no slower without it (most twins start with
+/// a class such as `\S`). A pack of nothing but word lists loses about 5% of such a run
+/// (BENCHMARKS.md).
 fn locator(twins: &[Hir]) -> Option<meta::Regex> {
     meta::Regex::builder()
-        .configure(meta::Regex::config().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+        .configure(
+            meta::Regex::config()
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .auto_prefilter(false)
+                .dfa(false),
+        )
         .build_many_from_hir(twins)
         .ok()
 }

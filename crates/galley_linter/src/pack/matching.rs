@@ -4,7 +4,9 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use regex_automata::Span;
 
+use super::compiled::captures_at;
 use super::{FieldSource, Matcher, PackRule, Scope};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -248,26 +250,30 @@ impl PackRule {
                     self.for_each_candidate(doc, &ranges, pattern, |range| {
                         let text = &doc.source[range.clone()];
                         // Find first (fast), then work out the groups for the rare match.
-                        for found in pattern.regex.find_iter(text) {
-                            let Some(captures) = pattern.regex.captures_at(text, found.start())
-                            else {
+                        let regex = pattern.regex();
+                        for found in regex.find_iter(text) {
+                            let Some(captures) = captures_at(regex, text, found.start()) else {
                                 continue;
                             };
-                            let whole = captures.get(0).expect("a match has group 0");
-                            if whole.is_empty() || unless.iter().any(|u| u.is_match(whole.as_str()))
-                            {
+                            let group = |span: Option<Span>| span.map(|span| &text[span.range()]);
+                            let whole = captures.get_match().expect("a match has group 0");
+                            let whole_text = &text[whole.range()];
+                            if whole.is_empty() || unless.iter().any(|u| u.is_match(whole_text)) {
                                 continue;
                             }
-                            let message = fill(&self.message, |name| match name {
-                                "match" => Some(whole.as_str().to_string()),
-                                _ => match name.parse::<usize>() {
-                                    Ok(i) => captures.get(i).map(|m| m.as_str().to_string()),
-                                    Err(_) => captures.name(name).map(|m| m.as_str().to_string()),
-                                },
+                            let message = fill(&self.message, |name| {
+                                let found = match name {
+                                    "match" => Some(whole_text),
+                                    _ => match name.parse::<usize>() {
+                                        Ok(i) => group(captures.get_group(i)),
+                                        Err(_) => group(captures.get_group_by_name(name)),
+                                    },
+                                };
+                                found.map(str::to_string)
                             });
                             let replacement = fix.as_ref().map(|template| {
                                 let mut replaced = String::new();
-                                captures.expand(template, &mut replaced);
+                                captures.interpolate_string_into(text, template, &mut replaced);
                                 replaced
                             });
                             let span = range.start + whole.start()..range.start + whole.end();
@@ -287,21 +293,20 @@ impl PackRule {
                 self.for_each_candidate(doc, &ranges, regex, |range| {
                     let text = &doc.source[range.clone()];
                     for found in regex
-                        .regex
+                        .regex()
                         .find_iter(text)
                         .filter(|m| whole_word(text, m.range()))
                     {
-                        let key = found
-                            .as_str()
+                        let found_text = &text[found.range()];
+                        let key = found_text
                             .split_whitespace()
                             .collect::<Vec<_>>()
                             .join(" ")
                             .to_lowercase();
-                        let replacement = replacements
-                            .get(&key)
-                            .map(|to| keep_case(found.as_str(), to));
+                        let replacement =
+                            replacements.get(&key).map(|to| keep_case(found_text, to));
                         let message = fill(&self.message, |name| match name {
-                            "match" => Some(found.as_str().to_string()),
+                            "match" => Some(found_text.to_string()),
                             "replacement" => replacement.clone(),
                             _ => None,
                         });

@@ -4,10 +4,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
-use regex::Regex;
+use regex_automata::meta::Regex;
+use regex_automata::PatternID;
 use serde_json::Value;
 
-use super::compiled::{build, Compile, RuleRegex};
+use super::compiled::{Compile, RuleRegex};
 use super::docs::{docs_text, first_sentence};
 use super::examples::examples;
 use super::locate::Pattern;
@@ -50,14 +51,8 @@ fn compile(
     if when == Compile::OnFirstUse {
         return Ok(RuleRegex::deferred(pattern, ignore_case));
     }
-    let regex = build(pattern, ignore_case).map_err(|error| {
-        file.error(
-            pointer,
-            true,
-            format!("bad regex: {}", one_line(&error.to_string())),
-        )
-    })?;
-    Ok(RuleRegex::compiled(regex, ignore_case))
+    RuleRegex::compiled(pattern, ignore_case)
+        .map_err(|error| file.error(pointer, true, format!("bad regex: {}", one_line(&error))))
 }
 
 /// The groups a fix template names, read as the regex crate expands it: `$1`, `$name` (the
@@ -90,15 +85,17 @@ fn template_groups(template: &str) -> Vec<&str> {
 /// A fix template may name only groups its pattern has: the regex crate expands any other
 /// to nothing, and the fix would delete the matched text.
 fn check_template(file: &RuleFile, template: &str, regex: &Regex) -> Result<(), String> {
+    let groups = regex.group_info();
+    let names = || groups.pattern_names(PatternID::ZERO).flatten();
     for group in template_groups(template) {
         let exists = match group.parse::<usize>() {
-            Ok(index) => index < regex.captures_len(),
-            Err(_) => regex.capture_names().flatten().any(|name| name == group),
+            Ok(index) => index < groups.group_len(PatternID::ZERO),
+            Err(_) => names().any(|name| name == group),
         };
         if !exists {
-            let named: Vec<String> = (0..regex.captures_len())
+            let named: Vec<String> = (0..groups.group_len(PatternID::ZERO))
                 .map(|i| format!("${i}"))
-                .chain(regex.capture_names().flatten().map(|n| format!("${{{n}}}")))
+                .chain(names().map(|n| format!("${{{n}}}")))
                 .collect();
             return Err(file.error(
                 "/fix",

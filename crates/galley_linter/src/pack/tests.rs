@@ -3,8 +3,6 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
-
 use super::parse::parse_rule;
 use super::*;
 use crate::document::Document;
@@ -191,7 +189,7 @@ fn matches_in(pattern: &Pattern, source: &str, ranges: &[Range<usize>]) -> Vec<R
         let text = &source[range.clone()];
         found.extend(
             pattern
-                .regex
+                .regex()
                 .find_iter(text)
                 .map(|m| range.start + m.start()..range.start + m.end()),
         );
@@ -212,10 +210,10 @@ proptest::proptest! {
             r"^a", r"b$", r"(?m)^a b", r"\ba\b", r"\Bb",
             r#""[^"]+""#, r"a +b", r"\.\.", r"(?i)A-B",
         ];
-        let regex = Regex::new(PATTERNS[which]).unwrap();
-        let with_locator = Pattern::new(RuleRegex::compiled(regex.clone(), false), false, true);
+        let regex = || RuleRegex::compiled(PATTERNS[which], false).unwrap();
+        let with_locator = Pattern::new(regex(), false, true);
         proptest::prop_assert!(with_locator.locator().is_some());
-        let without = Pattern::new(RuleRegex::compiled(regex, false), false, false);
+        let without = Pattern::new(regex(), false, false);
         // Sorted cut points, taken in pairs as ranges: apart, touching or empty.
         let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(source.len())).collect();
         cuts.sort_unstable();
@@ -313,8 +311,7 @@ fn deferred_regexes_find_what_compiled_ones_find() {
     let text = "Ei aksje, to AKSJER og aksjeselskap.";
     for (pattern, ignore_case) in [(r"\baksje\w*", true), (r"aksje(r)?\b", false)] {
         let deferred = RuleRegex::deferred(pattern, ignore_case);
-        let compiled =
-            RuleRegex::compiled(compiled::build(pattern, ignore_case).unwrap(), ignore_case);
+        let compiled = RuleRegex::compiled(pattern, ignore_case).unwrap();
         let spans =
             |regex: &RuleRegex| regex.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
         assert_eq!(spans(&deferred), spans(&compiled), "{pattern}");
