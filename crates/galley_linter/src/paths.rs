@@ -1,6 +1,7 @@
 //! Paths as the engine compares them: absolute and normalised without touching the disk.
 
 use std::borrow::Cow;
+use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -73,13 +74,49 @@ fn is_normal(path: &Path) -> bool {
         return false;
     }
     let bytes = path.as_os_str().as_encoded_bytes();
-    let Some(rest) = bytes.strip_prefix(b"/") else {
-        return false;
-    };
-    rest.is_empty()
-        || rest
-            .split(|&byte| byte == b'/')
-            .all(|part| !matches!(part, b"" | b"." | b".."))
+    bytes == b"/"
+        || bytes.starts_with(b"/")
+            && memchr::memchr_iter(b'/', bytes).all(|at| {
+                !matches!(
+                    &bytes[at + 1..],
+                    [] | [b'/', ..]
+                        | [b'.']
+                        | [b'.', b'/', ..]
+                        | [b'.', b'.']
+                        | [b'.', b'.', b'/', ..]
+                )
+            })
+}
+
+/// `Path::file_name`, told from the bytes when the path ends in a plain name (as a walk's
+/// paths do): `Path::file_name` goes through components from the back, and this runs for
+/// every file of a walk.
+pub fn file_name(path: &Path) -> Option<&OsStr> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        let name = memchr::memrchr(b'/', bytes).map_or(bytes, |at| &bytes[at + 1..]);
+        if !matches!(name, b"" | b"." | b"..") {
+            return Some(OsStr::from_bytes(name));
+        }
+    }
+    path.file_name()
+}
+
+/// `Path::extension`, through [`file_name`].
+pub fn extension(path: &Path) -> Option<&OsStr> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = file_name(path)?.as_bytes();
+        match memchr::memrchr(b'.', name) {
+            Some(0) | None => None,
+            Some(dot) => Some(OsStr::from_bytes(&name[dot + 1..])),
+        }
+    }
+    #[cfg(not(unix))]
+    path.extension()
 }
 
 /// Sorts `paths` in the order of their components (as `Path`'s `Ord` has it: `a/b` before
@@ -185,6 +222,21 @@ mod tests {
                 }
             }
             prop_assert_eq!(absolute(path), expected);
+        }
+
+        /// The byte-level `file_name`, `extension` and normal-path check say what `Path`'s
+        /// components say.
+        #[test]
+        fn names_and_extensions_are_read_as_components_read_them(path in "/?[./am]{0,10}") {
+            let path = Path::new(&path);
+            prop_assert_eq!(file_name(path), path.file_name());
+            prop_assert_eq!(extension(path), path.extension());
+            if path.is_absolute() {
+                let components: PathBuf = path.components().collect();
+                let normal = components.as_os_str() == path.as_os_str()
+                    && !path.components().any(|part| part == Component::ParentDir);
+                prop_assert_eq!(is_normal(path), normal, "{:?}", path);
+            }
         }
 
         // Names with the bytes that sort near the separator: `-`, `.`, `0`.

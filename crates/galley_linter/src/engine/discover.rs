@@ -147,7 +147,8 @@ impl Linter {
                 Box::new(move |entry| {
                     if let Ok(entry) = entry {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        let leftover = is_fix_leftover(entry.file_name());
+                        let name = crate::paths::file_name(entry.path());
+                        let leftover = name.is_some_and(is_fix_leftover);
                         if is_file && !leftover && self.is_content(entry.path()) {
                             let mut found = found.lock().unwrap_or_else(PoisonError::into_inner);
                             found.push(entry.into_path());

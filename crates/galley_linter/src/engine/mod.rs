@@ -284,8 +284,7 @@ impl Linter {
 
     /// Whether `path` is a content file of this configuration (by extension, not excluded).
     pub fn is_content(&self, path: &Path) -> bool {
-        let extension_matches = path
-            .extension()
+        let extension_matches = crate::paths::extension(path)
             .and_then(|ext| ext.to_str())
             .is_some_and(|ext| {
                 self.config
