@@ -55,8 +55,8 @@ fn compile(
         .map_err(|error| file.error(pointer, true, format!("bad regex: {}", one_line(&error))))
 }
 
-/// The groups a fix template names, read as the regex crate expands it: `$1`, `$name` (the
-/// longest run of letters, digits and `_`), `${name}`; `$$` is a dollar sign.
+/// The groups a fix template names, read as regex-automata's interpolation expands them: `$1`,
+/// `$name` (the longest run of letters, digits and `_`), `${name}`; `$$` is a dollar sign.
 fn template_groups(template: &str) -> Vec<&str> {
     let mut groups = Vec::new();
     let mut rest = template;
@@ -82,7 +82,7 @@ fn template_groups(template: &str) -> Vec<&str> {
     groups
 }
 
-/// A fix template may name only groups its pattern has: the regex crate expands any other
+/// A fix template may name only groups its pattern has: the interpolation expands any other
 /// to nothing, and the fix would delete the matched text.
 fn check_template(file: &RuleFile, template: &str, regex: &Regex) -> Result<(), String> {
     let groups = regex.group_info();

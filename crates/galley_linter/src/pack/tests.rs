@@ -3,6 +3,8 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use regex_automata::meta;
+
 use super::parse::parse_rule;
 use super::*;
 use crate::document::Document;
@@ -305,16 +307,19 @@ fn the_default_pack_is_read_at_build_time_as_at_run_time() {
     }
 }
 
-/// A deferred regex finds what the same regex compiled while loading finds.
+/// A deferred regex, compiled from its own text or from its locator's parse, finds what the
+/// same regex compiled while loading finds.
 #[test]
 fn deferred_regexes_find_what_compiled_ones_find() {
     let text = "Ei aksje, to AKSJER og aksjeselskap.";
     for (pattern, ignore_case) in [(r"\baksje\w*", true), (r"aksje(r)?\b", false)] {
         let deferred = RuleRegex::deferred(pattern, ignore_case);
+        let from_parse = Pattern::new(RuleRegex::deferred(pattern, ignore_case), ignore_case, true);
         let compiled = RuleRegex::compiled(pattern, ignore_case).unwrap();
         let spans =
-            |regex: &RuleRegex| regex.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
+            |regex: &meta::Regex| regex.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
         assert_eq!(spans(&deferred), spans(&compiled), "{pattern}");
+        assert_eq!(spans(from_parse.regex()), spans(&compiled), "{pattern}");
         assert!(!spans(&deferred).is_empty(), "{pattern}");
     }
 }
