@@ -1,6 +1,6 @@
 //! A page's summary: its keys, anchors and outgoing internal links.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -147,16 +147,22 @@ pub(super) fn collapse_dashes(anchor: &str) -> String {
 /// GitHub's heading anchor: lowercase, punctuation dropped, letters of every script kept,
 /// spaces turned into `-`.
 pub fn github_anchor(text: &str) -> String {
-    text.trim()
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            '-' | '_' => Some(c),
-            c if c.is_alphanumeric() => Some(c),
-            _ => None,
-        })
-        .collect()
+    let mut anchor = String::with_capacity(text.len());
+    let mut keep = |c: char| match c {
+        ' ' => anchor.push('-'),
+        '-' | '_' => anchor.push(c),
+        c if c.is_alphanumeric() => anchor.push(c),
+        _ => {}
+    };
+    for c in text.trim().chars() {
+        // Most headings are ASCII, whose lowercase needs no table.
+        if c.is_ascii() {
+            keep(c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(&mut keep);
+        }
+    }
+    anchor
 }
 
 impl PageSummary {
@@ -376,7 +382,7 @@ pub(super) fn headings(doc: &Document) -> Vec<Heading> {
     let mut found = Vec::new();
     // The heading being read: its explicit id, and the heading with its text so far.
     let mut open: Option<(Option<String>, Heading)> = None;
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: FxHashMap<String, usize> = FxHashMap::default();
     for (event, range) in &doc.events {
         match event {
             Event::Start(Tag::Heading { id, level, .. }) => {
@@ -488,6 +494,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Lowercase char by char, then keep what GitHub keeps: the ASCII path included.
+        #[test]
+        fn anchors_keep_what_github_keeps(text in "[ a-zA-Z0-9_\\-.!?&`\u{c0}-\u{24f}\u{130}\u{212a}\u{3b1}-\u{3c9}\u{391}-\u{3a9}]{0,12}") {
+            let expected: String = (text.trim().chars())
+                .flat_map(char::to_lowercase)
+                .filter_map(|c| match c {
+                    ' ' => Some('-'),
+                    '-' | '_' => Some(c),
+                    c if c.is_alphanumeric() => Some(c),
+                    _ => None,
+                })
+                .collect();
+            proptest::prop_assert_eq!(github_anchor(&text), expected);
+        }
+
         /// The scan that spares compiling `FENCE_ID` passes every text the regex matches.
         #[test]
         fn the_fence_scan_passes_every_fence_with_an_id(
