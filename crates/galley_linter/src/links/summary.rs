@@ -1,12 +1,12 @@
 //! A page's summary: its keys, anchors and outgoing internal links.
 
-use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::anchors::Anchors;
