@@ -184,8 +184,10 @@ fn pages<'p>(
         .map(|(path, page)| {
             let destination = utf8_percent_encode(&path, NOT_IN_DESTINATIONS).to_string();
             CompletionItem {
-                detail: page.title.clone(),
-                documentation: page.description.clone().map(Documentation::String),
+                detail: page.title().map(str::to_string),
+                documentation: page
+                    .description()
+                    .map(|text| Documentation::String(text.to_string())),
                 kind: Some(CompletionItemKind::FILE),
                 text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
                     replace,

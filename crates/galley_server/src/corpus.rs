@@ -111,8 +111,8 @@ impl Corpus {
             known.key != page.key
                 || known.slug != page.slug
                 || known.anchors != page.anchors
-                || known.title != page.title
-                || known.description != page.description
+                || known.title() != page.title()
+                || known.description() != page.description()
         })
     }
 

@@ -58,11 +58,11 @@ fn describe(destination: &str, page: &PageSummary, index: &LinkIndex) -> String 
         Target::Missing => return format!("No page or file at `{path}`"),
     };
     let name = target.key.as_deref().unwrap_or("this page");
-    let mut text = match &target.title {
+    let mut text = match target.title() {
         Some(title) => format!("**{title}** (`{name}`)"),
         None => format!("`{name}`"),
     };
-    if let Some(description) = &target.description {
+    if let Some(description) = target.description() {
         text.push_str(&format!("\n\n{description}"));
     }
     if let Some(anchor) = fragment.filter(|f| !f.is_empty()) {

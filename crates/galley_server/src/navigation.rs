@@ -125,7 +125,7 @@ impl<'v> View<'v> {
                     .unwrap_or_else(|| from_path.to_path_buf());
                 let wanted = fragment.map(|f| f.to_lowercase());
                 let heading =
-                    (page.headings.iter()).find(|h| Some(h.anchor.to_lowercase()) == wanted);
+                    (page.headings().iter()).find(|h| Some(h.anchor.to_lowercase()) == wanted);
                 let range = heading
                     .and_then(|heading| {
                         let text = self.text(&file)?;
@@ -183,7 +183,7 @@ pub fn at_cursor<'t>(text: &str, page: &'t PageSummary, offset: usize) -> AtCurs
     if let Some(definition) = definition {
         return AtCursor::Link(definition.dest.clone());
     }
-    match page.headings.iter().find(|h| h.span.contains(&offset)) {
+    match page.headings().iter().find(|h| h.span.contains(&offset)) {
         Some(heading) => AtCursor::Heading(heading),
         None => AtCursor::Text,
     }

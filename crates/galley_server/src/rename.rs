@@ -56,8 +56,8 @@ pub fn rename_heading(view: &View, params: RenameParams) -> Option<WorkspaceEdit
     renamed.replace_range(heading.text_span.clone(), new_name);
     let mut after = PageSummary::default();
     after.describe(&Document::parse(&renamed));
-    let at_index = page.headings.iter().position(|h| h == heading)?;
-    let new_anchor = &after.headings.get(at_index)?.anchor;
+    let at_index = page.headings().iter().position(|h| h == heading)?;
+    let new_anchor = &after.headings().get(at_index)?.anchor;
 
     let mut edits = Edits::default();
     edits.add(&doc.path, heading.text_span.clone(), new_name.to_string());

@@ -26,7 +26,7 @@ pub fn outline(view: &View, params: DocumentSymbolParams) -> Option<DocumentSymb
             None => outline.push(symbol),
         }
     };
-    for heading in &page.headings {
+    for heading in page.headings() {
         while open
             .last()
             .is_some_and(|(level, _)| *level >= heading.level)
@@ -66,7 +66,10 @@ pub fn pages(view: &View, params: WorkspaceSymbolParams) -> Vec<WorkspaceSymbol>
     let mut found: Vec<WorkspaceSymbol> = folders
         .flat_map(|folder| folder.pages().collect::<Vec<_>>())
         .filter_map(|(path, page)| {
-            let name = page.title.clone().or_else(|| page.key.clone())?;
+            let name = page
+                .title()
+                .map(str::to_string)
+                .or_else(|| page.key.clone())?;
             if !name.to_lowercase().contains(&wanted) {
                 return None;
             }

@@ -189,9 +189,9 @@ impl Linter {
         // Each file once, however many inputs name it; one walk names each file once.
         let one_walk = covered && inputs.len() == 1;
         let mut add = |targets: &mut Vec<FileTarget>, path: PathBuf, lint: bool| {
-            let absolute_path = absolute(&path);
+            let absolute_path = crate::paths::absolute_or_as_is(&path);
             let key = key_of(&self.root, &absolute_path);
-            if one_walk || seen.insert(absolute_path.into_os_string()) {
+            if one_walk || seen.insert(absolute_path.into_owned().into_os_string()) {
                 targets.push(FileTarget {
                     display: display(&path),
                     key,
@@ -213,12 +213,15 @@ impl Linter {
                     }
                 }
             };
+            targets.reserve(files.len());
             for path in files {
                 add(&mut targets, path, true);
             }
         }
         if !covered && self.root.is_dir() {
-            for path in self.walk(&self.root) {
+            let files = self.walk(&self.root);
+            targets.reserve(files.len());
+            for path in files {
                 add(&mut targets, path, false);
             }
         }

@@ -91,7 +91,7 @@ impl Linter {
             collect_links,
         );
         if let Some(site) = &self.site {
-            let path = absolute(&target.path);
+            let path = crate::paths::absolute_or_as_is(&target.path);
             (page.urls, page.url_is_folder) = site.urls(&path, doc);
             page.content_file = site.content_file(&path);
             if let Some(style) = &site.tab_ids {

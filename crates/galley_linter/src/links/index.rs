@@ -58,11 +58,6 @@ impl<'a> LinkIndex<'a> {
         extensions: &[String],
         pages: impl Iterator<Item = &'a PageSummary>,
     ) -> Self {
-        // A page has up to three keys (file, stem, slug): sized once, never rehashed.
-        let mut by_key: FxHashMap<&'a str, &'a PageSummary> =
-            FxHashMap::with_capacity_and_hasher(3 * pages.size_hint().0, Default::default());
-        let mut slugs = Vec::new();
-        let mut readmes = Vec::new();
         let folder_of = |stem: &'a str, name: &str| -> Option<&'a str> {
             if stem == name {
                 Some("")
@@ -70,6 +65,28 @@ impl<'a> LinkIndex<'a> {
                 stem.strip_suffix(name)?.strip_suffix('/')
             }
         };
+        // Sized once for the keys the pages can add (file, stem, folder, slug), never
+        // rehashed; not for three a page, which at 100,000 pages is a table twice the size.
+        let pages: Vec<&'a PageSummary> = pages.collect();
+        let most_keys: usize = (pages.iter())
+            .map(|page| {
+                let file_keys = page
+                    .key
+                    .as_deref()
+                    .map_or(0, |key| match key.rsplit_once('.') {
+                        Some((stem, _)) => {
+                            let folder = folder_of(stem, "index").or(folder_of(stem, "README"));
+                            2 + usize::from(folder.is_some())
+                        }
+                        None => 1,
+                    });
+                file_keys + usize::from(page.slug.is_some())
+            })
+            .sum();
+        let mut by_key: FxHashMap<&'a str, &'a PageSummary> =
+            FxHashMap::with_capacity_and_hasher(most_keys, Default::default());
+        let mut slugs = Vec::new();
+        let mut readmes = Vec::new();
         let mut pages_with_urls: Vec<&'a PageSummary> = Vec::new();
         for page in pages {
             if !page.urls.is_empty() {

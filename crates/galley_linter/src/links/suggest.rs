@@ -17,14 +17,9 @@ impl<'a> LinkIndex<'a> {
                 .iter()
                 .map(|ext| format!(".{ext}"))
                 .collect();
-            Suggestible::new(
-                self.by_key
-                    .keys()
-                    .filter(|key| {
-                        !key.is_empty() && !suffixes.iter().any(|suffix| key.ends_with(suffix))
-                    })
-                    .map(|key| key.to_string()),
-            )
+            Suggestible::new(self.by_key.keys().copied().filter(|key| {
+                !key.is_empty() && !suffixes.iter().any(|suffix| key.ends_with(suffix))
+            }))
         });
         let (folder, name) = key.rsplit_once('/').unwrap_or(("", key));
         // In its own folder; or, when no page has that folder, in the clearly closest folder.
@@ -68,17 +63,22 @@ pub(super) struct Suggestible {
 }
 
 impl Suggestible {
-    fn new(keys: impl Iterator<Item = String>) -> Self {
-        let mut by_folder: HashMap<String, Vec<Candidate>> = HashMap::new();
+    fn new<'k>(keys: impl Iterator<Item = &'k str>) -> Self {
+        let folder_of = |key: &'k str| key.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let keys: Vec<&str> = keys.collect();
+        // Each folder's list sized once: grown by doubling, up to half of every list would
+        // be slack, and it lives as long as the run.
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for &key in &keys {
+            *counts.entry(folder_of(key)).or_default() += 1;
+        }
+        let mut by_folder: HashMap<String, Vec<Candidate>> = (counts.into_iter())
+            .map(|(folder, count)| (folder.to_string(), Vec::with_capacity(count)))
+            .collect();
         for key in keys {
-            let folder = key
-                .rsplit_once('/')
-                .map_or("", |(folder, _)| folder)
-                .to_string();
-            by_folder
-                .entry(folder)
-                .or_default()
-                .push(Candidate::new(&key));
+            if let Some(candidates) = by_folder.get_mut(folder_of(key)) {
+                candidates.push(Candidate::new(key));
+            }
         }
         let mut folders: Vec<Candidate> = by_folder
             .keys()
@@ -101,26 +101,34 @@ fn within_reach<'c>(sorted: &'c [Candidate], wanted: &Candidate) -> &'c [Candida
     &sorted[start..end.max(start)]
 }
 
-/// A name that a broken link may have meant, with what makes comparing it cheap.
+/// A name that a broken link may have meant, with what makes comparing it cheap. One is
+/// kept for every page of a corpus once a link is broken, so it is kept small: 56 bytes and
+/// the text.
 #[derive(Debug)]
 pub struct Candidate {
-    pub text: String,
+    pub text: Box<str>,
+    /// In characters.
     len: usize,
-    /// How often each character occurs (modulo 64): each edit changes these counts by two
-    /// at most, which makes a cheap lower bound on the edit distance.
-    counts: [u8; 64],
+    /// How often each character occurs (modulo 32): each edit changes these counts by two
+    /// at most, whichever counts two characters share, which makes a cheap lower bound on
+    /// the edit distance.
+    counts: [u8; COUNTED],
 }
+
+/// How many counts a [`Candidate`] keeps.
+const COUNTED: usize = 32;
 
 impl Candidate {
     pub fn new(text: &str) -> Self {
-        let mut counts = [0u8; 64];
+        let mut counts = [0u8; COUNTED];
         let mut len = 0;
         for c in text.chars() {
-            counts[c as usize % 64] = counts[c as usize % 64].saturating_add(1);
+            let count = &mut counts[c as usize % COUNTED];
+            *count = count.saturating_add(1);
             len += 1;
         }
         Candidate {
-            text: text.to_string(),
+            text: text.into(),
             len,
             counts,
         }
@@ -192,7 +200,7 @@ pub fn closest<'c>(
             Some((best_distance, _)) if distance > best_distance => {}
             Some((best_distance, _)) if distance == best_distance => tie = true,
             _ => {
-                best = Some((distance, candidate.text.as_str()));
+                best = Some((distance, &*candidate.text));
                 tie = false;
             }
         }

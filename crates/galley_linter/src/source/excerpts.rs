@@ -27,23 +27,35 @@ pub(super) struct Excerpts {
     parts: Box<[Part]>,
 }
 
-/// One run of text: whole lines, or a span alone.
+/// One run of text: whole lines, or a span alone. Kept for every link of every page of a
+/// corpus, so its numbers are `u32`: a file is cut only when its length fits one
+/// ([`Excerpts::fits`]).
 #[derive(Debug)]
 struct Part {
     /// Where it starts in the file.
-    start: usize,
+    start: u32,
     /// Where it starts in [`Excerpts::text`]; it ends where the next part starts.
-    at: usize,
+    at: u32,
     /// The 0-based number of its first line in the file.
-    first_line: usize,
+    first_line: u32,
     /// The 1-based column of its start (1 for whole lines).
-    first_column: usize,
+    first_column: u32,
     /// Whether it is whole lines, and whether it runs to the end of the file.
     lines: bool,
     ends_file: bool,
 }
 
+/// `number` as a [`Part`] keeps it; every number of a text that [`Excerpts::fits`] fits.
+fn narrow(number: usize) -> u32 {
+    u32::try_from(number).unwrap_or(u32::MAX)
+}
+
 impl Excerpts {
+    /// Whether a text of `len` bytes can be cut: its offsets, lines and columns fit a `u32`.
+    pub fn fits(len: usize) -> bool {
+        len < u32::MAX as usize
+    }
+
     /// The parts of `text` that findings at `spans` show, as `excerpt` says; `lines` is the
     /// text's line index when it is built (the spans alone need none).
     pub fn new(
@@ -55,7 +67,16 @@ impl Excerpts {
         let spans = spans
             .into_iter()
             .map(|span| span.start.min(text.len())..span.end.min(text.len()));
-        let mut kept = String::new();
+        // The runs kept, in order, copied once their length is known: a buffer grown as they
+        // are copied leaves its slack behind in the heap, for every page of a corpus.
+        let mut runs_kept: Vec<Range<usize>> = Vec::new();
+        let mut kept_len = 0;
+        let mut keep = |run: Range<usize>| -> u32 {
+            let at = kept_len;
+            kept_len += run.len();
+            runs_kept.push(run);
+            narrow(at)
+        };
         let parts = match excerpt {
             Excerpt::Lines => {
                 let built;
@@ -82,16 +103,14 @@ impl Excerpts {
                         } else {
                             lines.line_start(run.end + 1)
                         };
-                        let part = Part {
-                            start,
-                            at: kept.len(),
-                            first_line: run.start,
+                        Part {
+                            start: narrow(start),
+                            at: keep(start..end),
+                            first_line: narrow(run.start),
                             first_column: 1,
                             lines: true,
                             ends_file,
-                        };
-                        kept.push_str(&text[start..end]);
-                        part
+                        }
                     })
                     .collect()
             }
@@ -116,20 +135,22 @@ impl Excerpts {
                             Some(lines) => lines.line_col(text, span.start),
                             None => counted.line_col(text, span.start),
                         };
-                        let part = Part {
-                            start: span.start,
-                            at: kept.len(),
-                            first_line: at.line - 1,
-                            first_column: at.column,
+                        Part {
+                            start: narrow(span.start),
+                            first_line: narrow(at.line - 1),
+                            first_column: narrow(at.column),
                             lines: false,
                             ends_file: span.end == text.len(),
-                        };
-                        kept.push_str(&text[span]);
-                        part
+                            at: keep(span),
+                        }
                     })
                     .collect()
             }
         };
+        let mut kept = String::with_capacity(kept_len);
+        for run in runs_kept {
+            kept.push_str(&text[run]);
+        }
         Excerpts {
             text: kept.into_boxed_str(),
             parts,
@@ -140,15 +161,16 @@ impl Excerpts {
     pub fn piece(&self, span: Range<usize>) -> Option<Piece<'_>> {
         let index = self
             .parts
-            .partition_point(|part| part.start <= span.start)
+            .partition_point(|part| part.start as usize <= span.start)
             .checked_sub(1)?;
         let part = &self.parts[index];
         let end = self
             .parts
             .get(index + 1)
-            .map_or(self.text.len(), |next| next.at);
-        let text = &self.text[part.at..end];
-        if span.end > part.start + text.len() {
+            .map_or(self.text.len(), |next| next.at as usize);
+        let text = &self.text[part.at as usize..end];
+        let start = part.start as usize;
+        if span.end > start + text.len() {
             return None;
         }
         let lines = LineIndex::new(text);
@@ -157,9 +179,9 @@ impl Excerpts {
         let phantom = part.lines && !part.ends_file;
         Some(Piece {
             text,
-            start: part.start,
-            first_line: part.first_line,
-            first_column: part.first_column,
+            start,
+            first_line: part.first_line as usize,
+            first_column: part.first_column as usize,
             whole_lines: part.lines,
             line_count: lines.line_count() - usize::from(phantom),
             lines: Cow::Owned(lines),

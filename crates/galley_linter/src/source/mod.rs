@@ -73,18 +73,21 @@ impl SourceFile {
 
     /// The file keeping only what findings at `spans` show, as `excerpt` says (see
     /// [`excerpts`]): their flagged text, lines and columns (and with [`Excerpt::Lines`] their
-    /// snippets) stay as they were. A file that is already cut, or unreadable, stays as it is.
+    /// snippets) stay as they were. A file that is already cut, unreadable, or too long for
+    /// an excerpt's offsets ([`Excerpts::fits`]), stays as it is.
     pub fn excerpt(
         self: &Arc<Self>,
         spans: impl IntoIterator<Item = Range<usize>>,
         excerpt: Excerpt,
     ) -> Arc<Self> {
         match &self.text {
-            Text::Whole { text, lines } if self.readable => Arc::new(SourceFile {
-                path: self.path.clone(),
-                text: Text::Excerpts(Excerpts::new(text, lines.get(), spans, excerpt)),
-                readable: true,
-            }),
+            Text::Whole { text, lines } if self.readable && Excerpts::fits(text.len()) => {
+                Arc::new(SourceFile {
+                    path: self.path.clone(),
+                    text: Text::Excerpts(Excerpts::new(text, lines.get(), spans, excerpt)),
+                    readable: true,
+                })
+            }
             _ => self.clone(),
         }
     }

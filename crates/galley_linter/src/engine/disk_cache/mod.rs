@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
-use super::discover::{absolute, FileTarget};
+use super::discover::FileTarget;
 use super::pipeline::{may_report, FileLint};
 use super::run::Read;
 use super::{Linter, RuleSet};
@@ -198,7 +198,7 @@ impl DiskCache {
 
     /// The shard of `target`'s entry, and its key there.
     fn entry_of(&self, target: &FileTarget) -> (usize, EntryKey) {
-        let path = crate::paths::text(&absolute(&target.path)).into_owned();
+        let path = crate::paths::text(&crate::paths::absolute_or_as_is(&target.path)).into_owned();
         let shard = (xxh3_64(path.as_bytes()) % SHARDS as u64) as usize;
         (shard, (path, target.lint))
     }

@@ -14,10 +14,11 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3Default};
 
 use super::super::discover::FileTarget;
 use super::super::pipeline::locate_all;
@@ -39,9 +40,13 @@ type Asked = Vec<(PathBuf, bool)>;
 struct Record {
     /// The working folder, against which relative paths were read.
     folder: PathBuf,
-    /// Every file of the run in its order: the path as given, whether it was linted, the
-    /// hash of its text, the hash of what other pages read of it.
-    files: Vec<(String, bool, u128, u128)>,
+    /// The hash of every file's path as given and whether it was linted, in order
+    /// ([`paths_hash`]): a path apiece would be decoded and freed on every run.
+    paths: u128,
+    /// Every file of the run in its order: the hash of its text, the hash of what other
+    /// pages read of it.
+    #[serde(with = "hash_pairs")]
+    files: Vec<(u128, u128)>,
     /// What the cross-file phase asked the file system.
     asked: Asked,
     /// The findings of each file that has any, by its place in `files`, each with the id of
@@ -64,8 +69,17 @@ pub(in super::super) struct Changed {
     record: Record,
     /// The hash of each file's text now.
     contents: Vec<u128>,
-    /// The text of each changed file, and of each other file with findings to show.
-    texts: Vec<Option<String>>,
+    /// What is kept of each changed file and of each other file with findings to show.
+    texts: Vec<Option<Kept>>,
+}
+
+/// What a replay keeps of a file it read.
+enum Kept {
+    /// A changed file's text, to be linted.
+    Whole(String),
+    /// An unchanged file with findings: what they show of it, cut as soon as it is read (the
+    /// texts of every such file at once would be most of a replayed run's memory).
+    Excerpts(Arc<SourceFile>),
 }
 
 /// Past this many changed files, or a tenth of the files if more (a branch switched), the
@@ -77,7 +91,7 @@ impl Changed {
     fn changed(&self) -> impl Iterator<Item = usize> + '_ {
         (self.contents.iter().zip(&self.record.files))
             .enumerate()
-            .filter(|(_, (content, file))| **content != file.2)
+            .filter(|(_, (content, file))| **content != file.0)
             .map(|(index, _)| index)
     }
 }
@@ -107,38 +121,42 @@ impl DiskCache {
         };
         let same_files = record.files.len() == targets.len()
             && std::env::current_dir().is_ok_and(|folder| folder == record.folder)
-            && (record.files.iter().zip(targets)).all(|((path, lint, ..), target)| {
-                *lint == target.lint && target.path.as_os_str() == path.as_str()
-            });
+            && record.paths == paths_hash(targets);
         if !same_files {
             return Replay::Nothing;
         }
         // Read and hashed in parallel; past the most changed files, the others stop.
         let changed = AtomicUsize::new(0);
         let most_changed = (targets.len() / 10).max(MOST_CHANGED);
-        let read = |(index, target): (usize, &FileTarget)| -> Option<(u128, Option<String>)> {
+        let read = |(index, target): (usize, &FileTarget)| -> Option<(u128, Option<Kept>)> {
             if changed.load(Ordering::Relaxed) > most_changed {
                 return None;
             }
             let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok()?;
             let content = xxh3_128(&bytes);
-            let same = content == record.files[index].2;
+            let same = content == record.files[index].0;
             if !same {
                 changed.fetch_add(1, Ordering::Relaxed);
             }
-            let reports = (record.found)
+            let found = (record.found)
                 .binary_search_by_key(&(index as u32), |(at, _)| *at)
-                .is_ok();
+                .ok()
+                .map(|at| &record.found[at].1);
             // A changed file is linted; an unchanged one with findings shows its text (the
             // hash matched, so it is UTF-8).
-            let text = if same && !reports {
-                None
-            } else {
-                Some(String::from_utf8(bytes).ok()?)
+            let kept = match (same, found) {
+                (true, None) => None,
+                (false, _) => Some(Kept::Whole(String::from_utf8(bytes).ok()?)),
+                (true, Some(found)) => {
+                    let file =
+                        SourceFile::new(target.display.clone(), String::from_utf8(bytes).ok()?);
+                    let spans = found.iter().flat_map(|(_, diagnostic)| diagnostic.spans());
+                    Some(Kept::Excerpts(file.excerpt(spans, linter.excerpt)))
+                }
             };
-            Some((content, text))
+            Some((content, kept))
         };
-        let read: Option<Vec<(u128, Option<String>)>> = if parallel {
+        let read: Option<Vec<(u128, Option<Kept>)>> = if parallel {
             targets.par_iter().enumerate().map(read).collect()
         } else {
             targets.iter().enumerate().map(read).collect()
@@ -189,14 +207,17 @@ impl DiskCache {
         let indices: Vec<usize> = changed.changed().collect();
         let mut linted = Vec::new();
         for &index in &indices {
-            let (target, text) = (&targets[index], changed.texts[index].take()?);
+            let (target, text) = match changed.texts[index].take()? {
+                Kept::Whole(text) => (&targets[index], text),
+                Kept::Excerpts(_) => return None,
+            };
             let (read, found) = linter.lint_read(target, text, false);
             let summary = match &read {
                 Read::Linted(lint) if !lint.over_budget => &lint.summary,
                 Read::Summarised(summary) => summary,
                 _ => return None,
             };
-            if summary.seen_by_others()? != changed.record.files[index].3 {
+            if summary.seen_by_others()? != changed.record.files[index].1 {
                 return None;
             }
             linted.push((index, read, found));
@@ -231,7 +252,7 @@ impl DiskCache {
                 .collect::<Option<_>>()?
         };
         // Unchanged, they show other pages what they did when recorded.
-        let seen: Vec<u128> = changed.record.files.iter().map(|file| file.3).collect();
+        let seen: Vec<u128> = changed.record.files.iter().map(|file| file.1).collect();
         let contents = changed.contents.clone();
         let (mut findings, recorded_asked) = self.recorded_findings(linter, targets, changed)?;
         // Only now is anything stored: the others' entries kept, the changed ones written.
@@ -299,21 +320,21 @@ impl DiskCache {
         let mut findings: Vec<Vec<Finding>> = targets.iter().map(|_| Vec::new()).collect();
         for (index, found) in record.found {
             let index = index as usize;
-            if contents.get(index) != record.files.get(index).map(|file| &file.2) {
+            if contents.get(index) != record.files.get(index).map(|file| &file.0) {
                 continue;
             }
-            let (target, text) = (targets.get(index)?, texts.get_mut(index)?.take()?);
+            let (target, file) = match texts.get_mut(index)?.take()? {
+                Kept::Excerpts(file) => (targets.get(index)?, file),
+                Kept::Whole(_) => return None,
+            };
             let found = with_rule_ids(&linter.rules_for(&target.path), found)?;
-            let file = SourceFile::new(target.display.clone(), text);
-            let file = file.excerpt(found.iter().flat_map(Diagnostic::spans), linter.excerpt);
             findings[index] = locate_all(&file, found);
         }
         Some((findings, record.asked))
     }
 
     /// Records what this run read and found for the next run to replay; nothing when a file
-    /// could not be read, was over its budget, or its path is not Unicode (such a run is
-    /// never replayed). `seen`: the hash of what other pages read of each file, when known.
+    /// could not be read or was over its budget (such a run is never replayed). `seen`: the hash of what other pages read of each file, when known.
     pub(in super::super) fn record(
         &self,
         targets: &[FileTarget],
@@ -322,19 +343,19 @@ impl DiskCache {
         asked: Asked,
         seen: Option<Vec<u128>>,
     ) {
-        let files = (targets.iter().zip(reads).enumerate())
-            .map(|(index, (target, (read, content)))| {
+        let files = (reads.iter().enumerate())
+            .map(|(index, (read, content))| {
                 let whole = match read {
                     Read::Linted(lint) => !lint.over_budget,
                     Read::Summarised(_) => true,
                     Read::Unreadable(_) => false,
                 };
-                let path = target.path.to_str().filter(|_| whole)?;
+                whole.then_some(())?;
                 let seen = match &seen {
                     Some(seen) => *seen.get(index)?,
                     None => read.summary()?.seen_by_others()?,
                 };
-                Some((path.to_string(), target.lint, (*content)?, seen))
+                Some(((*content)?, seen))
             })
             .collect::<Option<Vec<_>>>();
         let (Some(files), Ok(folder)) = (files, std::env::current_dir()) else {
@@ -357,6 +378,7 @@ impl DiskCache {
             .collect();
         let record = Record {
             folder,
+            paths: paths_hash(targets),
             files,
             asked,
             found,
@@ -367,5 +389,51 @@ impl DiskCache {
         if written.is_err() {
             let _ = std::fs::remove_file(self.replay_path());
         }
+    }
+}
+
+/// The hash of every target's path as given and whether it is linted, in order. A path holds
+/// no NUL byte, so the NUL after each keeps one path's end from reading as another's start.
+fn paths_hash(targets: &[FileTarget]) -> u128 {
+    let mut hasher = Xxh3Default::new();
+    for target in targets {
+        hasher.update(target.path.as_os_str().as_encoded_bytes());
+        hasher.update(&[0, u8::from(target.lint)]);
+    }
+    hasher.digest128()
+}
+
+/// Hash pairs stored as plain bytes, 32 to a pair: decoded as varints, the pairs of a large
+/// corpus cost a replayed run more than any other part of its record.
+mod hash_pairs {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    const PAIR: usize = 32;
+
+    pub fn serialize<S: Serializer>(
+        pairs: &[(u128, u128)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut bytes = Vec::with_capacity(pairs.len() * PAIR);
+        for (first, second) in pairs {
+            bytes.extend_from_slice(&first.to_le_bytes());
+            bytes.extend_from_slice(&second.to_le_bytes());
+        }
+        serializer.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(u128, u128)>, D::Error> {
+        let bytes: &[u8] = Deserialize::deserialize(deserializer)?;
+        if bytes.len() % PAIR != 0 {
+            return Err(D::Error::custom("hash pairs cut short"));
+        }
+        let hash = |bytes: &[u8]| u128::from_le_bytes(bytes.try_into().unwrap_or_default());
+        Ok(bytes
+            .chunks_exact(PAIR)
+            .map(|pair| (hash(&pair[..PAIR / 2]), hash(&pair[PAIR / 2..])))
+            .collect())
     }
 }
