@@ -25,22 +25,21 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// [`absolute`], borrowing `path` when it is absolute and normal already, as the paths of a
 /// walk of an absolute folder are: no copy for every file of a corpus.
 pub fn absolute_or_as_is(path: &Path) -> Cow<'_, Path> {
-    if path.is_absolute() && is_normal(path) {
-        return Cow::Borrowed(path);
-    }
     // The current folder is asked once: this runs for every file of a corpus.
     static CURRENT_DIR: OnceLock<PathBuf> = OnceLock::new();
     let absolute = if path.is_absolute() {
-        path.to_path_buf()
+        Cow::Borrowed(path)
     } else {
         // A walk of `.` gives `./a/b.md`: its `.` is dropped before the join, or every path
         // of the corpus would take the slow way below.
-        CURRENT_DIR
-            .get_or_init(|| std::env::current_dir().unwrap_or_default())
-            .join(without_dot(path))
+        Cow::Owned(
+            CURRENT_DIR
+                .get_or_init(|| std::env::current_dir().unwrap_or_default())
+                .join(without_dot(path)),
+        )
     };
     if is_normal(&absolute) {
-        return Cow::Owned(absolute);
+        return absolute;
     }
     let mut normal = PathBuf::new();
     for component in absolute.components() {
