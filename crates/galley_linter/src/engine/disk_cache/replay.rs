@@ -334,7 +334,8 @@ impl DiskCache {
     }
 
     /// Records what this run read and found for the next run to replay; nothing when a file
-    /// could not be read or was over its budget (such a run is never replayed). `seen`: the hash of what other pages read of each file, when known.
+    /// could not be read or was over its budget (such a run is never replayed). `seen`: the
+    /// hash of what other pages read of each file, when known.
     pub(in super::super) fn record(
         &self,
         targets: &[FileTarget],
@@ -350,7 +351,9 @@ impl DiskCache {
                     Read::Summarised(_) => true,
                     Read::Unreadable(_) => false,
                 };
-                whole.then_some(())?;
+                if !whole {
+                    return None;
+                }
                 let seen = match &seen {
                     Some(seen) => *seen.get(index)?,
                     None => read.summary()?.seen_by_others()?,
