@@ -385,6 +385,57 @@ fn an_anchor_gone_from_a_changed_page_breaks_the_links_to_it() {
     );
 }
 
+/// The record's pages file, in the one run folder a test's cache holds.
+fn pages_file(dir: &Path) -> std::path::PathBuf {
+    let runs: Vec<_> = fs::read_dir(dir.join(".galley_cache"))
+        .unwrap()
+        .map(|run| run.unwrap().path())
+        .filter(|run| run.is_dir())
+        .collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    runs[0].join("pages")
+}
+
+#[test]
+fn a_changed_page_goes_the_usual_way_when_the_pages_file_is_missing_torn_or_foreign() {
+    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
+    cached_run(dir.path());
+    let pages = pages_file(dir.path());
+    let whole = fs::read(&pages).unwrap();
+    let spoilt: [Option<Vec<u8>>; 3] = [
+        None,
+        Some(whole[..whole.len() / 2].to_vec()),
+        Some(whole.iter().map(|byte| byte ^ 0x20).collect()),
+    ];
+    for (round, spoilt) in spoilt.into_iter().enumerate() {
+        match spoilt {
+            None => fs::remove_file(&pages).unwrap(),
+            Some(bytes) => fs::write(&pages, bytes).unwrap(),
+        }
+        let text = C.replace("Text.", &format!("Text , round {round}."));
+        fs::write(dir.path().join("c.md"), text).unwrap();
+        // Checked against an uncached run.
+        let (_, note) = cached_run(dir.path());
+        assert!(!note.contains(OTHERS_REPLAYED), "round {round}: {note}");
+        // The usual run wrote the pages file again, whole.
+        assert_eq!(fs::read(&pages).unwrap(), whole, "round {round}");
+    }
+}
+
+#[test]
+fn a_page_linted_alone_is_stored_for_the_runs_after() {
+    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
+    cached_run(dir.path());
+    fs::write(dir.path().join("c.md"), C.replace("Text.", "Text , again.")).unwrap();
+    let (_, note) = cached_run(dir.path());
+    assert!(note.contains(OTHERS_REPLAYED), "{note}");
+    // A heading renamed sends the next run through the shards: the page linted alone last
+    // time is taken from them.
+    fs::write(dir.path().join("b.md"), B.replace("# B", "# Bee")).unwrap();
+    assert_eq!(cache_use(dir.path()), (2, 1));
+    assert_eq!(cache_use(dir.path()), (3, 0));
+}
+
 #[test]
 fn a_link_added_to_a_changed_page_is_checked_and_its_file_asked_again() {
     let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);

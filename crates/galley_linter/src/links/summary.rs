@@ -171,11 +171,30 @@ pub fn github_anchor(text: &str) -> String {
     anchor
 }
 
+/// What other pages' checks read of a page, as [`PageSummary::encode_seen`] stores it.
+type Seen = (
+    Option<String>,
+    PathBuf,
+    Option<String>,
+    Vec<String>,
+    bool,
+    Option<String>,
+    Option<Box<PageDetails>>,
+    Anchors,
+);
+
 impl PageSummary {
     /// The hash of what other pages' checks read of this one: everything but its own links,
     /// which only its own check reads. Two summaries with the same hash leave every other
     /// page's findings as they were. `None` when it cannot be encoded.
     pub fn seen_by_others(&self) -> Option<u128> {
+        self.encode_seen()
+            .map(|bytes| xxhash_rust::xxh3::xxh3_128(&bytes))
+    }
+
+    /// What other pages' checks read of this page, encoded: the bytes [`Self::seen_by_others`]
+    /// hashes, and one element of a list [`Self::decode_seen`] reads back.
+    pub fn encode_seen(&self) -> Option<Vec<u8>> {
         // No `..`: a field added to the summary must be placed on one side or the other.
         let PageSummary {
             key,
@@ -199,9 +218,29 @@ impl PageSummary {
             details,
             anchors,
         );
-        postcard::to_allocvec(&seen)
-            .ok()
-            .map(|bytes| xxhash_rust::xxh3::xxh3_128(&bytes))
+        postcard::to_allocvec(&seen).ok()
+    }
+
+    /// The summaries of a list of [`Self::encode_seen`]'s encodings (postcard's: the count
+    /// as a varint, then the elements), without their links.
+    pub fn decode_seen(list: &[u8]) -> Option<Vec<PageSummary>> {
+        let seen: Vec<Seen> = postcard::from_bytes(list).ok()?;
+        let summary = |seen: Seen| {
+            let (key, dir, slug, urls, url_is_folder, content_file, details, anchors) = seen;
+            PageSummary {
+                key,
+                dir,
+                slug,
+                urls,
+                url_is_folder,
+                content_file,
+                details,
+                anchors,
+                links: Vec::new(),
+                template_links: Vec::new(),
+            }
+        };
+        Some(seen.into_iter().map(summary).collect())
     }
 
     /// Collects the page's anchors, and, when `collect_links` is set, its internal links.
@@ -578,6 +617,37 @@ mod tests {
         let dests: Vec<_> = page.links.iter().map(|l| l.dest.as_str()).collect();
         assert_eq!(dests, ["/intern"]);
         assert_eq!(&source[page.links[0].dest_span.clone()], "/intern");
+    }
+
+    #[test]
+    fn what_others_see_reads_back_as_written_without_the_links() {
+        let sources = [
+            "---\nslug: a/b\n---\n# Første steg\n\n## Del {#del}\n\n[x](/y#z)\n",
+            "<a id=\"anker\"></a>\n\nTekst.\n",
+        ];
+        let pages: Vec<PageSummary> = (sources.iter().enumerate())
+            .map(|(at, source)| {
+                let doc = Document::parse(source);
+                let key = Some(format!("dir/{at}.md"));
+                PageSummary::build(&doc, key, PathBuf::from("/site/dir"), "slug", true)
+            })
+            .collect();
+        assert!(!pages[0].links.is_empty());
+        let mut list = postcard::to_allocvec(&pages.len()).unwrap();
+        for page in &pages {
+            list.extend(page.encode_seen().unwrap());
+        }
+        let read = PageSummary::decode_seen(&list).unwrap();
+        assert_eq!(read.len(), pages.len());
+        for (read, page) in read.iter().zip(&pages) {
+            assert_eq!(read.seen_by_others(), page.seen_by_others());
+            assert_eq!(
+                (read.key.as_deref(), read.slug.as_deref()),
+                (page.key.as_deref(), page.slug.as_deref())
+            );
+            assert!(read.links.is_empty() && read.template_links.is_empty());
+        }
+        assert!(PageSummary::decode_seen(&list[..list.len() - 1]).is_none());
     }
 
     #[test]

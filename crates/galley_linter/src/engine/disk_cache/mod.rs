@@ -209,15 +209,38 @@ impl DiskCache {
             .get_or_init(|| Mutex::new(shard::load(&self.shard_path(shard), self.run_key)))
     }
 
-    /// The page summary stored under `key` for the text hashed `content`.
-    fn stored_summary(&self, shard: usize, key: &EntryKey, content: u128) -> Option<PageSummary> {
-        let stored = self
-            .stored(shard)
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let entry = stored.get(key).filter(|entry| entry.content == content)?;
-        let cached: CachedFile = postcard::from_bytes(&entry.bytes).ok()?;
-        Some(cached.summary)
+    /// Writes the entries of `linted` files (each with the hash of its text) into their
+    /// shards, keeping every other entry as stored: for a run over the last run's files, whose
+    /// other entries all stand.
+    fn store_linted(&self, linted: &[(&FileTarget, &Read, &[Diagnostic], u128)]) {
+        let mut by_shard: HashMap<usize, Vec<(EntryKey, Stored)>> = HashMap::new();
+        for &(target, read, found, content) in linted {
+            let (shard, key) = self.entry_of(target);
+            if let Some(bytes) = encode(read, found) {
+                by_shard
+                    .entry(shard)
+                    .or_default()
+                    .push((key, Stored { content, bytes }));
+            }
+        }
+        for (shard, fresh) in by_shard {
+            let mut stored = self
+                .stored(shard)
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            stored.extend(fresh);
+            let mut entries: Vec<(&EntryKey, &Stored)> = stored.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let written = shard::write(&self.shard_path(shard), self.run_key, &entries)
+                .map_err(|error| format!("{}: {error}", self.run_dir.display()));
+            if let Err(error) = written {
+                *self
+                    .write_error
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(error);
+                return;
+            }
+        }
     }
 
     /// Keeps an entry for the next run: the stored one, or the results of linting its text

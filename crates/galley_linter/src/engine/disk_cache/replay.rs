@@ -8,9 +8,10 @@
 //!
 //! When a few texts differ, only those files are linted: if what each shows other pages
 //! (its keys, anchors, URLs; not its own links) is as recorded, every other file's findings
-//! are too, and the changed files' links are checked against an index of the others' stored
-//! summaries. Otherwise, and at a single other difference, the run goes the usual way,
-//! through the shards.
+//! are too, and the changed files' links are checked against an index of what the record's
+//! pages file says of every page (written beside the record by the run that linted them all:
+//! each page's summary without its links). Otherwise, and at a single other difference, the
+//! run goes the usual way, through the shards.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,6 +32,9 @@ use crate::links::{LinkIndex, PageSummary};
 use crate::source::{read_regular, SourceFile, MAX_FILE_BYTES};
 
 const FILE_NAME: &str = "replay";
+/// Beside the record, what other pages read of each of its files (keys, anchors, URLs):
+/// the index a few changed files' links are checked against, without the shards.
+const PAGES_FILE_NAME: &str = "pages";
 
 /// Paths the cross-file phase asked the file system about, each with whether it was a file.
 type Asked = Vec<(PathBuf, bool)>;
@@ -99,6 +103,19 @@ impl Changed {
 impl DiskCache {
     fn replay_path(&self) -> PathBuf {
         self.run_dir.join(FILE_NAME)
+    }
+
+    fn pages_path(&self) -> PathBuf {
+        self.run_dir.join(PAGES_FILE_NAME)
+    }
+
+    /// Every page's summary without its links, as the run that wrote `record` made them;
+    /// `None` when the pages file is missing, torn or another record's.
+    fn recorded_pages(&self, record: &Record) -> Option<Vec<PageSummary>> {
+        let file = std::fs::read(self.pages_path()).ok()?;
+        let seal = pages_seal(self.run_key, record.paths, &record.files);
+        let pages = PageSummary::decode_seen(shard::unframe(&file, seal)?)?;
+        (pages.len() == record.files.len()).then_some(pages)
     }
 
     /// What the record of the last run of this key gives this run: every finding when it
@@ -195,14 +212,13 @@ impl DiskCache {
     /// The findings of a run whose changed files show other pages what they did: the
     /// changed files linted, their links checked against the index of every page, the
     /// others' findings as recorded. `None` when a changed file shows other pages something
-    /// else (or cannot be read, or is over its budget) or a page's stored summary is
-    /// missing; nothing is then stored.
+    /// else (or cannot be read, or is over its budget) or the record's pages file is
+    /// missing or not this record's; nothing is then stored.
     pub(in super::super) fn replay_changed(
         &self,
         linter: &Linter,
         targets: &[FileTarget],
         mut changed: Changed,
-        parallel: bool,
     ) -> Option<Vec<Vec<Finding>>> {
         let indices: Vec<usize> = changed.changed().collect();
         let mut linted = Vec::new();
@@ -222,60 +238,27 @@ impl DiskCache {
             }
             linted.push((index, read, found));
         }
-        // Every other page's summary, as the shards hold it for its text.
-        let entries: Vec<_> = if parallel {
-            targets
-                .par_iter()
-                .map(|target| self.entry_of(target))
-                .collect()
-        } else {
-            targets.iter().map(|target| self.entry_of(target)).collect()
-        };
-        let stored = |(index, (shard, key)): (usize, &(usize, _))| -> Option<Option<PageSummary>> {
-            if indices.binary_search(&index).is_ok() {
-                return Some(None);
-            }
-            self.stored_summary(*shard, key, changed.contents[index])
-                .map(Some)
-        };
-        let stored: Vec<Option<PageSummary>> = if parallel {
-            entries
-                .par_iter()
-                .enumerate()
-                .map(stored)
-                .collect::<Option<_>>()?
-        } else {
-            entries
-                .iter()
-                .enumerate()
-                .map(stored)
-                .collect::<Option<_>>()?
-        };
-        // Unchanged, they show other pages what they did when recorded.
+        // Every page's summary as the last run recorded it: for the others, what it read of
+        // their texts; for the changed ones, what it read before (the same, as just checked).
+        let pages = self.recorded_pages(&changed.record)?;
         let seen: Vec<u128> = changed.record.files.iter().map(|file| file.1).collect();
         let contents = changed.contents.clone();
         let (mut findings, recorded_asked) = self.recorded_findings(linter, targets, changed)?;
-        // Only now is anything stored: the others' entries kept, the changed ones written.
-        let mut reads: Vec<Read> = stored
-            .into_iter()
-            .map(|summary| Read::Summarised(summary.unwrap_or_default()))
+        // Only now is anything stored: the changed files' entries written into their shards.
+        let fresh: Vec<_> = (linted.iter())
+            .map(|(index, read, found)| (&targets[*index], read, &found[..], contents[*index]))
             .collect();
-        let mut linted = linted.into_iter().peekable();
+        self.store_linted(&fresh);
+        drop(fresh);
+        let mut reads: Vec<Read> = pages.into_iter().map(Read::Summarised).collect();
         let mut first_found = Vec::new();
-        for (index, (shard, key)) in entries.into_iter().enumerate() {
-            match linted.next_if(|(at, ..)| *at == index) {
-                Some((_, read, found)) => {
-                    self.keep_entry(shard, key, Some((&read, &found, contents[index])));
-                    reads[index] = read;
-                    first_found.push((index, found));
-                }
-                None => self.keep_entry(shard, key, None),
-            }
+        for (index, read, found) in linted {
+            reads[index] = read;
+            first_found.push((index, found));
         }
         self.reused
             .store(targets.len() - indices.len(), Ordering::Relaxed);
         self.linted.store(indices.len(), Ordering::Relaxed);
-        self.save();
         let index = LinkIndex::new(
             linter.root(),
             &linter.config().files.extensions,
@@ -335,7 +318,8 @@ impl DiskCache {
 
     /// Records what this run read and found for the next run to replay; nothing when a file
     /// could not be read or was over its budget (such a run is never replayed). `seen`: the
-    /// hash of what other pages read of each file, when known.
+    /// hash of what other pages read of each file, when known; when not, it is worked out
+    /// from each page's summary, and the pages file written beside the record.
     pub(in super::super) fn record(
         &self,
         targets: &[FileTarget],
@@ -344,6 +328,11 @@ impl DiskCache {
         asked: Asked,
         seen: Option<Vec<u128>>,
     ) {
+        // What other pages read of each page, as `PageSummary::decode_seen` reads a list.
+        let mut pages = match seen {
+            Some(_) => None,
+            None => postcard::to_extend(&reads.len(), Vec::new()).ok(),
+        };
         let files = (reads.iter().enumerate())
             .map(|(index, (read, content))| {
                 let whole = match read {
@@ -354,9 +343,13 @@ impl DiskCache {
                 if !whole {
                     return None;
                 }
-                let seen = match &seen {
-                    Some(seen) => *seen.get(index)?,
-                    None => read.summary()?.seen_by_others()?,
+                let seen = match (&seen, &mut pages) {
+                    (Some(seen), _) => *seen.get(index)?,
+                    (None, pages) => {
+                        let encoded = read.summary()?.encode_seen()?;
+                        pages.as_mut()?.extend_from_slice(&encoded);
+                        xxh3_128(&encoded)
+                    }
                 };
                 Some(((*content)?, seen))
             })
@@ -365,6 +358,13 @@ impl DiskCache {
             let _ = std::fs::remove_file(self.replay_path());
             return;
         };
+        let paths = paths_hash(targets);
+        if let Some(pages) = pages {
+            let seal = pages_seal(self.run_key, paths, &files);
+            if shard::write_framed(&self.pages_path(), seal, &pages).is_err() {
+                let _ = std::fs::remove_file(self.pages_path());
+            }
+        }
         let found = (findings.iter().enumerate())
             .filter(|(_, found)| !found.is_empty())
             .map(|(index, found)| {
@@ -381,7 +381,7 @@ impl DiskCache {
             .collect();
         let record = Record {
             folder,
-            paths: paths_hash(targets),
+            paths,
             files,
             asked,
             found,
@@ -393,6 +393,19 @@ impl DiskCache {
             let _ = std::fs::remove_file(self.replay_path());
         }
     }
+}
+
+/// The key the pages file is written under: its record's run key, paths and the hashes of
+/// what other pages read of each file, so that it is read only with a record it agrees with
+/// (a replay that lints a few changed files keeps both).
+fn pages_seal(run_key: u128, paths: u128, files: &[(u128, u128)]) -> u128 {
+    let mut hasher = Xxh3Default::new();
+    hasher.update(&run_key.to_le_bytes());
+    hasher.update(&paths.to_le_bytes());
+    for (_, seen) in files {
+        hasher.update(&seen.to_le_bytes());
+    }
+    hasher.digest128()
 }
 
 /// The hash of every target's path as given and whether it is linted, in order. A path holds
