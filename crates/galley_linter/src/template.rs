@@ -131,17 +131,24 @@ pub fn spans(source: &str, body: Range<usize>, mdx: bool) -> Vec<Range<usize>> {
 }
 
 /// The pipes of lines that start with one: table rows, whether or not the parser saw a table.
+/// Only the lines that hold a pipe are looked at (going line by line cost a search per line).
 fn table_pipes(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut pipes = Vec::new();
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        // A row may stand in a quote (`> | a | b |`).
-        if line.trim_start_matches([' ', '\t', '>']).starts_with('|') {
-            pipes.extend(
-                memchr::memchr_iter(b'|', line.as_bytes()).map(|at| start + at..start + at + 1),
-            );
+    // The end of the line of the last pipe, and whether that line is a row.
+    let (mut line_end, mut row) = (0, false);
+    for at in memchr::memchr_iter(b'|', bytes) {
+        if at >= line_end {
+            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |newline| newline + 1);
+            line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |end| at + end);
+            // A row may stand in a quote (`> | a | b |`). The pipe at `at` stops the search.
+            row = (bytes[start..].iter())
+                .find(|byte| !matches!(byte, b' ' | b'\t' | b'>'))
+                .is_some_and(|&first| first == b'|');
         }
-        start += line.len();
+        if row {
+            pipes.push(at..at + 1);
+        }
     }
     pipes
 }
@@ -220,6 +227,24 @@ mod tests {
             ["{/* a note ,, here\n over lines */}", "{props.name}"]
         );
         assert!(masked(text, false).is_empty());
+    }
+
+    proptest::proptest! {
+        /// The pipes masked are those of the lines whose first character but spaces, tabs and
+        /// `>` is a pipe.
+        #[test]
+        fn pipes_are_masked_on_the_lines_that_start_with_one(text in "[ |>\t\na\r]{0,40}") {
+            let mut expected = Vec::new();
+            let mut start = 0;
+            for line in text.split_inclusive('\n') {
+                if line.trim_start_matches([' ', '\t', '>']).starts_with('|') {
+                    let pipes = line.match_indices('|').map(|(at, _)| start + at..start + at + 1);
+                    expected.extend(pipes);
+                }
+                start += line.len();
+            }
+            proptest::prop_assert_eq!(table_pipes(&text), expected);
+        }
     }
 
     #[test]
