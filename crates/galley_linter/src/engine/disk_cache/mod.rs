@@ -5,11 +5,11 @@
 //! summaries alike, so a page added or removed elsewhere is seen; unless nothing changed at
 //! all, when the last run is replayed whole ([`replay`]).
 //!
-//! Layout: `<dir>/run-<key>/shard-<nn>` (and `<dir>/run-<key>/replay`), files by the hash
-//! of their path over [`SHARDS`] shards. A run rewrites only the shards where something
-//! changed, keeping the entries of the files it read (so deleted files drop out), and
-//! deletes the shards none of its files hash to; of the other run keys' folders it keeps
-//! the [`KEPT_RUNS`] written last.
+//! Layout: `<dir>/run-<key>/shard-<nn>` (and the `replay` record and its `pages` beside
+//! them), files by the hash of their path over [`SHARDS`] shards. A run rewrites only the
+//! shards where something changed, keeping the entries of the files it read (so deleted
+//! files drop out), and deletes the shards none of its files hash to; of the other run keys'
+//! folders it keeps the [`KEPT_RUNS`] written last.
 
 mod key;
 mod replay;
