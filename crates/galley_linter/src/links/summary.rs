@@ -138,8 +138,13 @@ static TEMPLATE_IN_HEADING: LazyLock<Regex> =
 static KRAMDOWN_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\{:\s*#([\w-]+)[^}]*\}\s*$").expect("valid regex"));
 
-/// `a--b-` as Python-Markdown writes it: `a-b`.
-pub(super) fn collapse_dashes(anchor: &str) -> String {
+/// `a--b-` as Python-Markdown writes it: `a-b`; `None` when that is `anchor` as it is (most
+/// anchors: no copy made).
+pub(super) fn collapse_dashes(anchor: &str) -> Option<String> {
+    let loose = anchor.starts_with('-') || anchor.ends_with('-') || anchor.contains("--");
+    if !loose {
+        return None;
+    }
     let mut collapsed = String::with_capacity(anchor.len());
     for c in anchor.chars() {
         if c == '-' && (collapsed.is_empty() || collapsed.ends_with('-')) {
@@ -147,7 +152,7 @@ pub(super) fn collapse_dashes(anchor: &str) -> String {
         }
         collapsed.push(c);
     }
-    collapsed.trim_end_matches('-').to_string()
+    Some(collapsed.trim_end_matches('-').to_string())
 }
 
 /// GitHub's heading anchor: lowercase, punctuation dropped, letters of every script kept,
@@ -266,10 +271,7 @@ impl PageSummary {
         let mut anchors = Vec::new();
         for heading in headings(doc) {
             // Python-Markdown (MkDocs) and others collapse runs of `-`.
-            let collapsed = collapse_dashes(&heading.anchor);
-            if collapsed != heading.anchor {
-                anchors.push(collapsed);
-            }
+            anchors.extend(collapse_dashes(&heading.anchor));
             // kramdown's GFM parser (Jekyll, GitHub Pages) turns a tab into `-` as it does a
             // space, where GitHub drops it: `### 6.<tab>Single log-out` is `#6-single-log-out`.
             if doc.generator == Some(Generator::Jekyll) && heading.text.contains('\t') {
@@ -511,10 +513,21 @@ fn find_destination(source: &str, span: &Range<usize>, dest: &str) -> Range<usiz
     }
     // The last occurrence right after `](` (a link) or `:` (a definition), `<` and spaces
     // allowed between; else the last anywhere.
+    let after_mark =
+        |at: usize, mark: &str| text[..at].trim_end_matches(['<', ' ']).ends_with(mark);
+    // Most links end `](dest)`: that is the last occurrence unless the text ends with another.
+    let before_last = text
+        .strip_suffix(')')
+        .and_then(|inner| inner.strip_suffix(dest));
+    if let Some(at) = before_last.map(str::len) {
+        if !text.ends_with(dest) && after_mark(at, "](") {
+            return span.start + at..span.start + at + dest.len();
+        }
+    }
     let after = |mark: &str| {
         text.rmatch_indices(dest)
             .map(|(at, _)| at)
-            .find(|&at| text[..at].trim_end_matches(['<', ' ']).ends_with(mark))
+            .find(|&at| after_mark(at, mark))
     };
     after("](")
         .or_else(|| after(":"))
@@ -619,6 +632,35 @@ mod tests {
         assert_eq!(&source[page.links[0].dest_span.clone()], "/intern");
     }
 
+    proptest::proptest! {
+        /// The shortcut for a text that ends `](dest)` finds what the search from the end finds.
+        #[test]
+        fn a_destination_is_found_where_the_search_from_the_end_finds_it(
+            before in "[\\[\\]()<: a]{0,10}",
+            dest in "[()a:]{1,3}",
+            after in "[)a]{0,2}",
+        ) {
+            let text = format!("{before}{dest}{after}");
+            let after = |mark: &str| {
+                (text.rmatch_indices(dest.as_str()).map(|(at, _)| at))
+                    .find(|&at| text[..at].trim_end_matches(['<', ' ']).ends_with(mark))
+            };
+            let expected = (after("](").or_else(|| after(":")).or_else(|| text.rfind(&dest)))
+                .map_or(0..text.len(), |at| at..at + dest.len());
+            proptest::prop_assert_eq!(find_destination(&text, &(0..text.len()), &dest), expected);
+        }
+
+        /// Runs of `-` collapsed and the ends trimmed, as Python-Markdown writes an anchor; told
+        /// apart only when that changes it.
+        #[test]
+        fn dashes_collapse_as_python_markdown_writes_them(anchor in "[-aø]{0,8}") {
+            let words: Vec<&str> = anchor.split('-').filter(|word| !word.is_empty()).collect();
+            let expected = words.join("-");
+            let changed = (expected != anchor).then_some(expected);
+            proptest::prop_assert_eq!(collapse_dashes(&anchor), changed);
+        }
+    }
+
     #[test]
     fn what_others_see_reads_back_as_written_without_the_links() {
         let sources = [
@@ -648,6 +690,12 @@ mod tests {
             assert!(read.links.is_empty() && read.template_links.is_empty());
         }
         assert!(PageSummary::decode_seen(&list[..list.len() - 1]).is_none());
+    }
+
+    #[test]
+    fn a_destination_of_closing_parentheses_is_the_last_one() {
+        // The search from the end never sees the occurrence that overlaps the last one.
+        assert_eq!(find_destination("]()))", &(0..5), "))"), 3..5);
     }
 
     #[test]

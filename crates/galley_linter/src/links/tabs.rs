@@ -114,10 +114,7 @@ fn tab_anchors(source: &str, headings: &[Heading], style: &TabIds) -> Vec<String
                     Some(heading) if *combine => {
                         // The heading's id as Python-Markdown may also write it.
                         let mut ids = vec![heading.anchor.clone()];
-                        let collapsed = collapse_dashes(&heading.anchor);
-                        if collapsed != heading.anchor {
-                            ids.push(collapsed);
-                        }
+                        ids.extend(collapse_dashes(&heading.anchor));
                         ids.iter()
                             .map(|id| format!("{id}{separator}{slug}"))
                             .collect()
