@@ -2,7 +2,9 @@
 //! entries map a `src` folder's files (matched by `files`, less `exclude`) to URLs under
 //! `dest`, all under the docset's base path; the redirection file names moved files.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde_json::Value;
@@ -28,6 +30,9 @@ pub struct Docfx {
     pub base_path: String,
     /// Moved files (absolute paths) and the URL each now redirects to.
     pub moved: Vec<(PathBuf, String)>,
+    /// Where each moved file first stands in `moved`, made on the first question: a docs
+    /// site moves thousands of files, and every link that reaches no page asks.
+    moved_at: OnceLock<HashMap<PathBuf, usize>>,
 }
 
 /// Folders where the files of a docset's repository may be: the docset's and those above it.
@@ -44,6 +49,7 @@ impl Docfx {
             contents,
             base_path,
             moved,
+            moved_at: _,
         } = self;
         (format!("{:?}", (contents, base_path)), moved)
     }
@@ -78,6 +84,7 @@ impl Docfx {
             contents,
             base_path,
             moved,
+            moved_at: OnceLock::new(),
         }
     }
 
@@ -127,10 +134,19 @@ impl Docfx {
 
     /// Where a moved file now redirects to, if `path` (or `path.md`) is one.
     pub fn moved_to(&self, path: &Path) -> Option<&str> {
+        let moved_at = self.moved_at.get_or_init(|| {
+            let mut moved_at = HashMap::with_capacity(self.moved.len());
+            for (at, (source, _)) in self.moved.iter().enumerate() {
+                moved_at.entry(source.clone()).or_insert(at);
+            }
+            moved_at
+        });
         let with_md = path.with_extension("md");
-        (self.moved.iter())
-            .find(|(source, _)| source == path || *source == with_md)
-            .map(|(_, url)| url.as_str())
+        let at = [path, &with_md]
+            .into_iter()
+            .filter_map(|path| moved_at.get(path))
+            .min()?;
+        Some(self.moved[*at].1.as_str())
     }
 }
 
@@ -198,4 +214,29 @@ fn commonest_root(moved: &[(PathBuf, String)]) -> String {
         .filter(|&(_, count)| 2 * count > roots.len())
         .map(|(root, _)| root.to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moved_file_is_found_by_its_path_or_with_md_the_first_entry_winning() {
+        let moved = |path: &str, url: &str| (PathBuf::from(path), url.to_string());
+        let docfx = Docfx {
+            moved: vec![
+                moved("/d/b.md", "/first-b"),
+                moved("/d/a", "/a-as-written"),
+                moved("/d/a.md", "/a-md"),
+                moved("/d/b.md", "/second-b"),
+            ],
+            ..Docfx::default()
+        };
+        assert_eq!(docfx.moved_to(Path::new("/d/b.md")), Some("/first-b"));
+        assert_eq!(docfx.moved_to(Path::new("/d/b")), Some("/first-b"));
+        // `/d/a` stands before `/d/a.md`: the entry found first in order.
+        assert_eq!(docfx.moved_to(Path::new("/d/a")), Some("/a-as-written"));
+        assert_eq!(docfx.moved_to(Path::new("/d/a.yml")), Some("/a-md"));
+        assert_eq!(docfx.moved_to(Path::new("/d/c.md")), None);
+    }
 }
