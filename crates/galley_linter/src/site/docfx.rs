@@ -2,6 +2,7 @@
 //! entries map a `src` folder's files (matched by `files`, less `exclude`) to URLs under
 //! `dest`, all under the docset's base path; the redirection file names moved files.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -92,9 +93,7 @@ impl Docfx {
     /// URL of a path relative to an entry's `src`.
     pub fn urls(&self, path: &Path, page_url: impl Fn(&str) -> String) -> Vec<String> {
         let mut urls = Vec::new();
-        for content in self.publishing(path) {
-            let relative = path.strip_prefix(&content.src).unwrap_or(path);
-            let relative = relative.to_string_lossy().replace('\\', "/");
+        for (content, relative) in self.publishing(path) {
             let url = [self.base_path.as_str(), &content.dest, &page_url(&relative)]
                 .into_iter()
                 .filter(|part| !part.is_empty())
@@ -107,17 +106,23 @@ impl Docfx {
         urls
     }
 
-    /// The entries that publish `path`.
-    fn publishing<'s>(&'s self, path: &'s Path) -> impl Iterator<Item = &'s Content> + 's {
-        self.contents.iter().filter(move |content| {
-            let Ok(relative) = path.strip_prefix(&content.src) else {
-                return false;
+    /// The entries that publish `path` (a path [`absolute`] made, as the pages' are), each
+    /// with `path` relative to its `src`, `/`-separated.
+    fn publishing<'s>(
+        &'s self,
+        path: &'s Path,
+    ) -> impl Iterator<Item = (&'s Content, Cow<'s, str>)> + 's {
+        self.contents.iter().filter_map(move |content| {
+            let relative = crate::paths::text(crate::paths::below(path, &content.src)?);
+            let relative = match relative.contains('\\') {
+                true => Cow::Owned(relative.replace('\\', "/")),
+                false => relative,
             };
-            let relative = relative.to_string_lossy().replace('\\', "/");
             let stem = relative
                 .rsplit_once('.')
                 .map_or(&*relative, |(stem, _)| stem);
-            content.files.is_match(stem) && !content.exclude.is_match(stem)
+            let published = content.files.is_match(stem) && !content.exclude.is_match(stem);
+            published.then_some((content, relative))
         })
     }
 
@@ -128,7 +133,7 @@ impl Docfx {
             return None;
         }
         let markdown = path.with_extension("md");
-        let converted = self.publishing(&markdown).any(|content| content.yml);
+        let converted = self.publishing(&markdown).any(|(content, _)| content.yml);
         (converted && is_file(&markdown)).then_some(markdown)
     }
 
