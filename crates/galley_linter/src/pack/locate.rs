@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use regex_automata::{meta, Input};
-use regex_syntax::hir::{Hir, HirKind, Repetition};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Class, Hir, HirKind, Look, Repetition};
 use regex_syntax::ParserBuilder;
 
 use super::compiled::RuleRegex;
@@ -50,6 +51,9 @@ struct Parsed {
     /// The fewest bytes a match takes: a shorter range is never searched, and a regex that
     /// only such ranges reach is never compiled (a frontmatter value under a length limit).
     minimum_len: usize,
+    /// For a pattern whose every match stays within a line and ends at the line's end (see
+    /// [`line_ends`]), the bytes a match can end with.
+    line_ends: Option<Box<[bool; 256]>>,
 }
 
 impl PatternSyntax {
@@ -68,10 +72,12 @@ impl PatternSyntax {
                 .filter(|_| self.dense)
                 .map(|hir| without_look_around(hir.clone()))
                 .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0));
+            let line_ends = parsed.as_ref().and_then(line_ends);
             Parsed {
                 hir: parsed,
                 twin,
                 minimum_len,
+                line_ends,
             }
         })
     }
@@ -223,6 +229,74 @@ impl SharedLocator {
     }
 }
 
+/// The bytes a match of `hir` can end with, when every match lies within one line (no line
+/// break matched, no `\A` or `\z`) and ends at the line's end (a multi-line `$`): a file's
+/// lines that end with none of them hold no match, and each line may be searched alone, as
+/// its own text, with the same matches. `None` for any other pattern, and when the last bytes
+/// are not a short list (`\S$`).
+fn line_ends(hir: &Hir) -> Option<Box<[bool; 256]>> {
+    let properties = hir.properties();
+    let suffix = properties.look_set_suffix();
+    let at_line_end = suffix.contains(Look::EndLF) || suffix.contains(Look::EndCRLF);
+    let whole_text =
+        properties.look_set().contains(Look::Start) || properties.look_set().contains(Look::End);
+    if !at_line_end || whole_text || properties.minimum_len().is_none_or(|len| len == 0) {
+        return None;
+    }
+    if matches_a_line_break(hir) {
+        return None;
+    }
+    let suffixes = Extractor::new().kind(ExtractKind::Suffix).extract(hir);
+    let mut ends = Box::new([false; 256]);
+    for literal in suffixes.literals()? {
+        ends[usize::from(*literal.as_bytes().last()?)] = true;
+    }
+    Some(ends)
+}
+
+/// Whether `hir` can match a `\n` or a `\r`.
+fn matches_a_line_break(hir: &Hir) -> bool {
+    let breaks = |bytes: &[u8]| bytes.contains(&b'\n') || bytes.contains(&b'\r');
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(literal) => breaks(&literal.0),
+        HirKind::Class(Class::Unicode(class)) => (class.iter()).any(|range| {
+            ['\n', '\r']
+                .iter()
+                .any(|c| (range.start()..=range.end()).contains(c))
+        }),
+        HirKind::Class(Class::Bytes(class)) => (class.iter()).any(|range| {
+            [b'\n', b'\r']
+                .iter()
+                .any(|b| (range.start()..=range.end()).contains(b))
+        }),
+        HirKind::Capture(capture) => matches_a_line_break(&capture.sub),
+        HirKind::Repetition(repetition) => matches_a_line_break(&repetition.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            parts.iter().any(matches_a_line_break)
+        }
+    }
+}
+
+/// Calls `visit` with each line of `source` (without its `\n`) that ends, or holds a `\r`
+/// that follows, one of the `ends` bytes: where a match of a pattern [`line_ends`] gave
+/// them can end.
+fn line_candidates(source: &str, ends: &[bool; 256], mut visit: impl FnMut(&Range<usize>)) {
+    let bytes = source.as_bytes();
+    let ends_a_match = |at: usize| at > 0 && ends[usize::from(bytes[at - 1])];
+    let mut start = 0;
+    while start <= bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+        let line = start..end;
+        let candidate = (end > start && ends_a_match(end))
+            || memchr::memchr_iter(b'\r', &bytes[line.clone()]).any(|at| ends_a_match(start + at));
+        if candidate {
+            visit(&line);
+        }
+        start = end + 1;
+    }
+}
+
 /// The twins of all `patterns`, if every one has a twin.
 fn twins<'p>(mut patterns: impl Iterator<Item = &'p PatternSyntax>) -> Option<Vec<Hir>> {
     patterns.try_fold(Vec::new(), |mut twins, pattern| {
@@ -284,12 +358,77 @@ impl PackRule {
                 search(range);
             }
         };
+        // The whole file, for a pattern that matches at line ends: only the lines that end
+        // as a match can.
+        let whole_file = matches!(ranges, [only] if *only == (0..doc.source.len()));
+        if let Some(ends) = (pattern.syntax.parsed().line_ends.as_deref()).filter(|_| whole_file) {
+            return line_candidates(doc.source, ends, search);
+        }
         let shared = (self.shared.as_ref())
             .filter(|_| self.shares_search())
             .and_then(|shared| shared.candidates(doc));
         match shared {
             Some(candidates) => candidates.iter().for_each(|&i| search(&ranges[i])),
             None => pattern.for_each_candidate(doc.source, ranges, search),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn hir(pattern: &str) -> Hir {
+        regex_syntax::parse(pattern).unwrap()
+    }
+
+    /// Patterns that end at a line's end and match within one line.
+    const AT_LINE_ENDS: &[&str] = &[
+        r"(?mR)[ \t]+$",
+        r"(?m)[ \t]+$",
+        r"(?m)[.!]$",
+        r"(?mR)a\b$",
+        r"(?m)(?:^|x)[ \t]+$",
+        r"(?mR)(?i)ab?$",
+    ];
+
+    #[test]
+    fn only_patterns_that_end_at_line_ends_within_a_line_are_searched_by_line() {
+        for pattern in AT_LINE_ENDS {
+            assert!(line_ends(&hir(pattern)).is_some(), "{pattern}");
+        }
+        // A line break matched, the end of the text, no short list of last bytes, or a match
+        // that may be empty.
+        for pattern in [
+            r"(?m)\s+$",
+            r"[ \t]+$",
+            r"(?m)\S$",
+            r"(?m)[ \t]*$",
+            r"(?m)a$|b",
+        ] {
+            assert!(line_ends(&hir(pattern)).is_none(), "{pattern}");
+        }
+    }
+
+    proptest! {
+        /// Searched line by line, the candidate lines give every match a search of the whole
+        /// text gives, at the same places.
+        #[test]
+        fn the_candidate_lines_hold_every_match(
+            text in "[ \ta.!x\r\n]{0,40}",
+            pattern in prop::sample::select(AT_LINE_ENDS),
+        ) {
+            let regex = regex::Regex::new(pattern).unwrap();
+            let whole: Vec<_> = regex.find_iter(&text).map(|found| found.range()).collect();
+            let ends = line_ends(&hir(pattern)).unwrap();
+            let mut by_line = Vec::new();
+            line_candidates(&text, &ends, |line| {
+                let found = regex.find_iter(&text[line.clone()]);
+                by_line.extend(found.map(|found| line.start + found.start()..line.start + found.end()));
+            });
+            prop_assert_eq!(by_line, whole);
         }
     }
 }
