@@ -280,20 +280,21 @@ fn matches_a_line_break(hir: &Hir) -> bool {
 
 /// Calls `visit` with each line of `source` (without its `\n`) that ends, or holds a `\r`
 /// that follows, one of the `ends` bytes: where a match of a pattern [`line_ends`] gave
-/// them can end.
+/// them can end. One pass over the line breaks.
 fn line_candidates(source: &str, ends: &[bool; 256], mut visit: impl FnMut(&Range<usize>)) {
     let bytes = source.as_bytes();
     let ends_a_match = |at: usize| at > 0 && ends[usize::from(bytes[at - 1])];
-    let mut start = 0;
-    while start <= bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
-        let line = start..end;
-        let candidate = (end > start && ends_a_match(end))
-            || memchr::memchr_iter(b'\r', &bytes[line.clone()]).any(|at| ends_a_match(start + at));
-        if candidate {
-            visit(&line);
+    let (mut line_start, mut visited_to) = (0, None);
+    let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).chain([bytes.len()]);
+    for at in breaks {
+        if visited_to.is_none_or(|end| at > end) && ends_a_match(at) {
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |after| at + after);
+            visit(&(line_start..end));
+            visited_to = Some(end);
         }
-        start = end + 1;
+        if bytes.get(at) == Some(&b'\n') {
+            line_start = at + 1;
+        }
     }
 }
 
