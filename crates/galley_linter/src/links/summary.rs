@@ -6,7 +6,6 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::anchors::Anchors;
@@ -141,7 +140,8 @@ static KRAMDOWN_ID: LazyLock<Regex> =
 /// `a--b-` as Python-Markdown writes it: `a-b`; `None` when that is `anchor` as it is (most
 /// anchors: no copy made).
 pub(super) fn collapse_dashes(anchor: &str) -> Option<String> {
-    let loose = anchor.starts_with('-') || anchor.ends_with('-') || anchor.contains("--");
+    let doubled = anchor.as_bytes().windows(2).any(|pair| pair == b"--");
+    let loose = anchor.starts_with('-') || anchor.ends_with('-') || doubled;
     if !loose {
         return None;
     }
@@ -446,7 +446,8 @@ pub(super) fn headings(doc: &Document) -> Vec<Heading> {
     let mut found = Vec::new();
     // The heading being read: its explicit id, and the heading with its text so far.
     let mut open: Option<(Option<String>, Heading)> = None;
-    let mut seen: FxHashMap<String, usize> = FxHashMap::default();
+    // The headings whose anchors GitHub numbers when repeated (those without an id).
+    let mut numbered = Vec::new();
     for (event, range) in &doc.events {
         match event {
             Event::Start(Tag::Heading { id, level, .. }) => {
@@ -484,24 +485,40 @@ pub(super) fn headings(doc: &Document) -> Vec<Heading> {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((explicit, mut heading)) = open.take() {
                     heading.text_span.start = heading.text_span.start.min(heading.text_span.end);
-                    heading.anchor = explicit.unwrap_or_else(|| {
-                        let base = github_anchor(&heading.text);
-                        let count = seen.entry(base.clone()).or_insert(0);
-                        let anchor = if *count == 0 {
-                            base
-                        } else {
-                            format!("{base}-{count}")
-                        };
-                        *count += 1;
-                        anchor
-                    });
+                    match explicit {
+                        Some(id) => heading.anchor = id,
+                        None => {
+                            heading.anchor = github_anchor(&heading.text);
+                            numbered.push(found.len());
+                        }
+                    }
                     found.push(heading);
                 }
             }
             _ => {}
         }
     }
+    number_repeats(&mut found, numbered);
     found
+}
+
+/// GitHub numbers a repeated anchor in the order of the headings: the second `a` is `a-1`,
+/// the third `a-2`. Told by sorting, which copies no anchor (most pages repeat none).
+fn number_repeats(found: &mut [Heading], mut numbered: Vec<usize>) {
+    // A stable sort: the headings of one anchor stay in the document's order.
+    numbered.sort_by(|&a, &b| found[a].anchor.cmp(&found[b].anchor));
+    let mut run_start = 0;
+    for end in 1..=numbered.len() {
+        let same = numbered
+            .get(end)
+            .is_some_and(|&next| found[next].anchor == found[numbered[run_start]].anchor);
+        if !same {
+            for (count, &at) in numbered[run_start..end].iter().enumerate().skip(1) {
+                found[at].anchor = format!("{}-{count}", found[at].anchor);
+            }
+            run_start = end;
+        }
+    }
 }
 
 /// Where the destination is written inside a link's source; the whole link if it cannot be
@@ -633,6 +650,37 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A repeated anchor is numbered as GitHub counts it, heading by heading in order; a
+        /// heading with an id of its own is not counted.
+        #[test]
+        fn repeated_anchors_are_numbered_in_order(
+            titles in proptest::collection::vec(
+                proptest::sample::select(&["A", "a", "A-1", "B", "A {#a}", "a 1"][..]),
+                0..8,
+            ),
+        ) {
+            let source: String = titles.iter().map(|title| format!("# {title}\n\n")).collect();
+            let doc = Document::parse(&source);
+            let mut seen = std::collections::HashMap::new();
+            let expected: Vec<String> = (titles.iter())
+                .map(|title| match title.strip_suffix(" {#a}") {
+                    Some(_) => "a".to_string(),
+                    None => {
+                        let base = github_anchor(title);
+                        let count = seen.entry(base.clone()).or_insert(0);
+                        let anchor = match *count {
+                            0 => base,
+                            n => format!("{base}-{n}"),
+                        };
+                        *count += 1;
+                        anchor
+                    }
+                })
+                .collect();
+            let anchors: Vec<String> = headings(&doc).into_iter().map(|h| h.anchor).collect();
+            proptest::prop_assert_eq!(anchors, expected);
+        }
+
         /// The shortcut for a text that ends `](dest)` finds what the search from the end finds.
         #[test]
         fn a_destination_is_found_where_the_search_from_the_end_finds_it(
