@@ -2,6 +2,7 @@
 //! links), and the corpus-wide index that resolves links against those summaries.
 
 mod anchors;
+mod headings;
 mod index;
 mod suggest;
 mod summary;
@@ -16,9 +17,10 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use anchors::Anchors;
+pub use headings::{github_anchor, Heading};
 pub use index::{LinkIndex, Target};
 pub use suggest::{closest, Candidate};
-pub use summary::{github_anchor, Heading, PageSummary, TemplateLink};
+pub use summary::{PageSummary, TemplateLink};
 pub use tabs::page_tab_anchors;
 pub use templated::TemplateKind;
 

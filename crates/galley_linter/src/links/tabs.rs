@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::summary::{collapse_dashes, headings, Heading};
+use super::headings::{collapse_dashes, headings, Heading};
 use crate::document::Document;
 use crate::site::TabIds;
 
