@@ -115,7 +115,7 @@ impl Linter {
         if let Reuse::Disk(cache) = reuse {
             let findings = match cache.replay(self, &targets, parallel) {
                 Replay::Whole(findings) => Some(findings),
-                Replay::Changed(changed) => cache.replay_changed(self, &targets, changed),
+                Replay::Changed(changed) => cache.replay_changed(self, &targets, changed, parallel),
                 Replay::Nothing => None,
             };
             if let Some(findings) = findings {

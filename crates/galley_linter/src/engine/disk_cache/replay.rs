@@ -219,6 +219,7 @@ impl DiskCache {
         linter: &Linter,
         targets: &[FileTarget],
         mut changed: Changed,
+        parallel: bool,
     ) -> Option<Vec<Vec<Finding>>> {
         let indices: Vec<usize> = changed.changed().collect();
         let mut linted = Vec::new();
@@ -280,10 +281,16 @@ impl DiskCache {
         asked.extend(recorded_asked);
         asked.sort_unstable();
         asked.dedup();
-        let reads: Vec<(&Read, Option<u128>)> =
+        let recorded: Vec<(&Read, Option<u128>)> =
             reads.iter().zip(contents.into_iter().map(Some)).collect();
-        self.record(targets, &reads, &findings, asked, Some(seen));
+        self.record(targets, &recorded, &findings, asked, Some(seen));
+        drop(recorded);
         self.replayed_unchanged.store(true, Ordering::Relaxed);
+        // Freeing every page's summary is a tenth of such a run: a worker does it while the
+        // caller writes the report, as after a usual run.
+        if parallel {
+            rayon::spawn(move || drop(reads));
+        }
         Some(findings)
     }
 
