@@ -229,18 +229,30 @@ impl DiskCache {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
             stored.extend(fresh);
-            let mut entries: Vec<(&EntryKey, &Stored)> = stored.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            let written = shard::write(&self.shard_path(shard), self.run_key, &entries)
-                .map_err(|error| format!("{}: {error}", self.run_dir.display()));
-            if let Err(error) = written {
-                *self
-                    .write_error
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner) = Some(error);
+            if let Err(error) = self.write_shard(shard, stored.iter().collect()) {
+                self.note_write_error(error);
                 return;
             }
         }
+    }
+
+    /// Writes `entries` as shard `index`, in the order of their keys.
+    fn write_shard(
+        &self,
+        index: usize,
+        mut entries: Vec<(&EntryKey, &Stored)>,
+    ) -> Result<(), String> {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        shard::write(&self.shard_path(index), self.run_key, &entries)
+            .map_err(|error| format!("{}: {error}", self.run_dir.display()))
+    }
+
+    /// Why the cache could not be written, for `--verbose`.
+    fn note_write_error(&self, error: String) {
+        *self
+            .write_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(error);
     }
 
     /// Keeps an entry for the next run: the stored one, or the results of linting its text
@@ -275,10 +287,7 @@ impl DiskCache {
                     .try_for_each(|(index, shard)| self.save_shard(index, shard))
             });
         if let Err(error) = result {
-            *self
-                .write_error
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(error);
+            self.note_write_error(error);
             return;
         }
         self.remove_unused_shards();
@@ -305,7 +314,7 @@ impl DiskCache {
         let other_use = stored
             .iter()
             .filter(|(key, _)| paths.contains(key.0.as_str()) && !keys.contains(key));
-        let mut entries: Vec<(&EntryKey, &Stored)> = used
+        let entries: Vec<(&EntryKey, &Stored)> = used
             .iter()
             .filter_map(|(key, fresh)| Some((key, fresh.as_ref().or_else(|| stored.get(key))?)))
             .chain(other_use)
@@ -314,9 +323,7 @@ impl DiskCache {
         if !(fresh || dropped) {
             return Ok(());
         }
-        entries.sort_by(|a, b| a.0.cmp(b.0));
-        shard::write(&self.shard_path(index), self.run_key, &entries)
-            .map_err(|error| format!("{}: {error}", self.run_dir.display()))
+        self.write_shard(index, entries)
     }
 
     /// Shards that no file of this run hashes to hold only files that are gone; temporary
