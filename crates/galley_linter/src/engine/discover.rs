@@ -132,34 +132,38 @@ impl Linter {
     /// Content files under `dir`, as walked (respecting `.gitignore`, skipping hidden files),
     /// sorted. The folders are read in parallel.
     pub(super) fn walk(&self, dir: &Path) -> Vec<PathBuf> {
-        let found = Mutex::new(Vec::new());
-        // An idle worker of the parallel walk sleeps a millisecond before it looks for work
-        // again, so the walk of a folder without subfolders (a page and its neighbours, as a
-        // pre-commit hook names them) ends a millisecond after its work: one worker, which
-        // stops when its own work does.
-        let threads = if has_subfolders(dir) { 0 } else { 1 };
-        ignore::WalkBuilder::new(dir)
-            .require_git(false)
-            .threads(threads)
-            .build_parallel()
-            .run(|| {
+        let mut builder = ignore::WalkBuilder::new(dir);
+        builder.require_git(false);
+        let mut files = if has_subfolders(dir) {
+            let found = Mutex::new(Vec::new());
+            builder.build_parallel().run(|| {
                 let found = &found;
                 Box::new(move |entry| {
-                    if let Ok(entry) = entry {
-                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        let name = crate::paths::file_name(entry.path());
-                        let leftover = name.is_some_and(is_fix_leftover);
-                        if is_file && !leftover && self.is_content(entry.path()) {
-                            let mut found = found.lock().unwrap_or_else(PoisonError::into_inner);
-                            found.push(entry.into_path());
-                        }
+                    if let Some(path) = entry.ok().and_then(|entry| self.content_file(entry)) {
+                        let mut found = found.lock().unwrap_or_else(PoisonError::into_inner);
+                        found.push(path);
                     }
                     ignore::WalkState::Continue
                 })
             });
-        let mut files = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+            found.into_inner().unwrap_or_else(PoisonError::into_inner)
+        } else {
+            // A folder without subfolders (a page and its neighbours, as a pre-commit hook
+            // names them) is read on this thread: a parallel walk starts a thread for it, and
+            // that thread its own memory arena, which cost more than reading the folder.
+            (builder.build())
+                .filter_map(|entry| self.content_file(entry.ok()?))
+                .collect()
+        };
         crate::paths::sort_by_components(&mut files);
         files
+    }
+
+    /// The path of a walked entry that is a content file (not a fix's leftover).
+    fn content_file(&self, entry: ignore::DirEntry) -> Option<PathBuf> {
+        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+        let leftover = crate::paths::file_name(entry.path()).is_some_and(is_fix_leftover);
+        (is_file && !leftover && self.is_content(entry.path())).then(|| entry.into_path())
     }
 
     /// The files to lint (and any others the link index needs), plus findings for inputs that
