@@ -71,7 +71,7 @@ fn main() {
             PageSummary::build(
                 &doc,
                 key,
-                path.parent().unwrap_or(&dir).to_path_buf(),
+                path.parent().unwrap_or(&dir).to_path_buf().into(),
                 "slug",
                 true,
             )

@@ -191,7 +191,13 @@ impl ChangedFiles {
                 let key = key_under(&root, &file)?;
                 let dir = file.parent()?.to_path_buf();
                 let doc = Document::parse(&source);
-                Some(PageSummary::build(&doc, Some(key), dir, slug_field, false))
+                Some(PageSummary::build(
+                    &doc,
+                    Some(key),
+                    dir.into(),
+                    slug_field,
+                    false,
+                ))
             })
             .collect();
         Ok(ChangedFiles {
@@ -241,7 +247,11 @@ impl ChangedFiles {
         let file = canonical(Path::new(path));
         let from = PageSummary {
             key: key_under(&self.root, &file),
-            dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+            dir: file
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+                .into(),
             ..Default::default()
         };
         let (target, _fragment) = split_destination(destination);

@@ -12,6 +12,7 @@ use super::fixing::is_fix_leftover;
 use super::Linter;
 use crate::error::Error;
 use crate::finding::{io_error, Finding};
+use crate::links::Folder;
 pub use crate::paths::{absolute, common_folder};
 use crate::source::SourceFile;
 
@@ -81,7 +82,14 @@ pub(super) struct FileTarget {
     pub display: Arc<str>,
     /// Its path relative to the content root, when it is under it.
     pub key: Option<String>,
+    /// Its folder, absolute; one copy for the files of a folder, named one after another.
+    pub dir: Folder,
     pub lint: bool,
+}
+
+/// The absolute folder of `path`.
+fn folder_of(path: &Path) -> Folder {
+    absolute(path.parent().unwrap_or(Path::new("."))).into()
 }
 
 fn key_of(root: &Path, absolute_path: &Path) -> Option<String> {
@@ -125,6 +133,7 @@ impl Linter {
             path: path.to_path_buf(),
             display: Arc::from(path.to_string_lossy()),
             key: key_of(&self.root, &absolute(path)),
+            dir: folder_of(path),
             lint: true,
         }
     }
@@ -196,9 +205,15 @@ impl Linter {
             let absolute_path = crate::paths::absolute_or_as_is(&path);
             let key = key_of(&self.root, &absolute_path);
             if one_walk || seen.insert(absolute_path.into_owned().into_os_string()) {
+                // A walk names a folder's files one after another.
+                let dir = match targets.last() {
+                    Some(last) if last.path.parent() == path.parent() => last.dir.clone(),
+                    _ => folder_of(&path),
+                };
                 targets.push(FileTarget {
                     display: display(&path),
                     key,
+                    dir,
                     path,
                     lint,
                 });

@@ -3,12 +3,11 @@
 //! the link index, then the file's own suppressions.
 
 use std::ops::Range;
-use std::path::Path;
 
 use pulldown_cmark::{Event, Tag};
 use std::sync::Arc;
 
-use super::discover::{absolute, FileTarget};
+use super::discover::FileTarget;
 use super::{unused_suppression_level, Linter, RuleSet};
 use crate::budget::{keep_within_budget, too_deep_message, MAX_FINDINGS};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -82,11 +81,10 @@ pub(super) fn may_report(
 
 impl Linter {
     fn summarise(&self, doc: &Document, target: &FileTarget, collect_links: bool) -> PageSummary {
-        let dir = absolute(target.path.parent().unwrap_or(Path::new(".")));
         let mut page = PageSummary::build(
             doc,
             target.key.clone(),
-            dir,
+            target.dir.clone(),
             &self.config.links.slug_field,
             collect_links,
         );

@@ -123,14 +123,14 @@ impl Linter {
             }
         }
         // Each file's first-phase results, and the hash of its text when the disk cache read it.
-        let first = |target: &FileTarget| {
+        let first = |(index, target): (usize, &FileTarget)| {
             let (read, found, content) = match reuse {
                 Reuse::Memory(cache) => {
                     let (read, found) = cache.read(self, target);
                     (read, found, None)
                 }
                 Reuse::Disk(cache) => {
-                    let (read, found, content) = cache.read(self, target);
+                    let (read, found, content) = cache.read(self, target, index);
                     (Arc::new(read), found, content)
                 }
                 Reuse::Nothing => {
@@ -143,13 +143,13 @@ impl Linter {
         };
         type FirstPhase = (Vec<Arc<Read>>, (Vec<Vec<Diagnostic>>, Vec<Option<u128>>));
         let (reads, (first_found, contents)): FirstPhase = if parallel {
-            targets.par_iter().map(first).unzip()
+            targets.par_iter().enumerate().map(first).unzip()
         } else {
-            targets.iter().map(first).unzip()
+            targets.iter().enumerate().map(first).unzip()
         };
         match reuse {
             Reuse::Memory(cache) => cache.keep_only(&targets),
-            Reuse::Disk(cache) => cache.save(),
+            Reuse::Disk(cache) => cache.save(&reads, &first_found),
             Reuse::Nothing => {}
         }
         let index = LinkIndex::new(
@@ -172,11 +172,7 @@ impl Linter {
         } else {
             reads.iter().zip(first_found).map(second).collect()
         };
-        if let Reuse::Disk(cache) = reuse {
-            let read: Vec<(&Read, Option<u128>)> =
-                reads.iter().map(|r| &**r).zip(contents).collect();
-            cache.record(&targets, &read, &findings, index.files_asked(), None);
-        }
+        let asked = matches!(reuse, Reuse::Disk(_)).then(|| index.files_asked());
         let mut fixed = Vec::new();
         if let Some(fixing) = fixing {
             let linted = (targets.iter().zip(&reads).zip(&mut findings)).filter_map(
@@ -187,7 +183,13 @@ impl Linter {
             );
             fixed = self.fix_files(linted, &index, fixing);
         }
+        // The index is freed before the record is made: the two at once were the run's peak.
         drop(index);
+        if let (Reuse::Disk(cache), Some(asked)) = (reuse, asked) {
+            let read: Vec<(&Read, Option<u128>)> =
+                reads.iter().map(|r| &**r).zip(contents).collect();
+            cache.record(&targets, &read, &findings, asked, None);
+        }
         let mut outcome = self.outcome(&targets, missing, findings);
         outcome.fixed = fixed;
         // Freeing every page's summary takes a tenth of a second at 100,000 files: a worker

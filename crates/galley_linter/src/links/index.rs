@@ -388,7 +388,7 @@ impl<'a> LinkIndex<'a> {
             // Outside the content root: only the file system can say.
             None => {
                 let base = if path.starts_with('/') {
-                    &self.root
+                    self.root.as_path()
                 } else {
                     &from.dir
                 };

@@ -20,7 +20,7 @@ pub use anchors::Anchors;
 pub use headings::{github_anchor, Heading};
 pub use index::{LinkIndex, Target};
 pub use suggest::{closest, Candidate};
-pub use summary::{PageSummary, TemplateLink};
+pub use summary::{Folder, PageSummary, TemplateLink};
 pub use tabs::page_tab_anchors;
 pub use templated::TemplateKind;
 
@@ -35,7 +35,8 @@ pub enum LinkKind {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LinkRecord {
     pub kind: LinkKind,
-    pub dest: String,
+    /// Boxed: a summary keeps every link of its page until the run ends.
+    pub dest: Box<str>,
     /// Where the destination is written, for fixes that replace it.
     pub dest_span: Range<usize>,
 }

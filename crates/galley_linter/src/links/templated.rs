@@ -176,7 +176,7 @@ impl<'a> LinkIndex<'a> {
             .or(site.roots.first())?;
         let relative = path.trim_start_matches('/');
         let bases = [
-            (!path.starts_with('/')).then_some(from.dir.as_path()),
+            (!path.starts_with('/')).then_some(&*from.dir),
             Some(root.dir.as_path()),
         ];
         for base in bases.into_iter().flatten() {

@@ -77,7 +77,7 @@ fn missing_target(link: &LinkRecord, suggestion: Option<String>) -> Diagnostic {
     )
     .with_label("no page or file here")
     .with_link(LinkData {
-        destination: link.dest.clone(),
+        destination: link.dest.to_string(),
         page: None,
     });
     with_suggestion(
@@ -120,7 +120,7 @@ fn missing_template_target(template: &TemplateLink) -> Diagnostic {
     .with_label(format!("no {what} here"))
     .with_help(help.to_string())
     .with_link(LinkData {
-        destination: link.dest.clone(),
+        destination: link.dest.to_string(),
         page: None,
     })
 }
@@ -137,7 +137,7 @@ fn missing_anchor(link: &LinkRecord, key: Option<&str>, suggestion: Option<Strin
     )
     .with_label("no heading or id with this anchor")
     .with_link(LinkData {
-        destination: link.dest.clone(),
+        destination: link.dest.to_string(),
         page: key.map(str::to_string),
     });
     with_suggestion(

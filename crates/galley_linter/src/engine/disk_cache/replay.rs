@@ -113,7 +113,7 @@ impl DiskCache {
     /// `None` when the pages file is missing, torn or another record's.
     fn recorded_pages(&self, record: &Record) -> Option<Vec<PageSummary>> {
         let file = std::fs::read(self.pages_path()).ok()?;
-        let seal = pages_seal(self.run_key, record.paths, &record.files);
+        let seal = pages_seal(self.run_key, record.paths, record.files.iter().map(|f| f.1));
         let pages = PageSummary::decode_seen(shard::unframe(&file, seal)?)?;
         (pages.len() == record.files.len()).then_some(pages)
     }
@@ -323,6 +323,30 @@ impl DiskCache {
         Some((findings, record.asked))
     }
 
+    /// Writes the pages file, streamed: what other pages read of each page, as
+    /// [`PageSummary::decode_seen`] reads a list; and gives the hash of each page's part.
+    /// `None` when a summary cannot be encoded; a file that cannot be written is removed.
+    fn write_pages(&self, reads: &[(&Read, Option<u128>)], paths: u128) -> Option<Vec<u128>> {
+        let mut seen = Vec::with_capacity(reads.len());
+        let cannot_encode = || std::io::Error::other("a summary cannot be encoded");
+        let written = shard::write_streamed(&self.pages_path(), |out| {
+            let count = postcard::to_allocvec(&reads.len()).map_err(|_| cannot_encode())?;
+            out.write_all(&count)?;
+            for (read, _) in reads {
+                let encoded = (read.summary())
+                    .and_then(PageSummary::encode_seen)
+                    .ok_or_else(cannot_encode)?;
+                out.write_all(&encoded)?;
+                seen.push(xxh3_128(&encoded));
+            }
+            Ok(pages_seal(self.run_key, paths, seen.iter().copied()))
+        });
+        if written.is_err() {
+            let _ = std::fs::remove_file(self.pages_path());
+        }
+        (seen.len() == reads.len()).then_some(seen)
+    }
+
     /// Records what this run read and found for the next run to replay; nothing when a file
     /// could not be read or was over its budget (such a run is never replayed). `seen`: the
     /// hash of what other pages read of each file, when known; when not, it is worked out
@@ -335,43 +359,26 @@ impl DiskCache {
         asked: Asked,
         seen: Option<Vec<u128>>,
     ) {
-        // What other pages read of each page, as `PageSummary::decode_seen` reads a list.
-        let mut pages = match seen {
-            Some(_) => None,
-            None => postcard::to_extend(&reads.len(), Vec::new()).ok(),
+        let whole = |read: &Read| match read {
+            Read::Linted(lint) => !lint.over_budget,
+            Read::Summarised(_) => true,
+            Read::Unreadable(_) => false,
         };
-        let files = (reads.iter().enumerate())
-            .map(|(index, (read, content))| {
-                let whole = match read {
-                    Read::Linted(lint) => !lint.over_budget,
-                    Read::Summarised(_) => true,
-                    Read::Unreadable(_) => false,
-                };
-                if !whole {
-                    return None;
-                }
-                let seen = match (&seen, &mut pages) {
-                    (Some(seen), _) => *seen.get(index)?,
-                    (None, pages) => {
-                        let encoded = read.summary()?.encode_seen()?;
-                        pages.as_mut()?.extend_from_slice(&encoded);
-                        xxh3_128(&encoded)
-                    }
-                };
-                Some(((*content)?, seen))
-            })
-            .collect::<Option<Vec<_>>>();
-        let (Some(files), Ok(folder)) = (files, std::env::current_dir()) else {
+        let contents: Option<Vec<u128>> = (reads.iter())
+            .map(|(read, content)| content.filter(|_| whole(read)))
+            .collect();
+        let paths = paths_hash(targets);
+        let seen = match (contents.is_some(), seen) {
+            (false, _) => None,
+            (true, Some(seen)) => Some(seen).filter(|seen| seen.len() == reads.len()),
+            (true, None) => self.write_pages(reads, paths),
+        };
+        let (Some(contents), Some(seen), Ok(folder)) = (contents, seen, std::env::current_dir())
+        else {
             let _ = std::fs::remove_file(self.replay_path());
             return;
         };
-        let paths = paths_hash(targets);
-        if let Some(pages) = pages {
-            let seal = pages_seal(self.run_key, paths, &files);
-            if shard::write_framed(&self.pages_path(), seal, &pages).is_err() {
-                let _ = std::fs::remove_file(self.pages_path());
-            }
-        }
+        let files = contents.into_iter().zip(seen).collect();
         let found = (findings.iter().enumerate())
             .filter(|(_, found)| !found.is_empty())
             .map(|(index, found)| {
@@ -393,9 +400,10 @@ impl DiskCache {
             asked,
             found,
         };
-        let written = postcard::to_allocvec(&record)
-            .map_err(|error| error.to_string())
-            .and_then(|payload| shard::write_framed(&self.replay_path(), self.run_key, &payload));
+        let written = shard::write_streamed(&self.replay_path(), |out| {
+            postcard::to_io(&record, out).map_err(std::io::Error::other)?;
+            Ok(self.run_key)
+        });
         if written.is_err() {
             let _ = std::fs::remove_file(self.replay_path());
         }
@@ -405,11 +413,11 @@ impl DiskCache {
 /// The key the pages file is written under: its record's run key, paths and the hashes of
 /// what other pages read of each file, so that it is read only with a record it agrees with
 /// (a replay that lints a few changed files keeps both).
-fn pages_seal(run_key: u128, paths: u128, files: &[(u128, u128)]) -> u128 {
+fn pages_seal(run_key: u128, paths: u128, seen: impl Iterator<Item = u128>) -> u128 {
     let mut hasher = Xxh3Default::new();
     hasher.update(&run_key.to_le_bytes());
     hasher.update(&paths.to_le_bytes());
-    for (_, seen) in files {
+    for seen in seen {
         hasher.update(&seen.to_le_bytes());
     }
     hasher.digest128()

@@ -5,11 +5,12 @@
 //! run key) makes a torn, truncated or foreign file a miss rather than a wrong answer.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64_with_seed;
+use tempfile::NamedTempFile;
+use xxhash_rust::xxh3::{xxh3_64_with_seed, Xxh3};
 
 const MAGIC: &[u8; 8] = b"galley\x01c";
 const HEADER: usize = MAGIC.len() + 8 + 8;
@@ -60,23 +61,72 @@ pub(super) fn unframe(file: &[u8], run_key: u128) -> Option<&[u8]> {
 
 /// Writes `payload` to `path` behind the header, atomically.
 pub(super) fn write_framed(path: &Path, run_key: u128, payload: &[u8]) -> Result<(), String> {
-    let mut file = Vec::with_capacity(HEADER + payload.len());
-    file.extend_from_slice(MAGIC);
-    file.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    file.extend_from_slice(&xxh3_64_with_seed(payload, run_key as u64).to_le_bytes());
-    file.extend_from_slice(payload);
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    header.extend_from_slice(&xxh3_64_with_seed(payload, run_key as u64).to_le_bytes());
+    let mut temporary = temporary_beside(path)?;
+    (temporary.write_all(&header))
+        .and_then(|()| temporary.write_all(payload))
+        .map_err(|error| error.to_string())?;
+    persist(temporary, path)
+}
+
+fn temporary_beside(path: &Path) -> Result<NamedTempFile, String> {
     let folder = path.parent().unwrap_or(Path::new("."));
-    let mut temporary = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(super::TEMPORARY_PREFIX)
         .tempfile_in(folder)
-        .map_err(|error| error.to_string())?;
-    temporary
-        .write_all(&file)
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| error.to_string())
+}
+
+fn persist(temporary: NamedTempFile, path: &Path) -> Result<(), String> {
     temporary
         .persist(path)
-        .map_err(|error| error.error.to_string())?;
-    Ok(())
+        .map(drop)
+        .map_err(|error| error.error.to_string())
+}
+
+/// Writes to `path`, atomically, what [`write_framed`] would write of the payload that
+/// `payload` writes, under the key it returns when done: a payload of every page of a corpus
+/// is streamed to the file rather than held whole, even when its key depends on it.
+pub(super) fn write_streamed(
+    path: &Path,
+    payload: impl FnOnce(&mut dyn Write) -> io::Result<u128>,
+) -> Result<(), String> {
+    let temporary = frame(temporary_beside(path)?, payload).map_err(|error| error.to_string())?;
+    persist(temporary, path)
+}
+
+/// The header's room, then the payload; then the header, once the payload's length and its
+/// checksum (read back from the file, under the key known only now) are.
+fn frame(
+    temporary: NamedTempFile,
+    payload: impl FnOnce(&mut dyn Write) -> io::Result<u128>,
+) -> io::Result<NamedTempFile> {
+    let mut out = BufWriter::new(temporary);
+    out.write_all(&[0; HEADER])?;
+    let run_key = payload(&mut out)?;
+    let mut temporary = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+    let length = temporary.as_file_mut().stream_position()? - HEADER as u64;
+    temporary
+        .as_file_mut()
+        .seek(SeekFrom::Start(HEADER as u64))?;
+    let mut hasher = Xxh3::with_seed(run_key as u64);
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let read = temporary.as_file_mut().read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    temporary.as_file_mut().seek(SeekFrom::Start(0))?;
+    let file = temporary.as_file_mut();
+    file.write_all(MAGIC)?;
+    file.write_all(&length.to_le_bytes())?;
+    file.write_all(&hasher.digest().to_le_bytes())?;
+    Ok(temporary)
 }
 
 #[cfg(test)]
@@ -102,5 +152,29 @@ mod tests {
         let mut flipped = whole.clone();
         *flipped.last_mut().unwrap() ^= 1;
         assert!(decode(&flipped, 42).is_none());
+    }
+
+    #[test]
+    fn a_streamed_payload_is_framed_as_a_whole_one_under_the_key_given_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let (streamed, whole) = (dir.path().join("streamed"), dir.path().join("whole"));
+        // Longer than the buffer the checksum is read back through.
+        let payload: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        write_streamed(&streamed, |out| {
+            for chunk in payload.chunks(4_000) {
+                out.write_all(chunk)?;
+            }
+            Ok(42)
+        })
+        .unwrap();
+        write_framed(&whole, 42, &payload).unwrap();
+        let file = std::fs::read(&streamed).unwrap();
+        assert_eq!(file, std::fs::read(&whole).unwrap());
+        assert_eq!(unframe(&file, 42), Some(&payload[..]));
+        assert_eq!(unframe(&file, 43), None);
+        // A payload that fails leaves no file.
+        let failed = dir.path().join("failed");
+        assert!(write_streamed(&failed, |_| Err(io::Error::other("no"))).is_err());
+        assert!(!failed.exists());
     }
 }
