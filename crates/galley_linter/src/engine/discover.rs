@@ -87,6 +87,20 @@ pub(super) struct FileTarget {
     pub lint: bool,
 }
 
+/// Whether two paths are the same bytes up to their last separator, and so name files of one
+/// folder. `Path::parent` reads the path component by component: twice a file, that was a
+/// warm run's twentieth.
+fn same_parent(a: &Path, b: &Path) -> bool {
+    folder_bytes(a) == folder_bytes(b)
+}
+
+fn folder_bytes(path: &Path) -> &[u8] {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    // `/`, and on Windows the backslash too; kept, so that `/a.md` is not read as `a.md`.
+    let end = memchr::memrchr2(b'/', std::path::MAIN_SEPARATOR as u8, bytes).map_or(0, |at| at + 1);
+    &bytes[..end]
+}
+
 /// The absolute folder of `path`.
 fn folder_of(path: &Path) -> Folder {
     absolute(path.parent().unwrap_or(Path::new("."))).into()
@@ -207,7 +221,7 @@ impl Linter {
             if one_walk || seen.insert(absolute_path.into_owned().into_os_string()) {
                 // A walk names a folder's files one after another.
                 let dir = match targets.last() {
-                    Some(last) if last.path.parent() == path.parent() => last.dir.clone(),
+                    Some(last) if same_parent(&last.path, &path) => last.dir.clone(),
                     _ => folder_of(&path),
                 };
                 targets.push(FileTarget {
@@ -245,5 +259,21 @@ impl Linter {
             }
         }
         (targets, missing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_of_one_folder_are_told_from_their_bytes() {
+        let same = |a: &str, b: &str| same_parent(Path::new(a), Path::new(b));
+        assert!(same("docs/a/x.md", "docs/a/y.md"));
+        assert!(same("x.md", "y.md"));
+        assert!(same("/x.md", "/y.md"));
+        assert!(!same("docs/a/x.md", "docs/ab/x.md"));
+        assert!(!same("docs/a/x.md", "docs/x.md"));
+        assert!(!same("/x.md", "x.md"));
     }
 }
