@@ -203,7 +203,7 @@ impl DiskCache {
         // Fixes never go through the cache.
         let (read, found) = linter.lint_read(target, text, false);
         if !matches!(read, Read::Unreadable(_)) {
-            self.keep_entry(shard, key, Some(Fresh { index, content }));
+            self.keep_fresh(shard, key, Fresh { index, content });
         }
         (read, found, Some(content))
     }
@@ -267,14 +267,12 @@ impl DiskCache {
             .unwrap_or_else(PoisonError::into_inner) = Some(error);
     }
 
-    /// Keeps an entry for the next run: the stored one, or the results of linting its text
-    /// (hashed `content`) when given.
-    fn keep_entry(&self, shard: usize, key: EntryKey, fresh: Option<Fresh>) {
+    /// Keeps an entry for the next run from the results of linting a file now: encoded when
+    /// its shard is written.
+    fn keep_fresh(&self, shard: usize, key: EntryKey, fresh: Fresh) {
         let shard = &self.shards[shard];
-        if fresh.is_some() {
-            shard.fresh.store(true, Ordering::Relaxed);
-        }
-        shard.used(key, fresh);
+        shard.fresh.store(true, Ordering::Relaxed);
+        shard.used(key, Some(fresh));
     }
 
     /// Writes the shards this run changed, then drops what no run of this key needs, and
