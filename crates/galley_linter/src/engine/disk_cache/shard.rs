@@ -61,12 +61,9 @@ pub(super) fn unframe(file: &[u8], run_key: u128) -> Option<&[u8]> {
 
 /// Writes `payload` to `path` behind the header, atomically.
 pub(super) fn write_framed(path: &Path, run_key: u128, payload: &[u8]) -> Result<(), String> {
-    let mut header = Vec::with_capacity(HEADER);
-    header.extend_from_slice(MAGIC);
-    header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    header.extend_from_slice(&xxh3_64_with_seed(payload, run_key as u64).to_le_bytes());
+    let checksum = xxh3_64_with_seed(payload, run_key as u64);
     let mut temporary = temporary_beside(path)?;
-    (temporary.write_all(&header))
+    (temporary.write_all(&header(payload.len() as u64, checksum)))
         .and_then(|()| temporary.write_all(payload))
         .map_err(|error| error.to_string())?;
     persist(temporary, path)
@@ -122,11 +119,17 @@ fn frame(
         hasher.update(&buffer[..read]);
     }
     temporary.as_file_mut().seek(SeekFrom::Start(0))?;
-    let file = temporary.as_file_mut();
-    file.write_all(MAGIC)?;
-    file.write_all(&length.to_le_bytes())?;
-    file.write_all(&hasher.digest().to_le_bytes())?;
+    (temporary.as_file_mut()).write_all(&header(length, hasher.digest()))?;
     Ok(temporary)
+}
+
+/// The header of a payload of `length` bytes with `checksum`.
+fn header(length: u64, checksum: u64) -> [u8; HEADER] {
+    let mut header = [0; HEADER];
+    header[..MAGIC.len()].copy_from_slice(MAGIC);
+    header[MAGIC.len()..MAGIC.len() + 8].copy_from_slice(&length.to_le_bytes());
+    header[MAGIC.len() + 8..].copy_from_slice(&checksum.to_le_bytes());
+    header
 }
 
 #[cfg(test)]
