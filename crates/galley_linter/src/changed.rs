@@ -17,7 +17,7 @@ use crate::document::Document;
 use crate::engine::{absolute, Linter};
 use crate::error::Error;
 use crate::finding::{sort_findings, CheckOutcome, Finding};
-use crate::links::{split_destination, LinkIndex, PageSummary, Target};
+use crate::links::{split_destination, Folder, LinkIndex, PageSummary, Target};
 
 pub struct ChangedFiles {
     /// Files added or modified since REF, as canonical paths.
@@ -189,15 +189,9 @@ impl ChangedFiles {
                 let source = String::from_utf8(content?).ok()?;
                 let file = top.join(path);
                 let key = key_under(&root, &file)?;
-                let dir = file.parent()?.to_path_buf();
+                let dir = file.parent()?.into();
                 let doc = Document::parse(&source);
-                Some(PageSummary::build(
-                    &doc,
-                    Some(key),
-                    dir.into(),
-                    slug_field,
-                    false,
-                ))
+                Some(PageSummary::build(&doc, Some(key), dir, slug_field, false))
             })
             .collect();
         Ok(ChangedFiles {
@@ -247,11 +241,7 @@ impl ChangedFiles {
         let file = canonical(Path::new(path));
         let from = PageSummary {
             key: key_under(&self.root, &file),
-            dir: file
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default()
-                .into(),
+            dir: file.parent().map(Folder::from).unwrap_or_default(),
             ..Default::default()
         };
         let (target, _fragment) = split_destination(destination);

@@ -153,7 +153,7 @@ impl Linter {
     }
 
     /// Content files under `dir`, as walked (respecting `.gitignore`, skipping hidden files),
-    /// sorted. The folders are read in parallel.
+    /// sorted. A folder with subfolders is read in parallel.
     pub(super) fn walk(&self, dir: &Path) -> Vec<PathBuf> {
         let mut builder = ignore::WalkBuilder::new(dir);
         builder.require_git(false);

@@ -68,6 +68,12 @@ impl From<PathBuf> for Folder {
     }
 }
 
+impl From<&Path> for Folder {
+    fn from(path: &Path) -> Self {
+        Folder(Arc::from(path))
+    }
+}
+
 /// What editors show of a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageDetails {
