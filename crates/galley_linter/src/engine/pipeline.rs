@@ -39,8 +39,10 @@ impl FileLint {
 
     /// Keeps of the file's text only what its findings can show, as `excerpt` says (see
     /// [`SourceFile::excerpt`]): where `found` (the first half's diagnostics) and their fixes
-    /// are, and where the second half can report: the page's links (the cross-file rules)
-    /// and its suppressions (reported when unused).
+    /// are, and where the second half can report: its suppressions (reported when unused),
+    /// and the page's links (the cross-file rules). The cross-file rules flag few of a
+    /// corpus's links, so a link keeps only its own text, not the lines of its snippet:
+    /// [`Linter::locate_second`] reads the file again for those.
     pub fn keep_excerpts(&mut self, found: &[Diagnostic], excerpt: Excerpt) {
         let unused: Vec<Diagnostic> = (self.suppressions.iter())
             .map(|suppression| suppression.unused(Severity::Warning))
@@ -59,11 +61,10 @@ impl FileLint {
             + self.summary.links.len()
             + self.summary.template_links.len();
         let too_many = (reportable > MAX_FINDINGS).then_some(0..0);
-        let spans = (found.iter().chain(&unused))
+        let shown = (found.iter().chain(&unused))
             .flat_map(Diagnostic::spans)
-            .chain(links)
             .chain(too_many);
-        self.file = self.file.excerpt(spans, excerpt);
+        self.file = self.file.excerpt_apart(shown, links, excerpt);
     }
 }
 

@@ -16,6 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::finding::{io_error, sort_findings, CheckOutcome, Finding};
 use crate::links::{LinkIndex, PageSummary};
 use crate::source::{read_text, SourceFile};
+use xxhash_rust::xxh3::xxh3_128;
 
 /// Told of a run's progress, for a progress bar; both hooks default to nothing.
 pub trait Progress: Sync {
@@ -159,18 +160,23 @@ impl Linter {
         )
         .caching_files()
         .with_site(self.site.as_ref());
-        let second = |(read, found): (&Arc<Read>, Vec<Diagnostic>)| match &**read {
-            Read::Linted(lint) => {
-                let found = self.lint_second(lint, found, Some(&index));
-                locate_all(&lint.file, found)
-            }
-            Read::Unreadable(error) => error.iter().cloned().collect(),
-            Read::Summarised(_) => Vec::new(),
-        };
+        let second =
+            |((target, read), found): ((&FileTarget, &Arc<Read>), Vec<Diagnostic>)| match &**read {
+                Read::Linted(lint) => {
+                    let found = self.lint_second(lint, found, Some(&index));
+                    self.locate_second(target, lint, found)
+                }
+                Read::Unreadable(error) => error.iter().cloned().collect(),
+                Read::Summarised(_) => Vec::new(),
+            };
         let mut findings: Vec<Vec<Finding>> = if parallel {
-            reads.par_iter().zip(first_found).map(second).collect()
+            (targets.par_iter().zip(&reads).zip(first_found))
+                .map(second)
+                .collect()
         } else {
-            reads.iter().zip(first_found).map(second).collect()
+            (targets.iter().zip(&reads).zip(first_found))
+                .map(second)
+                .collect()
         };
         let asked = matches!(reuse, Reuse::Disk(_)).then(|| index.files_asked());
         let mut fixed = Vec::new();
@@ -224,6 +230,31 @@ impl Linter {
         }
     }
 
+    /// A linted file's findings, `found` by both halves, located. A link keeps only its own
+    /// text between the halves ([`FileLint::keep_excerpts`]): when the cross-file rules flag
+    /// one, the file is read again for its snippet, if its text is still the one linted
+    /// (else the finding shows without one).
+    pub(super) fn locate_second(
+        &self,
+        target: &FileTarget,
+        lint: &FileLint,
+        found: Vec<Diagnostic>,
+    ) -> Vec<Finding> {
+        let file = &lint.file;
+        let spans = || found.iter().flat_map(Diagnostic::spans);
+        let without_lines = || spans().any(|span| file.lines_around(span, 0, 0).is_none());
+        let again = match file.cut_from() {
+            Some(hash) if without_lines() => read_text(&target.path)
+                .ok()
+                .filter(|text| xxh3_128(text.as_bytes()) == hash)
+                .map(|text| {
+                    SourceFile::new(target.display.clone(), text).excerpt(spans(), self.excerpt)
+                }),
+            _ => None,
+        };
+        locate_all(again.as_ref().unwrap_or(file), found)
+    }
+
     /// The first phase for one file: read it, then the first half of the pipeline (or only
     /// its summary, for a page read for the link index). With `whole_text` (for fixes) a
     /// linted file keeps its whole text, else only the lines its findings can show.
@@ -264,5 +295,47 @@ impl Linter {
         } else {
             (Read::Summarised(lint.summary), found)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn a_flagged_link_shows_its_lines_only_from_the_text_that_was_linted() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("a.md");
+        std::fs::write(&page, "# A\n\nFirst line.\nSee [b](/b).\nLast line.\n").unwrap();
+        let linter = Linter::new(Config::defaults_at(dir.path()), &[]).unwrap();
+        let (targets, _) = linter.targets(std::slice::from_ref(&page), false);
+        let (Read::Linted(lint), found) = linter.read(&targets[0], false) else {
+            panic!("a page with a link is linted");
+        };
+        // The link kept only its own text between the halves.
+        let link = lint.summary.links[0].dest_span.clone();
+        assert!(lint.file.lines_around(link.clone(), 1, 1).is_none());
+        let index = LinkIndex::new(
+            linter.root(),
+            &linter.config.files.extensions,
+            std::iter::once(&lint.summary),
+        );
+        let found = linter.lint_second(&lint, found, Some(&index));
+        assert_eq!(found.len(), 1, "{found:?}");
+        let located = linter.locate_second(&targets[0], &lint, found.clone());
+        let lines = located[0].file.lines_around(link.clone(), 1, 1).unwrap();
+        assert_eq!(lines.text, "First line.\nSee [b](/b).\nLast line.\n");
+        // Changed since it was linted: the finding keeps its place, without a snippet.
+        std::fs::write(&page, "# A\n\nSee [c](/c).\n").unwrap();
+        let located_again = linter.locate_second(&targets[0], &lint, found);
+        assert!(located_again[0].file.lines_around(link, 1, 1).is_none());
+        assert_eq!(located_again[0].start, located[0].start);
+        assert_eq!(
+            located_again[0]
+                .file
+                .slice(located[0].diagnostic.span.clone()),
+            "/b"
+        );
     }
 }

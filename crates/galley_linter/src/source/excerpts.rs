@@ -6,6 +6,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use xxhash_rust::xxh3::xxh3_128;
+
 use crate::document::{floor_char_boundary, LineCol, LineIndex};
 
 /// Lines of context kept before and after a span's lines: as many as a report's snippet shows.
@@ -25,6 +27,9 @@ pub enum Excerpt {
 pub(super) struct Excerpts {
     text: Box<str>,
     parts: Box<[Part]>,
+    /// The hash of the text it was cut from, when a span was kept apart from the lines a
+    /// snippet of it shows.
+    cut_from: Option<u128>,
 }
 
 /// One run of text: whole lines, or a span alone. Kept for every link of every page of a
@@ -56,105 +61,110 @@ impl Excerpts {
         len < u32::MAX as usize
     }
 
-    /// The parts of `text` that findings at `spans` show, as `excerpt` says; `lines` is the
-    /// text's line index when it is built (the spans alone need none).
+    /// The parts of `text` that findings at `shown` and `apart` show, as `excerpt` says;
+    /// with [`Excerpt::Lines`], the spans `apart` keep only their own text, unless they
+    /// touch the lines kept for another span. `lines` is the text's line index when it is
+    /// built (the spans alone need none).
     pub fn new(
         text: &str,
         lines: Option<&LineIndex>,
-        spans: impl IntoIterator<Item = Range<usize>>,
+        shown: impl IntoIterator<Item = Range<usize>>,
+        apart: impl IntoIterator<Item = Range<usize>>,
         excerpt: Excerpt,
     ) -> Self {
-        let spans = spans
-            .into_iter()
-            .map(|span| span.start.min(text.len())..span.end.min(text.len()));
-        // The runs kept, in order, copied once their length is known: a buffer grown as they
-        // are copied leaves its slack behind in the heap, for every page of a corpus.
-        let mut runs_kept: Vec<Range<usize>> = Vec::new();
-        let mut kept_len = 0;
-        let mut keep = |run: Range<usize>| -> u32 {
-            let at = kept_len;
-            kept_len += run.len();
-            runs_kept.push(run);
-            narrow(at)
-        };
-        let parts = match excerpt {
-            Excerpt::Lines => {
-                let built;
-                let lines = match lines {
-                    Some(lines) => lines,
-                    None => {
-                        built = LineIndex::new(text);
-                        &built
-                    }
-                };
-                let last_line = lines.line_count() - 1;
-                let runs = spans.map(|span| {
-                    let start = lines.line_of(span.start);
-                    let end = lines.line_of(span.end);
-                    start.saturating_sub(SNIPPET_CONTEXT_LINES)
-                        ..(end + SNIPPET_CONTEXT_LINES).min(last_line)
-                });
-                (merged(runs, 1).into_iter())
-                    .map(|run| {
-                        let start = lines.line_start(run.start);
-                        let ends_file = run.end == last_line;
-                        let end = if ends_file {
-                            text.len()
-                        } else {
-                            lines.line_start(run.end + 1)
-                        };
-                        Part {
-                            start: narrow(start),
-                            at: keep(start..end),
-                            first_line: narrow(run.start),
-                            first_column: 1,
-                            lines: true,
-                            ends_file,
-                        }
-                    })
-                    .collect()
-            }
-            Excerpt::Spans => {
-                let bytes = text.as_bytes();
-                let spans = spans.map(|span| {
-                    let start = floor_char_boundary(text, span.start);
-                    let mut end = floor_char_boundary(text, span.end).max(start);
-                    // A part never ends inside a `\r\n`: its own line index would see a
-                    // lone `\r`.
-                    if end > 0 && bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n') {
-                        end += 1;
-                    }
-                    start..end
-                });
-                // A revived file has no line index: building one would cost a warm run more
-                // than counting forward to each span.
-                let mut counted = Counted::default();
-                (merged(spans, 0).into_iter())
-                    .map(|span| {
-                        let at = match lines {
-                            Some(lines) => lines.line_col(text, span.start),
-                            None => counted.line_col(text, span.start),
-                        };
-                        Part {
-                            start: narrow(span.start),
-                            first_line: narrow(at.line - 1),
-                            first_column: narrow(at.column),
-                            lines: false,
-                            ends_file: span.end == text.len(),
-                            at: keep(span),
-                        }
-                    })
-                    .collect()
+        let clamp = |span: Range<usize>| span.start.min(text.len())..span.end.min(text.len());
+        let mut shown: Vec<Range<usize>> = shown.into_iter().map(clamp).collect();
+        let mut apart: Vec<Range<usize>> = apart.into_iter().map(clamp).collect();
+        let built;
+        let index = match (excerpt, lines) {
+            (Excerpt::Spans, _) => None,
+            (Excerpt::Lines, Some(lines)) => Some(lines),
+            (Excerpt::Lines, None) => {
+                built = LineIndex::new(text);
+                Some(&built)
             }
         };
-        let mut kept = String::with_capacity(kept_len);
-        for run in runs_kept {
-            kept.push_str(&text[run]);
+        let mut line_runs = Vec::new();
+        match index {
+            None => apart.append(&mut shown),
+            Some(lines) => loop {
+                // A span apart that touches another's lines is shown with them; its own
+                // lines may then touch the next span apart.
+                line_runs = runs_of_lines(text, lines, &shown);
+                let (touching, alone): (Vec<_>, Vec<_>) = apart
+                    .into_iter()
+                    .partition(|span| touches(&line_runs, span));
+                apart = alone;
+                if touching.is_empty() {
+                    break;
+                }
+                shown.extend(touching);
+            },
         }
+        let bytes = text.as_bytes();
+        let apart = apart.into_iter().map(|span| {
+            let start = floor_char_boundary(text, span.start);
+            let mut end = floor_char_boundary(text, span.end).max(start);
+            // A part never ends inside a `\r\n`: its own line index would see a lone `\r`.
+            if end > 0 && bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n') {
+                end += 1;
+            }
+            start..end
+        });
+        // A revived file has no line index: building one would cost a warm run more than
+        // counting forward to each span.
+        let mut counted = Counted::default();
+        let mut pending: Vec<(Range<usize>, Part)> = (merged(apart, 0).into_iter())
+            .map(|span| {
+                let at = match index {
+                    Some(lines) => lines.line_col(text, span.start),
+                    None => counted.line_col(text, span.start),
+                };
+                let part = Part {
+                    start: narrow(span.start),
+                    at: 0,
+                    first_line: narrow(at.line - 1),
+                    first_column: narrow(at.column),
+                    lines: false,
+                    ends_file: span.end == text.len(),
+                };
+                (span, part)
+            })
+            .collect();
+        let any_apart = !pending.is_empty();
+        for (run, first_line, ends_file) in line_runs {
+            let part = Part {
+                start: narrow(run.start),
+                at: 0,
+                first_line: narrow(first_line),
+                first_column: 1,
+                lines: true,
+                ends_file,
+            };
+            pending.push((run, part));
+        }
+        pending.sort_unstable_by_key(|(run, _)| run.start);
+        // Copied once their length is known: a buffer grown as they are copied leaves its
+        // slack behind in the heap, for every page of a corpus.
+        let mut kept = String::with_capacity(pending.iter().map(|(run, _)| run.len()).sum());
+        let parts = (pending.into_iter())
+            .map(|(run, part)| {
+                let at = narrow(kept.len());
+                kept.push_str(&text[run]);
+                Part { at, ..part }
+            })
+            .collect();
+        let cut_from = (index.is_some() && any_apart).then(|| xxh3_128(bytes));
         Excerpts {
             text: kept.into_boxed_str(),
             parts,
+            cut_from,
         }
+    }
+
+    /// See [`super::SourceFile::cut_from`].
+    pub fn cut_from(&self) -> Option<u128> {
+        self.cut_from
     }
 
     /// The part that holds `span`, as a piece of the file.
@@ -247,6 +257,39 @@ fn line_breaks(bytes: &[u8]) -> usize {
         .map(|block| usize::from(in_block(block)))
         .sum::<usize>()
         + usize::from(in_block(rest))
+}
+
+/// The whole lines a snippet of each of `spans` shows, with [`SNIPPET_CONTEXT_LINES`] more
+/// around, merged where they meet: each run's bytes, its first line, and whether it runs to
+/// the end of the text.
+fn runs_of_lines(
+    text: &str,
+    lines: &LineIndex,
+    spans: &[Range<usize>],
+) -> Vec<(Range<usize>, usize, bool)> {
+    let last_line = lines.line_count() - 1;
+    let runs = spans.iter().map(|span| {
+        let start = lines.line_of(span.start);
+        let end = lines.line_of(span.end);
+        start.saturating_sub(SNIPPET_CONTEXT_LINES)..(end + SNIPPET_CONTEXT_LINES).min(last_line)
+    });
+    (merged(runs, 1).into_iter())
+        .map(|run| {
+            let ends_file = run.end == last_line;
+            let end = if ends_file {
+                text.len()
+            } else {
+                lines.line_start(run.end + 1)
+            };
+            (lines.line_start(run.start)..end, run.start, ends_file)
+        })
+        .collect()
+}
+
+/// Whether `span` overlaps or touches one of `runs` (in order).
+fn touches(runs: &[(Range<usize>, usize, bool)], span: &Range<usize>) -> bool {
+    let after = runs.partition_point(|(run, _, _)| run.start <= span.end);
+    after > 0 && runs[after - 1].0.end >= span.start
 }
 
 /// `ranges` in order, those that overlap or lie less than `gap` apart made one.
@@ -383,20 +426,27 @@ mod tests {
             {
                 let span = start..end;
                 let other = (end + 7).min(text.len())..text.len();
-                for (excerpt, spans) in
-                    [Excerpt::Lines, Excerpt::Spans]
-                        .into_iter()
-                        .flat_map(|excerpt| {
-                            [
-                                (excerpt, vec![span.clone()]),
-                                (excerpt, vec![other.clone(), span.clone()]),
-                            ]
-                        })
-                {
+                let both = [other.clone(), span.clone()];
+                // Each way to cut the file: how, the spans shown, the spans apart.
+                type Cut<'a> = (Excerpt, &'a [Range<usize>], &'a [Range<usize>]);
+                let mut cuts: Vec<Cut> = Vec::new();
+                for excerpt in [Excerpt::Lines, Excerpt::Spans] {
+                    cuts.push((excerpt, &both[1..], &[]));
+                    cuts.push((excerpt, &both, &[]));
+                    cuts.push((excerpt, &both[..1], &both[1..]));
+                    cuts.push((excerpt, &[], &both));
+                }
+                cuts.push((Excerpt::Lines, &both[1..], &both[..1]));
+                for (excerpt, shown, apart) in cuts {
                     // Cut from a file with its line index built (linted) and without (revived).
                     let unindexed = SourceFile::new("a.md".into(), text.to_string());
-                    let cut = unindexed.excerpt(spans.clone(), excerpt);
-                    let indexed = whole.excerpt(spans, excerpt);
+                    let cut = unindexed.excerpt_apart(
+                        shown.iter().cloned(),
+                        apart.iter().cloned(),
+                        excerpt,
+                    );
+                    let indexed =
+                        whole.excerpt_apart(shown.iter().cloned(), apart.iter().cloned(), excerpt);
                     assert_eq!(indexed.line_col(start), cut.line_col(start));
                     assert_eq!(indexed.line_col(end), cut.line_col(end));
                     assert_eq!(cut.text(), None);
@@ -420,15 +470,17 @@ mod tests {
                         let lines = file.lines_around(span.clone(), context, context);
                         (lines, file.longest_line(span))
                     }
-                    let expected = match excerpt {
-                        Excerpt::Lines => snippet(&whole, span.clone()),
-                        Excerpt::Spans => (None, None),
-                    };
-                    assert_eq!(
-                        snippet(&cut, span.clone()),
-                        expected,
-                        "{span:?} in {text:?}"
-                    );
+                    let lines = snippet(&whole, span.clone());
+                    let cut_lines = snippet(&cut, span.clone());
+                    match excerpt {
+                        Excerpt::Spans => assert_eq!(cut_lines, (None, None)),
+                        // A span apart shows its lines only where it touches a shown one's.
+                        Excerpt::Lines if apart.contains(&span) => assert!(
+                            cut_lines == lines || cut_lines == (None, None),
+                            "{span:?} apart in {text:?}"
+                        ),
+                        Excerpt::Lines => assert_eq!(cut_lines, lines, "{span:?} in {text:?}"),
+                    }
                 }
             }
         }
@@ -477,5 +529,39 @@ mod tests {
             }
         );
         assert_eq!(spans.slice(at..at + 7), "");
+    }
+
+    #[test]
+    fn a_span_apart_keeps_its_text_and_the_hash_of_the_whole() {
+        let text: String = (1..=20).map(|n| format!("line {n}\n")).collect();
+        let whole = SourceFile::new("a.md".into(), text.clone());
+        let at = |line: &str| text.find(line).unwrap();
+        let (shown, far, near) = (at("line 10"), at("line 3\n"), at("line 12"));
+        let cut = whole.excerpt_apart(
+            std::iter::once(shown..shown + 4),
+            [far..far + 6, near..near + 7],
+            Excerpt::Lines,
+        );
+        assert_eq!(cut.slice(far..far + 6), "line 3");
+        assert_eq!(cut.line_col(far + 5), LineCol { line: 3, column: 6 });
+        assert!(cut.lines_around(far..far + 6, 0, 0).is_none());
+        // Line 12 touches the lines kept around line 10: it shows with them.
+        let lines = cut.lines_around(near..near + 7, 1, 1).unwrap();
+        assert_eq!(lines.text, "line 11\nline 12\nline 13\n");
+        let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+        assert_eq!(cut.cut_from(), Some(hash));
+        let near_only = whole.excerpt_apart(
+            std::iter::once(shown..shown + 4),
+            std::iter::once(near..near + 7),
+            Excerpt::Lines,
+        );
+        assert_eq!(near_only.cut_from(), None);
+        let spans = whole.excerpt_apart(
+            std::iter::once(shown..shown + 4),
+            std::iter::once(far..far + 6),
+            Excerpt::Spans,
+        );
+        assert_eq!(spans.cut_from(), None);
+        assert_eq!(whole.cut_from(), None);
     }
 }

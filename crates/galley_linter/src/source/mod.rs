@@ -1,6 +1,7 @@
 //! A checked file's path and text, shared (`Arc`) by every finding in it, so that reports,
-//! fingerprints, baselines and fixes read the text that was linted, never the disk again.
-//! A file nothing will fix keeps only the lines its findings can show ([`excerpts`]).
+//! fingerprints, baselines and fixes read the text that was linted. A file nothing will fix
+//! keeps only the lines its findings can show ([`excerpts`]); where it keeps a span without
+//! its lines, it keeps the text's hash, and the lines are read again only from the same text.
 
 mod excerpts;
 
@@ -80,15 +81,37 @@ impl SourceFile {
         spans: impl IntoIterator<Item = Range<usize>>,
         excerpt: Excerpt,
     ) -> Arc<Self> {
+        self.excerpt_apart(spans, std::iter::empty(), excerpt)
+    }
+
+    /// As [`SourceFile::excerpt`], but the spans `apart`, which findings seldom hold, keep
+    /// only their flagged text, line and column: their snippets are not kept unless they touch
+    /// another span's. [`SourceFile::cut_from`] tells the text's hash, to read it again.
+    pub fn excerpt_apart(
+        self: &Arc<Self>,
+        shown: impl IntoIterator<Item = Range<usize>>,
+        apart: impl IntoIterator<Item = Range<usize>>,
+        excerpt: Excerpt,
+    ) -> Arc<Self> {
         match &self.text {
             Text::Whole { text, lines } if self.readable && Excerpts::fits(text.len()) => {
+                let excerpts = Excerpts::new(text, lines.get(), shown, apart, excerpt);
                 Arc::new(SourceFile {
                     path: self.path.clone(),
-                    text: Text::Excerpts(Excerpts::new(text, lines.get(), spans, excerpt)),
+                    text: Text::Excerpts(excerpts),
                     readable: true,
                 })
             }
             _ => self.clone(),
+        }
+    }
+
+    /// The hash (xxh3-128) of the whole text, when spans of it were kept without the lines
+    /// their snippets show ([`SourceFile::excerpt_apart`]).
+    pub fn cut_from(&self) -> Option<u128> {
+        match &self.text {
+            Text::Whole { .. } => None,
+            Text::Excerpts(excerpts) => excerpts.cut_from(),
         }
     }
 

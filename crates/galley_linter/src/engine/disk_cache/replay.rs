@@ -270,7 +270,8 @@ impl DiskCache {
         for (at, found) in first_found {
             findings[at] = match &reads[at] {
                 Read::Linted(lint) => {
-                    locate_all(&lint.file, linter.lint_second(lint, found, Some(&index)))
+                    let found = linter.lint_second(lint, found, Some(&index));
+                    linter.locate_second(&targets[at], lint, found)
                 }
                 _ => Vec::new(),
             };
