@@ -16,6 +16,12 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 
+// The released Linux binaries are static musl builds, whose own allocator took twice glibc's
+// time over a corpus; mimalloc is as fast as glibc's or faster on every target (BENCHMARKS.md).
+// Without transparent huge pages (`no_thp`): they cost a short run its start-up and memory.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
