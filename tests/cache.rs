@@ -471,6 +471,32 @@ fn a_changed_redirect_is_a_new_run_key() {
 }
 
 #[test]
+fn a_changed_base_path_in_a_docfx_publishing_config_is_a_new_run_key() {
+    let publishing = |base: &str| {
+        let docset = format!(r#"{{"build_source_folder": "docset", "base_path": "/{base}"}}"#);
+        format!(r#"{{"docsets_to_publish": [{docset}]}}"#)
+    };
+    let files = [
+        (
+            "docset/docfx.json",
+            r#"{"build": {"content": [{"src": "docs", "dest": "guide", "files": ["**/*.md"]}]}}"#
+                .to_string(),
+        ),
+        (".openpublishing.publish.config.json", publishing("old")),
+        ("docset/docs/new.md", "# New\n\n## Part\n".to_string()),
+        (
+            "docset/docs/a.md",
+            "# A\n\n[new](/old/guide/new#nowhere)\n".to_string(),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    after_change(&files, |dir| {
+        let other = publishing("other");
+        fs::write(dir.join(".openpublishing.publish.config.json"), other).unwrap();
+    });
+}
+
+#[test]
 fn a_moved_file_changed_in_a_docfx_redirection_file_is_a_new_run_key() {
     let redirection = |moved: &str| {
         format!(

@@ -27,10 +27,20 @@ struct Content {
 #[derive(Debug, Clone, Default)]
 pub struct Docfx {
     contents: Vec<Content>,
+    /// The docset's folder and those above it (the repository's root), where the
+    /// redirection and publishing files are.
+    folders: Vec<PathBuf>,
+    /// What those files say, read on first use: a run replayed from the cache needs none of
+    /// it (the cache's key hashes the files), and reading it was a twelfth of such a run.
+    published: OnceLock<Published>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Published {
     /// The docset's URL prefix (`powershell`), without slashes; empty when unknown.
-    pub base_path: String,
+    base_path: String,
     /// Moved files (absolute paths) and the URL each now redirects to.
-    pub moved: Vec<(PathBuf, String)>,
+    moved: Vec<(PathBuf, String)>,
     /// Where each moved file first stands in `moved`, made on the first question: a docs
     /// site moves thousands of files, and every link that reaches no page asks.
     moved_at: OnceLock<HashMap<PathBuf, usize>>,
@@ -41,22 +51,25 @@ fn repository_folders(dir: &Path) -> Vec<PathBuf> {
     dir.ancestors().take(3).map(Path::to_path_buf).collect()
 }
 
+/// The publishing config's name, in a docset's repository.
+const PUBLISH_CONFIG: &str = ".openpublishing.publish.config.json";
+
 impl Docfx {
-    /// What tells two `Docfx` apart, for the cache's key: `Debug` text of all but the moved
-    /// files, which are given as they are (a docs site moves thousands, and formatting them
-    /// cost more than the rest of a replayed run).
-    pub(crate) fn key_parts(&self) -> (String, &[(PathBuf, String)]) {
+    /// What tells two `Docfx` apart, for the cache's key: `Debug` text of what `docfx.json`
+    /// says, and the files the rest is read from when first asked, for their bytes.
+    pub(crate) fn key_parts(&self) -> (String, Vec<PathBuf>) {
         let Docfx {
             contents,
-            base_path,
-            moved,
-            moved_at: _,
+            folders,
+            published: _,
         } = self;
-        (format!("{:?}", (contents, base_path)), moved)
+        let mut sources = redirects::docfx_files(folders);
+        sources.extend(folders.iter().map(|folder| folder.join(PUBLISH_CONFIG)));
+        (format!("{:?}", (contents, folders)), sources)
     }
 
-    /// Reads `docfx.json` in `dir` and the redirection and publishing files beside it or
-    /// above it (the repository's root).
+    /// Reads `docfx.json` in `dir`; the redirection and publishing files beside it or above
+    /// it are read when first asked.
     pub fn read(dir: &Path) -> Docfx {
         let json = std::fs::read_to_string(dir.join("docfx.json"))
             .ok()
@@ -78,23 +91,33 @@ impl Docfx {
                     .any(|p| p.ends_with(".yml")),
             })
             .collect();
-        let folders = repository_folders(dir);
-        let moved = redirects::docfx(&folders);
-        let base_path = published_base_path(&folders).unwrap_or_else(|| commonest_root(&moved));
         Docfx {
             contents,
-            base_path,
-            moved,
-            moved_at: OnceLock::new(),
+            folders: repository_folders(dir),
+            published: OnceLock::new(),
         }
+    }
+
+    fn published(&self) -> &Published {
+        self.published.get_or_init(|| {
+            let moved = redirects::docfx(&redirects::docfx_files(&self.folders));
+            let base_path =
+                (published_base_path(&self.folders)).unwrap_or_else(|| commonest_root(&moved));
+            Published {
+                base_path,
+                moved,
+                moved_at: OnceLock::new(),
+            }
+        })
     }
 
     /// The URLs (no leading or trailing `/`) the entries publish `path` at; `page_url` makes a
     /// URL of a path relative to an entry's `src`.
     pub fn urls(&self, path: &Path, page_url: impl Fn(&str) -> String) -> Vec<String> {
+        let base_path = self.published().base_path.as_str();
         let mut urls = Vec::new();
         for (content, relative) in self.publishing(path) {
-            let url = [self.base_path.as_str(), &content.dest, &page_url(&relative)]
+            let url = [base_path, &content.dest, &page_url(&relative)]
                 .into_iter()
                 .filter(|part| !part.is_empty())
                 .collect::<Vec<_>>()
@@ -139,9 +162,12 @@ impl Docfx {
 
     /// Where a moved file now redirects to, if `path` (or `path.md`) is one.
     pub fn moved_to(&self, path: &Path) -> Option<&str> {
-        let moved_at = self.moved_at.get_or_init(|| {
-            let mut moved_at = HashMap::with_capacity(self.moved.len());
-            for (at, (source, _)) in self.moved.iter().enumerate() {
+        let Published {
+            moved, moved_at, ..
+        } = self.published();
+        let moved_at = moved_at.get_or_init(|| {
+            let mut moved_at = HashMap::with_capacity(moved.len());
+            for (at, (source, _)) in moved.iter().enumerate() {
                 moved_at.entry(source.clone()).or_insert(at);
             }
             moved_at
@@ -151,7 +177,7 @@ impl Docfx {
             .into_iter()
             .filter_map(|path| moved_at.get(path))
             .min()?;
-        Some(self.moved[*at].1.as_str())
+        Some(moved[*at].1.as_str())
     }
 }
 
@@ -190,7 +216,7 @@ fn patterns(value: &Value) -> Vec<&str> {
 /// The docset's base path named in the publishing config, when it names one.
 fn published_base_path(folders: &[PathBuf]) -> Option<String> {
     folders.iter().find_map(|folder| {
-        let text = std::fs::read_to_string(folder.join(".openpublishing.publish.config.json"));
+        let text = std::fs::read_to_string(folder.join(PUBLISH_CONFIG));
         let json: Value = serde_json::from_str(&text.ok()?).ok()?;
         let docsets = json["docsets_to_publish"].as_array()?;
         docsets
@@ -228,13 +254,17 @@ mod tests {
     #[test]
     fn a_moved_file_is_found_by_its_path_or_with_md_the_first_entry_winning() {
         let moved = |path: &str, url: &str| (PathBuf::from(path), url.to_string());
-        let docfx = Docfx {
+        let published = Published {
             moved: vec![
                 moved("/d/b.md", "/first-b"),
                 moved("/d/a", "/a-as-written"),
                 moved("/d/a.md", "/a-md"),
                 moved("/d/b.md", "/second-b"),
             ],
+            ..Published::default()
+        };
+        let docfx = Docfx {
+            published: OnceLock::from(published),
             ..Docfx::default()
         };
         assert_eq!(docfx.moved_to(Path::new("/d/b.md")), Some("/first-b"));

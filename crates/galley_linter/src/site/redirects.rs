@@ -124,29 +124,40 @@ pub fn mdbook(book_toml: &Path) -> Vec<Redirect> {
     found
 }
 
-/// A docfx redirection file's moved files (absolute paths) and the URLs they lead to, from
-/// the first `.openpublishing.redirection*.json` in `folders`.
-pub fn docfx(folders: &[PathBuf]) -> Vec<(PathBuf, String)> {
+/// The redirection files of a docfx repository (`.openpublishing.redirection*.json`) in
+/// `folders`, in the order [`docfx`] reads them.
+pub fn docfx_files(folders: &[PathBuf]) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for folder in folders {
         let Ok(entries) = std::fs::read_dir(folder) else {
             continue;
         };
         for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !(name.starts_with(".openpublishing.redirection") && name.ends_with(".json")) {
-                continue;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(".openpublishing.redirection") && name.ends_with(".json") {
+                found.push(entry.path());
             }
-            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-                continue;
-            };
-            let redirections = json.get("redirections").and_then(|r| r.as_array());
-            for redirection in redirections.into_iter().flatten() {
-                let field = |key: &str| redirection.get(key).and_then(|v| v.as_str());
-                if let (Some(source), Some(url)) = (field("source_path"), field("redirect_url")) {
-                    found.push((absolute(&folder.join(source)), url.to_string()));
-                }
+        }
+    }
+    found
+}
+
+/// The moved files that docfx redirection `files` name (absolute paths, each read against
+/// its file's folder), with the URL each now redirects to.
+pub fn docfx(files: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let mut found = Vec::new();
+    for file in files {
+        let folder = file.parent().unwrap_or(Path::new(""));
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let redirections = json.get("redirections").and_then(|r| r.as_array());
+        for redirection in redirections.into_iter().flatten() {
+            let field = |key: &str| redirection.get(key).and_then(|v| v.as_str());
+            if let (Some(source), Some(url)) = (field("source_path"), field("redirect_url")) {
+                found.push((absolute(&folder.join(source)), url.to_string()));
             }
         }
     }

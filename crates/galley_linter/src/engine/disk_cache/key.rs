@@ -44,9 +44,9 @@ impl KeyHasher {
         }
     }
 
-    /// The site profile: `Debug` text of its settings, and its redirects and moved files
-    /// as they are (a docs site has thousands, and formatting them cost more than the rest of
-    /// a replayed run).
+    /// The site profile: `Debug` text of its settings, its redirects as they are (a site may
+    /// have thousands, and formatting them cost more than the rest of a replayed run), and
+    /// the files a docfx site's moved files and base path are read from when first asked.
     fn add_site(&mut self, site: Option<&Site>) {
         let Some(site) = site else {
             return self.add(b"no site");
@@ -89,12 +89,11 @@ impl KeyHasher {
         let Some(docfx) = docfx else {
             return self.add(b"no docfx");
         };
-        let (settings, moved) = docfx.key_parts();
+        let (settings, sources) = docfx.key_parts();
         self.add(settings.as_bytes());
-        self.add(&(moved.len() as u64).to_le_bytes());
-        for (path, url) in moved {
-            self.add(path.as_os_str().as_encoded_bytes());
-            self.add(url.as_bytes());
+        self.add(&(sources.len() as u64).to_le_bytes());
+        for path in sources {
+            self.add_file(&path);
         }
     }
 
