@@ -116,13 +116,37 @@ fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
-/// What a program prints, for showing what a warm-up run found.
-fn stdout_of(program: &Path, args: &[&OsStr]) -> String {
-    let output = Command::new(program)
+/// What a program prints: its last line, and the lines `keep` asks for. Read line by line,
+/// not whole: mado's report of a corpus is tens of MiB, which would stay in the bench's
+/// memory, the floor of every peak it measures.
+struct Printed {
+    last: String,
+    kept: Vec<String>,
+}
+
+fn printed(program: &Path, args: &[&OsStr], keep: impl Fn(&str) -> bool) -> Printed {
+    let mut child = Command::new(program)
         .args(args)
-        .output()
+        .stdout(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|error| fail(format!("{}: {error}", program.display())));
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut printed = Printed {
+        last: String::new(),
+        kept: Vec::new(),
+    };
+    for line in io::BufRead::split(io::BufReader::new(stdout), b'\n') {
+        let line = line.unwrap_or_else(|error| fail(format!("{}: {error}", program.display())));
+        let line = String::from_utf8_lossy(&line);
+        if keep(&line) {
+            printed.kept.push(line.to_string());
+        }
+        printed.last = line.into_owned();
+    }
+    child
+        .wait()
+        .unwrap_or_else(|error| fail(format!("{}: {error}", program.display())));
+    printed
 }
 
 struct Summary {
@@ -189,9 +213,10 @@ struct Galley {
 
 impl Galley {
     fn new(path: PathBuf) -> Self {
-        let help = stdout_of(&path, &[OsStr::new("check"), OsStr::new("--help")]);
+        let help = [OsStr::new("check"), OsStr::new("--help")];
+        let options = printed(&path, &help, |line| line.contains("--no-cache"));
         Galley {
-            has_cache: help.contains("--no-cache"),
+            has_cache: !options.kept.is_empty(),
             path,
         }
     }
@@ -228,18 +253,18 @@ fn config_without(corpus: &Path, name: &str, rules: &[&str]) -> PathBuf {
     path
 }
 
-/// Runs each program once, printing the last line of what it found. The warm-up fills the page
-/// cache, so every timed run reads from memory, and galley's cache, for the warm runs.
-fn warm_up(runs: &[Run]) -> Vec<String> {
+/// Runs each program once, printing the last line of what it found, and gives the lines of
+/// each that `keep` asks for. The warm-up fills the page cache, so every timed run reads from
+/// memory, and galley's cache, for the warm runs.
+fn warm_up(runs: &[Run], keep: impl Fn(&str) -> bool) -> Vec<Vec<String>> {
     runs.iter()
         .map(|run| {
             if let Some(prepare) = run.prepare {
                 prepare();
             }
-            let stdout = stdout_of(run.program, &run.args);
-            let last = stdout.lines().last().unwrap_or_default();
-            println!("{:<22} {last}", format!("{}:", run.name));
-            stdout
+            let printed = printed(run.program, &run.args, &keep);
+            println!("{:<22} {}", format!("{}:", run.name), printed.last);
+            printed.kept
         })
         .collect()
 }
@@ -366,7 +391,7 @@ fn bench(title: &str, corpus: &Path, tools: &Tools, files: Option<usize>) {
     println!("\n== {title}: {}", corpus.display());
     println!("one file: {} ({one_bytes} bytes)", one.display());
     println!("load average before: {}", load_average());
-    warm_up(&runs);
+    warm_up(&runs, |_| false);
     let summaries = time_in_rounds(&runs, tools.rounds);
     let parse_only = &summaries[0];
     println!("median wall, cpu, peak RSS, and wall as a multiple of parse-only:");

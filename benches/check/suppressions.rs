@@ -88,11 +88,7 @@ pub fn bench_suppressions(files: usize, corpus: &Path, galley: &Galley, rounds: 
         suppressed.display()
     );
     println!("load average before: {}", load_average());
-    let reports = warm_up(&runs);
-    let unused = reports[1]
-        .lines()
-        .filter(|line| line.contains("[unused-suppression]"))
-        .count();
+    let unused = warm_up(&runs, |line| line.contains("[unused-suppression]"))[1].len();
     println!(
         "{written} files with one suppression each: {unused} reported unused, {} suppressed a \
          finding",
