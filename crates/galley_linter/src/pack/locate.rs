@@ -164,7 +164,12 @@ fn locator(twins: &[Hir]) -> Option<Locator> {
         )
         .build_many_from_hir(twins)
         .ok()?;
-    let dfa = Arc::new(DFA::builder().build_from_nfa(nfa).ok()?);
+    // As a regex's lazy DFA does: one whose cache is cleared over and over for few bytes
+    // searched (text made to build a state a byte) gives up, rather than go on slowly.
+    let config = DFA::config()
+        .minimum_cache_clear_count(Some(3))
+        .minimum_bytes_per_state(Some(10));
+    let dfa = Arc::new(DFA::builder().configure(config).build_from_nfa(nfa).ok()?);
     let for_caches = dfa.clone();
     Some(Locator {
         dfa,
@@ -189,7 +194,7 @@ fn candidates(
         let end = match locator.dfa.try_search_fwd(&mut cache, &input) {
             Ok(Some(found)) => found.offset(),
             Ok(None) => return,
-            // The lazy DFA gave up (never, as configured): any range left may hold a match.
+            // The lazy DFA gave up: any range left may hold a match, each searched alone.
             Err(_) => return (next..ranges.len()).for_each(visit),
         };
         // No match ends before `end`, so no range that ends before it holds one; the range

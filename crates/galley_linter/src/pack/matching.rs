@@ -221,12 +221,13 @@ impl Rule for PackRule {
                 .is_some_and(|language| crate::language::matches(language, &self.languages))
         };
         // Before its regexes are compiled, telling the page's language costs less than
-        // compiling them: a one-page run in another language compiles none.
-        if !self.languages.is_empty() && !self.is_compiled() && !in_its_language() {
-            return;
-        }
+        // compiling them: a one-page run in another language compiles none. It is asked at
+        // the first range the rule would search, not before: most pages give a rule none,
+        // and until a regex is compiled every page would be asked (on one thread, 1,900 of
+        // 10,000 generated pages, 2% of a run, before one had a range for `bokmal-spelling`).
+        let may_search = || self.languages.is_empty() || self.is_compiled() || in_its_language();
         let found_before = out.len();
-        self.find(doc, out);
+        self.find(doc, out, may_search);
         // Otherwise the page's language is asked only when the rule found something: most
         // pages give a language-scoped rule nothing to report, and telling their language
         // costs more than the search.
@@ -237,7 +238,11 @@ impl Rule for PackRule {
 }
 
 impl PackRule {
-    fn find(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
+    /// Searches the ranges that may hold a match, once `may_search` (asked at the first)
+    /// allows it.
+    fn find(&self, doc: &Document, out: &mut Vec<Diagnostic>, may_search: impl Fn() -> bool) {
+        let mut searching = None;
+        let mut allowed = || *searching.get_or_insert_with(&may_search);
         match &self.matcher {
             Matcher::Pattern {
                 patterns,
@@ -248,6 +253,9 @@ impl PackRule {
                 let ranges = self.scope_ranges(doc);
                 for pattern in patterns {
                     self.for_each_candidate(doc, &ranges, pattern, |range| {
+                        if !allowed() {
+                            return;
+                        }
                         let text = &doc.source[range.clone()];
                         // Find first (fast), then work out the groups for the rare match.
                         let regex = pattern.regex();
@@ -291,6 +299,9 @@ impl PackRule {
             } => {
                 let ranges = self.scope_ranges(doc);
                 self.for_each_candidate(doc, &ranges, regex, |range| {
+                    if !allowed() {
+                        return;
+                    }
                     let text = &doc.source[range.clone()];
                     for found in regex
                         .regex()

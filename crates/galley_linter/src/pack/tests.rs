@@ -347,6 +347,21 @@ fn ranges_shorter_than_a_match_compile_nothing() {
     assert!(regex().is_compiled());
 }
 
+/// A rule for another language compiles nothing on a page where it has a range to search:
+/// the page's language is asked first.
+#[test]
+fn a_page_in_another_language_compiles_nothing() {
+    let rules = default_pack().unwrap();
+    let rule = (rules.iter())
+        .find(|rule| rule.meta.id == "bokmal-spelling")
+        .unwrap();
+    let page = |language: &str| format!("---\nlang: {language}\n---\n\nVi ses idag.\n");
+    assert!(found(rule, &page("en")).is_empty());
+    assert!(!rule.is_compiled());
+    assert_eq!(found(rule, &page("nb")).len(), 1);
+    assert!(rule.is_compiled());
+}
+
 #[test]
 fn reloading_a_pack_makes_no_new_metadata() {
     let first = default_pack().unwrap();
