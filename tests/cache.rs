@@ -470,30 +470,33 @@ fn a_changed_redirect_is_a_new_run_key() {
     });
 }
 
+/// A docfx docset whose `docs` folder is published under `guide`, with the page `a.md`
+/// and, at the repository's root, the file `name`, rewritten from `before` to `after`
+/// between two runs.
+fn after_a_docfx_file_changes(name: &str, before: &str, after: &str, a: &str) {
+    let docfx =
+        r#"{"build": {"content": [{"src": "docs", "dest": "guide", "files": ["**/*.md"]}]}}"#;
+    let files = [
+        ("docset/docfx.json", docfx),
+        (name, before),
+        ("docset/docs/new.md", "# New\n\n## Part\n"),
+        ("docset/docs/a.md", a),
+    ];
+    after_change(&files, |dir| fs::write(dir.join(name), after).unwrap());
+}
+
 #[test]
 fn a_changed_base_path_in_a_docfx_publishing_config_is_a_new_run_key() {
     let publishing = |base: &str| {
         let docset = format!(r#"{{"build_source_folder": "docset", "base_path": "/{base}"}}"#);
         format!(r#"{{"docsets_to_publish": [{docset}]}}"#)
     };
-    let files = [
-        (
-            "docset/docfx.json",
-            r#"{"build": {"content": [{"src": "docs", "dest": "guide", "files": ["**/*.md"]}]}}"#
-                .to_string(),
-        ),
-        (".openpublishing.publish.config.json", publishing("old")),
-        ("docset/docs/new.md", "# New\n\n## Part\n".to_string()),
-        (
-            "docset/docs/a.md",
-            "# A\n\n[new](/old/guide/new#nowhere)\n".to_string(),
-        ),
-    ];
-    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    after_change(&files, |dir| {
-        let other = publishing("other");
-        fs::write(dir.join(".openpublishing.publish.config.json"), other).unwrap();
-    });
+    after_a_docfx_file_changes(
+        ".openpublishing.publish.config.json",
+        &publishing("old"),
+        &publishing("other"),
+        "# A\n\n[new](/old/guide/new#nowhere)\n",
+    );
 }
 
 #[test]
@@ -503,19 +506,10 @@ fn a_moved_file_changed_in_a_docfx_redirection_file_is_a_new_run_key() {
             r#"{{"redirections": [{{"source_path": "docset/docs/{moved}", "redirect_url": "/guide/new"}}]}}"#
         )
     };
-    let files = [
-        (
-            "docset/docfx.json",
-            r#"{"build": {"content": [{"src": "docs", "dest": "guide", "files": ["**/*.md"]}]}}"#
-                .to_string(),
-        ),
-        (".openpublishing.redirection.json", redirection("old.md")),
-        ("docset/docs/new.md", "# New\n\n## Part\n".to_string()),
-        ("docset/docs/a.md", "# A\n\n[old](old.md)\n".to_string()),
-    ];
-    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    after_change(&files, |dir| {
-        let moved = redirection("older.md");
-        fs::write(dir.join(".openpublishing.redirection.json"), moved).unwrap();
-    });
+    after_a_docfx_file_changes(
+        ".openpublishing.redirection.json",
+        &redirection("old.md"),
+        &redirection("older.md"),
+        "# A\n\n[old](old.md)\n",
+    );
 }
