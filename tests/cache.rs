@@ -423,6 +423,44 @@ fn a_changed_page_goes_the_usual_way_when_the_pages_file_is_missing_torn_or_fore
 }
 
 #[test]
+fn a_changed_page_of_a_corpus_read_in_parallel_is_replayed_as_in_a_small_one() {
+    // Past 64 files the files are read in parallel, and the pages file is decoded beside
+    // the reading from the first changed text on.
+    let pages: Vec<(String, String)> = (0..100)
+        .map(|n| {
+            let next = (n + 1) % 100;
+            let text = format!(
+                "# Page {n}\n\n## Part {n}\n\nSee [next](p{next}.md#part-{next}) and [gone](p{n}.md#part-{next}).\n"
+            );
+            (format!("p{n}.md"), text)
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = (pages.iter())
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let dir = corpus(&files);
+    cached_run(dir.path());
+    let changed = dir.path().join("p50.md");
+    let text = format!(
+        "{}\nMore , and [a](p7.md#part-9) [b](p8.md#part-8).\n",
+        pages[50].1
+    );
+    fs::write(&changed, text).unwrap();
+    let (found, note) = cached_run(dir.path());
+    assert!(note.contains(OTHERS_REPLAYED), "{note}");
+    assert!(note.contains("99 files reused, 1 linted"), "{note}");
+    assert!(found.contains("p7.md#part-9"), "{found}");
+    // A torn pages file, decoded beside the reading, sends the run the usual way.
+    let pages_file = pages_file(dir.path());
+    let whole = fs::read(&pages_file).unwrap();
+    fs::write(&pages_file, &whole[..whole.len() - 1]).unwrap();
+    fs::write(&changed, &pages[50].1).unwrap();
+    let (_, note) = cached_run(dir.path());
+    assert!(!note.contains(OTHERS_REPLAYED), "{note}");
+    assert_eq!(fs::read(&pages_file).unwrap(), whole);
+}
+
+#[test]
 fn a_page_linted_alone_is_stored_for_the_runs_after() {
     let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
     cached_run(dir.path());

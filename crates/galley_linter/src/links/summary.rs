@@ -173,7 +173,7 @@ impl PageSummary {
     }
 
     /// What other pages' checks read of this page, encoded: the bytes [`Self::seen_by_others`]
-    /// hashes, and one element of a list [`Self::decode_seen`] reads back.
+    /// hashes, and what [`Self::decode_seen`] reads back.
     pub fn encode_seen(&self) -> Option<Vec<u8>> {
         // No `..`: a field added to the summary must be placed on one side or the other.
         let PageSummary {
@@ -201,26 +201,26 @@ impl PageSummary {
         postcard::to_allocvec(&seen).ok()
     }
 
-    /// The summaries of a list of [`Self::encode_seen`]'s encodings (postcard's: the count
-    /// as a varint, then the elements), without their links.
-    pub fn decode_seen(list: &[u8]) -> Option<Vec<PageSummary>> {
-        let seen: Vec<Seen> = postcard::from_bytes(list).ok()?;
-        let summary = |seen: Seen| {
-            let (key, dir, slug, urls, url_is_folder, content_file, details, anchors) = seen;
-            PageSummary {
-                key,
-                dir,
-                slug,
-                urls,
-                url_is_folder,
-                content_file,
-                details,
-                anchors,
-                links: Vec::new(),
-                template_links: Vec::new(),
-            }
-        };
-        Some(seen.into_iter().map(summary).collect())
+    /// The summary, without its links, of one [`Self::encode_seen`] encoding, and nothing
+    /// after it.
+    pub fn decode_seen(bytes: &[u8]) -> Option<PageSummary> {
+        let (seen, rest): (Seen, _) = postcard::take_from_bytes(bytes).ok()?;
+        if !rest.is_empty() {
+            return None;
+        }
+        let (key, dir, slug, urls, url_is_folder, content_file, details, anchors) = seen;
+        Some(PageSummary {
+            key,
+            dir,
+            slug,
+            urls,
+            url_is_folder,
+            content_file,
+            details,
+            anchors,
+            links: Vec::new(),
+            template_links: Vec::new(),
+        })
     }
 
     /// Collects the page's anchors, and, when `collect_links` is set, its internal links.
@@ -554,21 +554,18 @@ mod tests {
             })
             .collect();
         assert!(!pages[0].links.is_empty());
-        let mut list = postcard::to_allocvec(&pages.len()).unwrap();
         for page in &pages {
-            list.extend(page.encode_seen().unwrap());
-        }
-        let read = PageSummary::decode_seen(&list).unwrap();
-        assert_eq!(read.len(), pages.len());
-        for (read, page) in read.iter().zip(&pages) {
+            let encoded = page.encode_seen().unwrap();
+            let read = PageSummary::decode_seen(&encoded).unwrap();
             assert_eq!(read.seen_by_others(), page.seen_by_others());
             assert_eq!(
                 (read.key.as_deref(), read.slug.as_deref()),
                 (page.key.as_deref(), page.slug.as_deref())
             );
             assert!(read.links.is_empty() && read.template_links.is_empty());
+            assert!(PageSummary::decode_seen(&encoded[..encoded.len() - 1]).is_none());
+            assert!(PageSummary::decode_seen(&[&encoded[..], &[0]].concat()).is_none());
         }
-        assert!(PageSummary::decode_seen(&list[..list.len() - 1]).is_none());
     }
 
     #[test]

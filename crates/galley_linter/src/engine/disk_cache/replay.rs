@@ -14,8 +14,8 @@
 //! run goes the usual way, through the shards.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -39,9 +39,10 @@ const PAGES_FILE_NAME: &str = "pages";
 /// Paths the cross-file phase asked the file system about, each with whether it was a file.
 type Asked = Vec<(PathBuf, bool)>;
 
-/// What one run read and found, as stored.
+/// What one run read and found, as stored; `Found`, each finding with the id of its rule,
+/// is borrowed from the run's findings when written.
 #[derive(Serialize, Deserialize)]
-struct Record {
+struct Record<Found = (String, Diagnostic)> {
     /// The working folder, against which relative paths were read.
     folder: PathBuf,
     /// The hash of every file's path as given and whether it was linted, in order
@@ -55,7 +56,7 @@ struct Record {
     asked: Asked,
     /// The findings of each file that has any, by its place in `files`, each with the id of
     /// its rule.
-    found: Vec<(u32, Vec<(String, Diagnostic)>)>,
+    found: Vec<(u32, Vec<Found>)>,
 }
 
 /// What the last run's record gives this one.
@@ -75,6 +76,9 @@ pub(in super::super) struct Changed {
     contents: Vec<u128>,
     /// What is kept of each changed file and of each other file with findings to show.
     texts: Vec<Option<Kept>>,
+    /// The record's pages file as the run's reads, if decoded while the files were read
+    /// (`None` inside when it did not check out).
+    pages: OnceLock<Option<Vec<Read>>>,
 }
 
 /// What a replay keeps of a file it read.
@@ -109,13 +113,43 @@ impl DiskCache {
         self.run_dir.join(PAGES_FILE_NAME)
     }
 
-    /// Every page's summary without its links, as the run that wrote `record` made them;
-    /// `None` when the pages file is missing, torn or another record's.
-    fn recorded_pages(&self, record: &Record) -> Option<Vec<PageSummary>> {
+    /// Every page's summary without its links, as the run that wrote `record` made them, as
+    /// the run's reads; `None` when the pages file is missing, torn or another record's.
+    fn recorded_pages(&self, record: &Record, parallel: bool) -> Option<Vec<Read>> {
         let file = std::fs::read(self.pages_path()).ok()?;
         let seal = pages_seal(self.run_key, record.paths, record.files.iter().map(|f| f.1));
-        let pages = PageSummary::decode_seen(shard::unframe(&file, seal)?)?;
-        (pages.len() == record.files.len()).then_some(pages)
+        let (count, mut rest) =
+            postcard::take_from_bytes::<usize>(shard::unframe(&file, seal)?).ok()?;
+        if count != record.files.len() {
+            return None;
+        }
+        // Each page's part is found by its length, so that the parts are decoded in parallel,
+        // each straight into its place among the reads.
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(count);
+        while !rest.is_empty() {
+            let (length, after) = postcard::take_from_bytes::<usize>(rest).ok()?;
+            let (part, after) = after.split_at_checked(length)?;
+            parts.push(part);
+            rest = after;
+        }
+        if parts.len() != count {
+            return None;
+        }
+        let undecodable = AtomicBool::new(false);
+        let decode = |part: &&[u8]| {
+            let summary = PageSummary::decode_seen(part).unwrap_or_else(|| {
+                undecodable.store(true, Ordering::Relaxed);
+                PageSummary::default()
+            });
+            Read::Summarised(summary)
+        };
+        let mut pages = Vec::with_capacity(count);
+        if parallel {
+            parts.par_iter().map(decode).collect_into_vec(&mut pages);
+        } else {
+            pages.extend(parts.iter().map(decode));
+        }
+        (!undecodable.into_inner()).then_some(pages)
     }
 
     /// What the record of the last run of this key gives this run: every finding when it
@@ -142,42 +176,50 @@ impl DiskCache {
         if !same_files {
             return Replay::Nothing;
         }
-        // Read and hashed in parallel; past the most changed files, the others stop.
+        // Read and hashed in parallel; past the most changed files, the others stop. From
+        // the first changed text on, the pages file a replay of changed texts needs is
+        // decoded beside the reading.
         let changed = AtomicUsize::new(0);
         let most_changed = (targets.len() / 10).max(MOST_CHANGED);
-        let read = |(index, target): (usize, &FileTarget)| -> Option<(u128, Option<Kept>)> {
-            if changed.load(Ordering::Relaxed) > most_changed {
-                return None;
-            }
-            let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok()?;
-            let content = xxh3_128(&bytes);
-            let same = content == record.files[index].0;
-            if !same {
-                changed.fetch_add(1, Ordering::Relaxed);
-            }
-            let found = (record.found)
-                .binary_search_by_key(&(index as u32), |(at, _)| *at)
-                .ok()
-                .map(|at| &record.found[at].1);
-            // A changed file is linted; an unchanged one with findings shows its text (the
-            // hash matched, so it is UTF-8).
-            let kept = match (same, found) {
-                (true, None) => None,
-                (false, _) => Some(Kept::Whole(String::from_utf8(bytes).ok()?)),
-                (true, Some(found)) => {
-                    let file =
-                        SourceFile::new(target.display.clone(), String::from_utf8(bytes).ok()?);
-                    let spans = found.iter().flat_map(|(_, diagnostic)| diagnostic.spans());
-                    Some(Kept::Excerpts(file.excerpt(spans, linter.excerpt)))
+        let pages = OnceLock::new();
+        let read: Option<Vec<(u128, Option<Kept>)>> = rayon::in_place_scope(|scope| {
+            let read = |(index, target): (usize, &FileTarget)| {
+                if changed.load(Ordering::Relaxed) > most_changed {
+                    return None;
                 }
+                let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok()?;
+                let content = xxh3_128(&bytes);
+                let same = content == record.files[index].0;
+                if !same && changed.fetch_add(1, Ordering::Relaxed) == 0 && parallel {
+                    let (pages, record) = (&pages, &record);
+                    scope.spawn(move |_| {
+                        let _ = pages.set(self.recorded_pages(record, parallel));
+                    });
+                }
+                let found = (record.found)
+                    .binary_search_by_key(&(index as u32), |(at, _)| *at)
+                    .ok()
+                    .map(|at| &record.found[at].1);
+                // A changed file is linted; an unchanged one with findings shows its text (the
+                // hash matched, so it is UTF-8).
+                let kept = match (same, found) {
+                    (true, None) => None,
+                    (false, _) => Some(Kept::Whole(String::from_utf8(bytes).ok()?)),
+                    (true, Some(found)) => {
+                        let file =
+                            SourceFile::new(target.display.clone(), String::from_utf8(bytes).ok()?);
+                        let spans = found.iter().flat_map(|(_, diagnostic)| diagnostic.spans());
+                        Some(Kept::Excerpts(file.excerpt(spans, linter.excerpt)))
+                    }
+                };
+                Some((content, kept))
             };
-            Some((content, kept))
-        };
-        let read: Option<Vec<(u128, Option<Kept>)>> = if parallel {
-            targets.par_iter().enumerate().map(read).collect()
-        } else {
-            targets.iter().enumerate().map(read).collect()
-        };
+            if parallel {
+                targets.par_iter().enumerate().map(read).collect()
+            } else {
+                targets.iter().enumerate().map(read).collect()
+            }
+        });
         let Some(read) = read else {
             return Replay::Nothing;
         };
@@ -195,6 +237,7 @@ impl DiskCache {
             record,
             contents,
             texts,
+            pages,
         };
         if changed.changed().next().is_some() {
             return Replay::Changed(changed);
@@ -222,59 +265,67 @@ impl DiskCache {
         parallel: bool,
     ) -> Option<Vec<Vec<Finding>>> {
         let indices: Vec<usize> = changed.changed().collect();
-        let mut linted = Vec::new();
-        for &index in &indices {
-            let (target, text) = match changed.texts[index].take()? {
-                Kept::Whole(text) => (&targets[index], text),
-                Kept::Excerpts(_) => return None,
-            };
-            let (read, found) = linter.lint_read(target, text, false);
-            let summary = match &read {
-                Read::Linted(lint) if !lint.over_budget => &lint.summary,
-                Read::Summarised(summary) => summary,
-                _ => return None,
-            };
-            if summary.seen_by_others()? != changed.record.files[index].1 {
-                return None;
-            }
-            linted.push((index, read, found));
-        }
         // Every page's summary as the last run recorded it: for the others, what it read of
-        // their texts; for the changed ones, what it read before (the same, as just checked).
-        let pages = self.recorded_pages(&changed.record)?;
+        // their texts; for the changed ones, what it read before (checked below to be what
+        // they show now).
+        let reads = match std::mem::take(&mut changed.pages).into_inner() {
+            Some(pages) => pages,
+            None => self.recorded_pages(&changed.record, parallel),
+        }?;
         let seen: Vec<u128> = changed.record.files.iter().map(|file| file.1).collect();
         let contents = changed.contents.clone();
-        let (mut findings, recorded_asked) = self.recorded_findings(linter, targets, changed)?;
-        // Only now is anything stored: the changed files' entries written into their shards.
-        let fresh: Vec<_> = (linted.iter())
-            .map(|(index, read, found)| (&targets[*index], read, &found[..], contents[*index]))
-            .collect();
-        self.store_linted(&fresh);
-        drop(fresh);
-        let mut reads: Vec<Read> = pages.into_iter().map(Read::Summarised).collect();
-        let mut first_found = Vec::new();
-        for (index, read, found) in linted {
-            reads[index] = read;
-            first_found.push((index, found));
-        }
+        // The index is built from the recorded pages alone, beside the changed files linted
+        // and the others' findings replayed; only when every changed file shows other pages
+        // what it did is anything stored.
+        let index = || {
+            LinkIndex::new(
+                linter.root(),
+                &linter.config().files.extensions,
+                reads.iter().filter_map(Read::summary),
+            )
+            .caching_files()
+            .with_site(linter.site.as_ref())
+        };
+        let replayed = || {
+            let mut linted = Vec::with_capacity(indices.len());
+            for &index in &indices {
+                let (target, text) = match changed.texts[index].take()? {
+                    Kept::Whole(text) => (&targets[index], text),
+                    Kept::Excerpts(_) => return None,
+                };
+                let (read, found) = linter.lint_read(target, text, false);
+                let summary = match &read {
+                    Read::Linted(lint) if !lint.over_budget => &lint.summary,
+                    Read::Summarised(summary) => summary,
+                    _ => return None,
+                };
+                if summary.seen_by_others()? != seen[index] {
+                    return None;
+                }
+                linted.push((index, read, found));
+            }
+            let replayed = self.recorded_findings(linter, targets, changed)?;
+            let fresh: Vec<_> = (linted.iter())
+                .map(|(index, read, found)| (&targets[*index], read, &found[..], contents[*index]))
+                .collect();
+            self.store_linted(&fresh);
+            drop(fresh);
+            Some((replayed, linted))
+        };
+        let (index, replayed) = if parallel {
+            rayon::join(index, replayed)
+        } else {
+            (index(), replayed())
+        };
+        let ((mut findings, recorded_asked), linted) = replayed?;
         self.reused
             .store(targets.len() - indices.len(), Ordering::Relaxed);
         self.linted.store(indices.len(), Ordering::Relaxed);
-        let index = LinkIndex::new(
-            linter.root(),
-            &linter.config().files.extensions,
-            reads.iter().filter_map(Read::summary),
-        )
-        .caching_files()
-        .with_site(linter.site.as_ref());
-        for (at, found) in first_found {
-            findings[at] = match &reads[at] {
-                Read::Linted(lint) => {
-                    let found = linter.lint_second(lint, found, Some(&index));
-                    linter.locate_second(&targets[at], lint, found)
-                }
-                _ => Vec::new(),
-            };
+        for (at, read, found) in linted {
+            if let Read::Linted(lint) = read {
+                let found = linter.lint_second(&lint, found, Some(&index));
+                findings[at] = linter.locate_second(&targets[at], &lint, found);
+            }
         }
         // The others' findings rest on the answers they were given: asked again next time.
         let mut asked = index.files_asked();
@@ -282,6 +333,8 @@ impl DiskCache {
         asked.extend(recorded_asked);
         asked.sort_unstable();
         asked.dedup();
+        // Recorded with the pages as the last run read them: every one whole, and what each
+        // shows other pages the same.
         let recorded: Vec<(&Read, Option<u128>)> =
             reads.iter().zip(contents.into_iter().map(Some)).collect();
         self.record(targets, &recorded, &findings, asked, Some(seen));
@@ -307,6 +360,7 @@ impl DiskCache {
             record,
             contents,
             mut texts,
+            pages: _,
         } = changed;
         let mut findings: Vec<Vec<Finding>> = targets.iter().map(|_| Vec::new()).collect();
         for (index, found) in record.found {
@@ -324,19 +378,20 @@ impl DiskCache {
         Some((findings, record.asked))
     }
 
-    /// Writes the pages file, streamed: what other pages read of each page, as
-    /// [`PageSummary::decode_seen`] reads a list; and gives the hash of each page's part.
-    /// `None` when a summary cannot be encoded; a file that cannot be written is removed.
+    /// Writes the pages file, streamed: the count of pages, then what other pages read of each
+    /// page ([`PageSummary::encode_seen`]) after its length; and gives the hash of each page's
+    /// part. `None` when a summary cannot be encoded; a file that cannot be written is removed.
     fn write_pages(&self, reads: &[(&Read, Option<u128>)], paths: u128) -> Option<Vec<u128>> {
         let mut seen = Vec::with_capacity(reads.len());
         let cannot_encode = || std::io::Error::other("a summary cannot be encoded");
+        let varint = |n: usize| postcard::to_allocvec(&n).map_err(|_| cannot_encode());
         let written = shard::write_streamed(&self.pages_path(), |out| {
-            let count = postcard::to_allocvec(&reads.len()).map_err(|_| cannot_encode())?;
-            out.write_all(&count)?;
+            out.write_all(&varint(reads.len())?)?;
             for (read, _) in reads {
                 let encoded = (read.summary())
                     .and_then(PageSummary::encode_seen)
                     .ok_or_else(cannot_encode)?;
+                out.write_all(&varint(encoded.len())?)?;
                 out.write_all(&encoded)?;
                 seen.push(xxh3_128(&encoded));
             }
@@ -384,17 +439,12 @@ impl DiskCache {
             .filter(|(_, found)| !found.is_empty())
             .map(|(index, found)| {
                 let found = (found.iter())
-                    .map(|finding| {
-                        (
-                            finding.diagnostic.rule.to_string(),
-                            finding.diagnostic.clone(),
-                        )
-                    })
+                    .map(|finding| (finding.diagnostic.rule, &finding.diagnostic))
                     .collect();
                 (index as u32, found)
             })
             .collect();
-        let record = Record {
+        let record: Record<(&str, &Diagnostic)> = Record {
             folder,
             paths,
             files,
