@@ -5,6 +5,7 @@
 //! bounded by [`crate::frontmatter::MAX_DEPTH`].)
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::LineIndex;
 use crate::finding::TOO_MANY_FINDINGS;
 
 /// The most findings one file reports. Past it the file's remaining rules do not run and one
@@ -32,24 +33,19 @@ pub fn keep_within_budget(diagnostics: &mut Vec<Diagnostic>) -> bool {
     true
 }
 
-/// The offset of the first line of a Markdown body that may nest deeper than [`MAX_NESTING`],
-/// by a bound that
-/// costs one pass over the bytes and no parse: a line can be inside no more containers than
-/// the list and quote markers it starts with, plus one for every two columns it is indented
-/// (a nested item's lines are indented past its parent's marker, at least two columns).
-pub fn too_deep(body: &str) -> Option<usize> {
-    let text = body;
+/// The offset of the first line of the Markdown body (`text` from `body_start`, its lines
+/// `lines`) that may nest deeper than [`MAX_NESTING`], by a bound that costs no parse: a line
+/// can be inside no more containers than the list and quote markers it starts with, plus one
+/// for every two columns it is indented (a nested item's lines are indented past its parent's
+/// marker, at least two columns). The lines are the document's line index's: finding them
+/// again, a search a line, cost as much as the bound.
+pub fn too_deep(text: &str, lines: &LineIndex, body_start: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut line_start = 0;
-    while line_start < bytes.len() {
-        let line_end = memchr::memchr2(b'\n', b'\r', &bytes[line_start..])
-            .map_or(bytes.len(), |at| line_start + at);
-        if nesting_bound(&bytes[line_start..line_end]) > MAX_NESTING {
-            return Some(line_start);
-        }
-        line_start = line_end + 1;
-    }
-    None
+    (lines.line_of(body_start)..lines.line_count()).find_map(|line| {
+        let range = lines.line_range(text, line);
+        let start = range.start.max(body_start);
+        (nesting_bound(&bytes[start..range.end.max(start)]) > MAX_NESTING).then_some(start)
+    })
 }
 
 /// The most containers `line` can be inside: its markers, and half its indentation columns
@@ -118,13 +114,63 @@ mod tests {
         assert_eq!(nesting_bound(" ".repeat(5000).as_bytes()), 0);
     }
 
+    fn body_too_deep(text: &str, body_start: usize) -> Option<usize> {
+        too_deep(text, &LineIndex::new(text), body_start)
+    }
+
     #[test]
     fn only_a_line_past_the_limit_is_too_deep() {
         let fine = format!("# A\n\n{}item\n", "- ".repeat(MAX_NESTING));
-        assert_eq!(too_deep(&fine), None);
+        assert_eq!(body_too_deep(&fine, 0), None);
         for end in ["\n", "\r\n", "\r"] {
             let deep = format!("# A{end}{end}{}item{end}", "> ".repeat(MAX_NESTING + 1));
-            assert_eq!(too_deep(&deep), Some(3 + 2 * end.len()), "{end:?}");
+            assert_eq!(body_too_deep(&deep, 0), Some(3 + 2 * end.len()), "{end:?}");
+        }
+        // The body's first line is read from where the body starts (after a BOM, say).
+        let after_bom = format!("\u{feff}{}item", "> ".repeat(MAX_NESTING + 1));
+        assert_eq!(body_too_deep(&after_bom, 3), Some(3));
+        assert_eq!(body_too_deep(&after_bom, 0), None);
+    }
+
+    /// The body's lines split at every `\n` and `\r` (a `\r\n` leaves an empty line between):
+    /// the lines the line index gives, by another way.
+    fn split_at_every_break(text: &str, body_start: usize) -> Option<usize> {
+        let mut start = body_start;
+        for line in text[body_start..].split(['\n', '\r']) {
+            if nesting_bound(line.as_bytes()) > MAX_NESTING {
+                return Some(start);
+            }
+            start += line.len() + 1;
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_line_index_finds_the_line_a_split_at_every_break_finds(
+            lines in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["> ", "- ", "  ", "\t", "1. ", "* ", "-", "x"]),
+                    (MAX_NESTING - 2)..(MAX_NESTING + 3),
+                    "[a-z >*.\t-]{0,6}",
+                    proptest::sample::select(vec!["\n", "\r\n", "\r", "\r\r\n", "\n\r"]),
+                ),
+                0..6,
+            ),
+            bom in proptest::bool::ANY,
+        ) {
+            let mut text = String::from(if bom { "\u{feff}" } else { "" });
+            for (marker, times, rest, end) in &lines {
+                text.push_str(&marker.repeat(*times));
+                text.push_str(rest);
+                text.push_str(end);
+            }
+            let body_start = if bom { 3 } else { 0 };
+            proptest::prop_assert_eq!(
+                body_too_deep(&text, body_start),
+                split_at_every_break(&text, body_start),
+                "{:?}", text
+            );
         }
     }
 }

@@ -252,7 +252,7 @@ impl<'a> Document<'a> {
             .as_ref()
             .and_then(|fm| fm.closed.then_some(fm.range.end))
             .unwrap_or(bom_len);
-        let too_deep = crate::budget::too_deep(&text[body_start..]).map(|at| body_start + at);
+        let too_deep = crate::budget::too_deep(text, &lines, body_start);
         let (events, reference_definitions) = match &copy {
             _ if too_deep.is_some() => (Vec::new(), Vec::new()),
             None => body_events(source, body_start),

@@ -50,20 +50,29 @@ pub fn is_internal(dest: &str) -> bool {
 }
 
 /// Joins `path` onto `base` and resolves `.` and `..`; `None` when it climbs out of the root.
+/// Written into one string as it goes (every link of a corpus passes here).
 pub fn normalize(base: Option<&str>, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base
-        .map(|base| base.split('/').filter(|p| !p.is_empty()).collect())
-        .unwrap_or_default();
+    let mut joined = String::with_capacity(base.map_or(0, str::len) + path.len() + 1);
+    let push = |joined: &mut String, part: &str| {
+        if !joined.is_empty() {
+            joined.push('/');
+        }
+        joined.push_str(part);
+    };
+    for part in base.into_iter().flat_map(|base| base.split('/')) {
+        if !part.is_empty() {
+            push(&mut joined, part);
+        }
+    }
     for part in path.split('/') {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
+            ".." if joined.is_empty() => return None,
+            ".." => joined.truncate(joined.rfind('/').unwrap_or(0)),
+            part => push(&mut joined, part),
         }
     }
-    Some(parts.join("/"))
+    Some(joined)
 }
 
 /// Splits a destination into its percent-decoded path and fragment, dropping any query.
@@ -93,5 +102,41 @@ mod tests {
     fn normalize_stays_in_the_root() {
         assert_eq!(normalize(Some("a/b"), "../c/./d").as_deref(), Some("a/c/d"));
         assert_eq!(normalize(None, "../x"), None);
+        assert_eq!(normalize(Some("a"), "../../x"), None);
+        assert_eq!(
+            normalize(Some("/a//b/"), "/c//d/").as_deref(),
+            Some("a/b/c/d")
+        );
+    }
+
+    /// The parts of `base` and `path` in a list, `..` taking the last one off: the join by
+    /// another way.
+    fn normalize_by_parts(base: Option<&str>, path: &str) -> Option<String> {
+        let mut parts: Vec<&str> = base
+            .map(|base| base.split('/').filter(|p| !p.is_empty()).collect())
+            .unwrap_or_default();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                part => parts.push(part),
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_joins_as_a_list_of_parts_does(
+            base in proptest::option::of("(a|b\\.c|\\.\\.|\\.|/|ø){0,5}"),
+            path in "(a|d|\\.\\.|\\.|/|é){0,8}",
+        ) {
+            proptest::prop_assert_eq!(
+                normalize(base.as_deref(), &path),
+                normalize_by_parts(base.as_deref(), &path)
+            );
+        }
     }
 }
