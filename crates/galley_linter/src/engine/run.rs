@@ -150,7 +150,7 @@ impl Linter {
         };
         match reuse {
             Reuse::Memory(cache) => cache.keep_only(&targets),
-            Reuse::Disk(cache) => cache.save(&reads, &first_found),
+            Reuse::Disk(cache) => cache.save(&reads, &first_found, parallel),
             Reuse::Nothing => {}
         }
         let index = LinkIndex::new(

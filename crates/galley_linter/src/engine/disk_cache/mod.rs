@@ -279,14 +279,18 @@ impl DiskCache {
     /// frees what it read of the shards.
     /// Best effort: a cache that cannot be written costs speed, not results.
     /// `reads` and `found`: the run's first-phase results, by target, which the fresh entries
-    /// are encoded from.
-    pub(super) fn save(&self, reads: &[Arc<Read>], found: &[Vec<Diagnostic>]) {
+    /// are encoded from; `parallel` unless the run had too few files to start the thread pool.
+    pub(super) fn save(&self, reads: &[Arc<Read>], found: &[Vec<Diagnostic>], parallel: bool) {
+        let save_shard = |(index, shard)| self.save_shard(index, shard, reads, found);
         let result = std::fs::create_dir_all(&self.run_dir)
             .and_then(|()| mark_folder(&self.dir))
             .map_err(|error| format!("{}: {error}", self.dir.display()))
             .and_then(|()| {
-                (self.shards.par_iter().enumerate())
-                    .try_for_each(|(index, shard)| self.save_shard(index, shard, reads, found))
+                if parallel {
+                    self.shards.par_iter().enumerate().try_for_each(save_shard)
+                } else {
+                    self.shards.iter().enumerate().try_for_each(save_shard)
+                }
             });
         if let Err(error) = result {
             self.note_write_error(error);

@@ -182,44 +182,52 @@ impl DiskCache {
         let changed = AtomicUsize::new(0);
         let most_changed = (targets.len() / 10).max(MOST_CHANGED);
         let pages = OnceLock::new();
-        let read: Option<Vec<(u128, Option<Kept>)>> = rayon::in_place_scope(|scope| {
-            let read = |(index, target): (usize, &FileTarget)| {
-                if changed.load(Ordering::Relaxed) > most_changed {
-                    return None;
+        let read = |(index, target): (usize, &FileTarget), first_change: &(dyn Fn() + Sync)| {
+            if changed.load(Ordering::Relaxed) > most_changed {
+                return None;
+            }
+            let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok()?;
+            let content = xxh3_128(&bytes);
+            let same = content == record.files[index].0;
+            if !same && changed.fetch_add(1, Ordering::Relaxed) == 0 {
+                first_change();
+            }
+            let found = (record.found)
+                .binary_search_by_key(&(index as u32), |(at, _)| *at)
+                .ok()
+                .map(|at| &record.found[at].1);
+            // A changed file is linted; an unchanged one with findings shows its text (the
+            // hash matched, so it is UTF-8).
+            let kept = match (same, found) {
+                (true, None) => None,
+                (false, _) => Some(Kept::Whole(String::from_utf8(bytes).ok()?)),
+                (true, Some(found)) => {
+                    let file =
+                        SourceFile::new(target.display.clone(), String::from_utf8(bytes).ok()?);
+                    let spans = found.iter().flat_map(|(_, diagnostic)| diagnostic.spans());
+                    Some(Kept::Excerpts(file.excerpt(spans, linter.excerpt)))
                 }
-                let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok()?;
-                let content = xxh3_128(&bytes);
-                let same = content == record.files[index].0;
-                if !same && changed.fetch_add(1, Ordering::Relaxed) == 0 && parallel {
+            };
+            Some((content, kept))
+        };
+        // Fewer files are read on this thread alone: no pool is started for them.
+        let read: Option<Vec<(u128, Option<Kept>)>> = if parallel {
+            rayon::in_place_scope(|scope| {
+                let decode_pages = || {
                     let (pages, record) = (&pages, &record);
                     scope.spawn(move |_| {
                         let _ = pages.set(self.recorded_pages(record, parallel));
                     });
-                }
-                let found = (record.found)
-                    .binary_search_by_key(&(index as u32), |(at, _)| *at)
-                    .ok()
-                    .map(|at| &record.found[at].1);
-                // A changed file is linted; an unchanged one with findings shows its text (the
-                // hash matched, so it is UTF-8).
-                let kept = match (same, found) {
-                    (true, None) => None,
-                    (false, _) => Some(Kept::Whole(String::from_utf8(bytes).ok()?)),
-                    (true, Some(found)) => {
-                        let file =
-                            SourceFile::new(target.display.clone(), String::from_utf8(bytes).ok()?);
-                        let spans = found.iter().flat_map(|(_, diagnostic)| diagnostic.spans());
-                        Some(Kept::Excerpts(file.excerpt(spans, linter.excerpt)))
-                    }
                 };
-                Some((content, kept))
-            };
-            if parallel {
-                targets.par_iter().enumerate().map(read).collect()
-            } else {
-                targets.iter().enumerate().map(read).collect()
-            }
-        });
+                (targets.par_iter().enumerate())
+                    .map(|file| read(file, &decode_pages))
+                    .collect()
+            })
+        } else {
+            (targets.iter().enumerate())
+                .map(|file| read(file, &|| {}))
+                .collect()
+        };
         let Some(read) = read else {
             return Replay::Nothing;
         };
