@@ -6,10 +6,11 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use regex_automata::dfa::{dense, Automaton};
 use regex_automata::hybrid::dfa::{Cache, DFA};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::pool::Pool;
-use regex_automata::{meta, Input};
+use regex_automata::{meta, HalfMatch, Input, MatchError};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind, Look, Repetition};
 use regex_syntax::ParserBuilder;
@@ -133,45 +134,64 @@ impl Pattern {
     }
 }
 
-/// One automaton for the twins of several patterns: a lazy DFA that runs forward only. It
+/// One automaton for the twins of several patterns, a DFA that runs forward only. It
 /// tells where the earliest match ends, which is all a candidate search needs, so the twins
 /// are compiled once, not a second time reversed to find where matches start as a regex
 /// would (a one-page run: 10.1 M instructions with a regex, 7.7 M without), and a search
 /// stops at the first match it meets. No literal prefilter: working one out of the default
 /// pack's case-insensitive word lists costs 2.5 M instructions, and a cold run of 10,000 pages
 /// is no slower without it (most twins start with a class such as `\S`). A pack of nothing
-/// but word lists loses about 5% of such a run (BENCHMARKS.md).
-pub(super) struct Locator {
-    dfa: Arc<DFA>,
-    /// A search's scratch space, one per thread searching at once.
-    caches: Pool<Cache, MakeCache>,
+/// but word lists loses about 5% of such a run (BENCHMARKS.md). Lazy, but for the default
+/// pack's shared search, built whole ahead of time.
+pub(super) enum Locator {
+    /// Determinized as the files searched need it.
+    Lazy {
+        dfa: Arc<DFA>,
+        /// A search's scratch space, one per thread searching at once.
+        caches: Pool<Cache, MakeCache>,
+    },
+    /// Determinized whole when the default pack was last changed (see [`super::prebuilt`]).
+    Prebuilt(Box<dense::DFA<&'static [u32]>>),
 }
 
 type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 impl fmt::Debug for Locator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Locator").finish_non_exhaustive()
+        let kind = match self {
+            Locator::Lazy { .. } => "Lazy",
+            Locator::Prebuilt(_) => "Prebuilt",
+        };
+        f.debug_struct(kind).finish_non_exhaustive()
     }
 }
 
-fn locator(twins: &[Hir]) -> Option<Locator> {
-    let nfa = thompson::Compiler::new()
+/// The twins as one automaton's patterns, without captures: a candidate search needs only
+/// where a match ends.
+pub(super) fn twins_nfa(twins: &[Hir]) -> Option<NFA> {
+    thompson::Compiler::new()
         .configure(
             thompson::Config::new()
                 .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
                 .which_captures(WhichCaptures::None),
         )
         .build_many_from_hir(twins)
-        .ok()?;
+        .ok()
+}
+
+fn locator(twins: &[Hir]) -> Option<Locator> {
     // As a regex's lazy DFA does: one whose cache is cleared over and over for few bytes
     // searched (text made to build a state a byte) gives up, rather than go on slowly.
     let config = DFA::config()
         .minimum_cache_clear_count(Some(3))
         .minimum_bytes_per_state(Some(10));
-    let dfa = Arc::new(DFA::builder().configure(config).build_from_nfa(nfa).ok()?);
+    let dfa = DFA::builder()
+        .configure(config)
+        .build_from_nfa(twins_nfa(twins)?)
+        .ok()?;
+    let dfa = Arc::new(dfa);
     let for_caches = dfa.clone();
-    Some(Locator {
+    Some(Locator::Lazy {
         dfa,
         caches: Pool::new(Box::new(move || for_caches.create_cache())),
     })
@@ -179,19 +199,33 @@ fn locator(twins: &[Hir]) -> Option<Locator> {
 
 /// Calls `visit` with the index of each of `ranges` (sorted and apart) that may hold a match
 /// of `locator`'s, searching the text once from range to range.
-fn candidates(
-    locator: &Locator,
+fn candidates(locator: &Locator, source: &str, ranges: &[Range<usize>], visit: impl FnMut(usize)) {
+    match locator {
+        Locator::Lazy { dfa, caches } => {
+            let mut cache = caches.get();
+            walk_ranges(source, ranges, visit, |input| {
+                dfa.try_search_fwd(&mut cache, input)
+            });
+        }
+        Locator::Prebuilt(dfa) => {
+            walk_ranges(source, ranges, visit, |input| dfa.try_search_fwd(input));
+        }
+    }
+}
+
+/// [`candidates`], with `search` finding the earliest end of a match in its input.
+fn walk_ranges(
     source: &str,
     ranges: &[Range<usize>],
     mut visit: impl FnMut(usize),
+    mut search: impl FnMut(&Input) -> Result<Option<HalfMatch>, MatchError>,
 ) {
-    let mut cache = locator.caches.get();
     let mut next = 0;
     while let (Some(first), Some(last)) = (ranges.get(next), ranges.last()) {
         let input = Input::new(source)
             .span(first.start..last.end)
             .earliest(true);
-        let end = match locator.dfa.try_search_fwd(&mut cache, &input) {
+        let end = match search(&input) {
             Ok(Some(found)) => found.offset(),
             Ok(None) => return,
             // The lazy DFA gave up: any range left may hold a match, each searched alone.
@@ -253,15 +287,33 @@ impl SharedLocator {
         }
     }
 
+    /// The sharing rules' patterns, as [`super::prebuilt`] records those it was built from.
+    pub(super) fn sources(&self) -> String {
+        let rules: Vec<Vec<(&str, bool)>> = (self.rules.iter())
+            .map(|patterns| {
+                (patterns.iter())
+                    .map(|p| (p.pattern.as_str(), p.ignore_case))
+                    .collect()
+            })
+            .collect();
+        serde_json::to_string(&rules).expect("strings and booleans are JSON")
+    }
+
+    /// The twins of the rules whose patterns all have one.
+    pub(super) fn twins(&self) -> Vec<Hir> {
+        (self.rules.iter())
+            .filter_map(|patterns| twins(patterns.iter().map(|p| &**p)))
+            .flatten()
+            .collect()
+    }
+
     /// The indices of the prose ranges of `doc` where one of the sharing rules may match;
     /// `None` when the automaton could not be built (over its size limit).
     fn candidates(&self, doc: &Document) -> Option<Arc<[usize]>> {
         let regex = self.regex.get_or_init(|| {
-            let twins: Vec<Hir> = (self.rules.iter())
-                .filter_map(|patterns| twins(patterns.iter().map(|p| &**p)))
-                .flatten()
-                .collect();
-            locator(&twins)
+            super::prebuilt::prose_locator(&self.sources())
+                .map(|dfa| Locator::Prebuilt(Box::new(dfa)))
+                .or_else(|| locator(&self.twins()))
         });
         let regex = regex.as_ref()?;
         Some(doc.pack_candidates(self.id, || {

@@ -19,6 +19,7 @@ mod examples;
 mod locate;
 mod matching;
 mod parse;
+mod prebuilt;
 mod rule_file;
 
 use compiled::{Compile, RuleRegex};

@@ -370,3 +370,82 @@ fn reloading_a_pack_makes_no_new_metadata() {
         assert!(std::ptr::eq(a.meta, b.meta), "{}", a.meta.id);
     }
 }
+
+/// `rules/compiled/`: the default pack's shared prose search, determinized. Rebuilt and
+/// compared here; `GALLEY_UPDATE_PREBUILT=1 cargo test -p galley_linter prebuilt` writes
+/// it again after the pack's prose patterns (or regex-automata) change.
+#[test]
+fn the_prebuilt_prose_search_is_the_default_packs() {
+    use regex_automata::dfa::{dense, StartKind};
+
+    let pack = default_pack().unwrap();
+    let shared = pack.iter().find_map(|rule| rule.shared.clone()).unwrap();
+    let nfa = locate::twins_nfa(&shared.twins()).unwrap();
+    // Unanchored only, as every candidate search is; minimised, so that the table checked
+    // as it is read is smaller.
+    let config = dense::Config::new()
+        .start_kind(StartKind::Unanchored)
+        .minimize(true);
+    let dfa = dense::Builder::new()
+        .configure(config)
+        .build_from_nfa(&nfa)
+        .unwrap();
+    let (bytes, padding) = dfa.to_bytes_little_endian();
+    let (sources, bytes) = (shared.sources(), &bytes[padding..]);
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/compiled");
+    let (sources_file, automaton_file) = (
+        folder.join("prose-search.json"),
+        folder.join("prose-search.dfa"),
+    );
+    if std::env::var_os("GALLEY_UPDATE_PREBUILT").is_some() {
+        std::fs::write(&sources_file, format!("{sources}\n")).unwrap();
+        std::fs::write(&automaton_file, bytes).unwrap();
+        // The binary embeds the files as they were when it was built: checked on the next run.
+        return;
+    }
+    let stale = "rules/compiled/ is stale: run `GALLEY_UPDATE_PREBUILT=1 cargo test -p galley_linter prebuilt`";
+    let on_disk = std::fs::read_to_string(&sources_file).unwrap();
+    assert_eq!(on_disk.trim_end(), sources, "{stale}");
+    assert!(std::fs::read(&automaton_file).unwrap() == bytes, "{stale}");
+    // What the binary embeds (a build after the files changed) is used for this pack.
+    if cfg!(target_endian = "little") {
+        assert!(prebuilt::prose_locator(&sources).is_some(), "{stale}");
+    }
+}
+
+/// The default pack's rules, loaded as a pack (sharing the prebuilt search) and each alone.
+static DEFAULT_SHARING: LazyLock<(Vec<PackRule>, Vec<PackRule>)> = LazyLock::new(|| {
+    let alone = (default_pack_files().iter())
+        .map(|file| parse_rule(&file.name, &file.text, DEFAULT_PACK_NAME, Compile::Now).unwrap())
+        .collect();
+    (default_pack().unwrap(), alone)
+});
+
+proptest::proptest! {
+    /// The default pack's prebuilt search finds what each of its rules finds alone.
+    #[test]
+    fn the_prebuilt_search_finds_what_each_default_rule_finds_alone(
+        words in proptest::collection::vec(
+            proptest::sample::select(&[
+                "idag", "Igår", "forøvrig", "etterhvert", "blandt", "gratis", "ressurser",
+                "eventuelt", "vil", "aktuelle", "kostnader", "ord", "æøå", "\"", "”", "’", "»",
+                ")", "]", ".", "!", "--", "-", "`", "*", " ", "  ", "   ", "\u{a0}", "\n",
+                "\n\n", "> ", "# ", "[a](/b)",
+            ][..]),
+            0..40,
+        ),
+    ) {
+        // In Norwegian, which some of the rules keep to.
+        let source = format!("---\nlang: nb\n---\n{}", words.concat());
+        let (pack, alone) = &*DEFAULT_SHARING;
+        let doc = Document::parse(&source);
+        let spans = |rule: &PackRule| {
+            let mut out = Vec::new();
+            rule.check(&doc, &mut out);
+            out.into_iter().map(|d| d.span).collect::<Vec<_>>()
+        };
+        for (shared, alone) in pack.iter().zip(alone) {
+            proptest::prop_assert_eq!(spans(shared), spans(alone), "{}", alone.meta.id);
+        }
+    }
+}
