@@ -51,9 +51,10 @@ struct Parsed {
     /// The pattern as the regex parser reads it; `None` when it does not parse (never in a
     /// loaded pack, whose regexes compile).
     hir: Option<Hir>,
-    /// `None` for sparse scopes, and when the twin could match the empty string, and so
-    /// everywhere.
-    twin: Option<Hir>,
+    /// Whether the pattern has a twin: not in sparse scopes, nor when the twin could match
+    /// the empty string, and so everywhere. Told without building the twin, whose fewest
+    /// bytes are the pattern's (an assertion and the empty regex both take none).
+    has_twin: bool,
     /// The fewest bytes a match takes: a shorter range is never searched, and a regex that
     /// only such ranges reach is never compiled (a frontmatter value under a length limit).
     minimum_len: usize,
@@ -74,22 +75,30 @@ impl PatternSyntax {
                 .as_ref()
                 .and_then(|hir| hir.properties().minimum_len())
                 .unwrap_or(0);
-            let twin = (parsed.as_ref())
-                .filter(|_| self.dense)
-                .map(|hir| without_look_around(hir.clone()))
-                .filter(|hir| hir.properties().minimum_len().is_some_and(|len| len > 0));
+            let has_twin = self.dense
+                && (parsed.as_ref())
+                    .and_then(|hir| hir.properties().minimum_len())
+                    .is_some_and(|len| len > 0);
             let line_ends = parsed.as_ref().and_then(line_ends);
             Parsed {
                 hir: parsed,
-                twin,
+                has_twin,
                 minimum_len,
                 line_ends,
             }
         })
     }
 
-    fn twin(&self) -> Option<&Hir> {
-        self.parsed().twin.as_ref()
+    fn has_twin(&self) -> bool {
+        self.parsed().has_twin
+    }
+
+    /// The twin, built for an automaton: once for a pattern, once for a pack.
+    fn twin(&self) -> Option<Hir> {
+        let parsed = self.parsed();
+        (parsed.hir.as_ref())
+            .filter(|_| parsed.has_twin)
+            .map(|hir| without_look_around(hir.clone()))
     }
 }
 
@@ -116,7 +125,9 @@ impl Pattern {
     /// The pattern's own automaton, when it has a twin.
     pub(super) fn locator(&self) -> Option<&Locator> {
         self.locator
-            .get_or_init(|| (self.syntax.twin()).and_then(|hir| locator(std::slice::from_ref(hir))))
+            .get_or_init(|| {
+                (self.syntax.twin()).and_then(|hir| locator(std::slice::from_ref(&hir)))
+            })
             .as_ref()
     }
 
@@ -396,7 +407,7 @@ fn line_candidates(source: &str, ends: &[bool; 256], mut visit: impl FnMut(&Rang
 /// The twins of all `patterns`, if every one has a twin.
 fn twins<'p>(mut patterns: impl Iterator<Item = &'p PatternSyntax>) -> Option<Vec<Hir>> {
     patterns.try_fold(Vec::new(), |mut twins, pattern| {
-        twins.push(pattern.twin()?.clone());
+        twins.push(pattern.twin()?);
         Some(twins)
     })
 }
@@ -437,7 +448,7 @@ impl PackRule {
     fn shares_search(&self) -> bool {
         self.patterns()
             .iter()
-            .all(|pattern| pattern.syntax.twin().is_some())
+            .all(|pattern| pattern.syntax.has_twin())
     }
 
     /// Calls `search` on each scope range that may hold a match of `pattern`.
@@ -509,6 +520,32 @@ mod tests {
     }
 
     proptest! {
+        /// Whether a pattern has a twin, told from the pattern, is what building the twin
+        /// tells: the twin takes as few bytes as the pattern.
+        #[test]
+        fn a_twin_is_told_without_building_it(
+            parts in prop::collection::vec(
+                prop::sample::select(&[
+                    "a", "é", r"\b", r"\B", "^", "$", "(?m)$", "(?m)^", r"\A", r"\z", "(a|)",
+                    "a*", "(?:^|b)", "[a&&b]", "x?", "(?i)ø", r"\s+", "(?:$|c)+", "()",
+                ][..]),
+                1..6,
+            ),
+            alternate in any::<bool>(),
+        ) {
+            let pattern = parts.join(if alternate { "|" } else { "" });
+            let syntax = PatternSyntax {
+                pattern: pattern.clone(),
+                ignore_case: false,
+                dense: true,
+                parsed: OnceLock::new(),
+            };
+            let built = without_look_around(hir(&pattern));
+            let has = built.properties().minimum_len().is_some_and(|len| len > 0);
+            prop_assert_eq!(syntax.has_twin(), has, "{}", pattern);
+            prop_assert_eq!(syntax.twin().is_some(), has, "{}", pattern);
+        }
+
         /// Searched line by line, the candidate lines give every match a search of the whole
         /// text gives, at the same places.
         #[test]
