@@ -239,7 +239,8 @@ fn walk_ranges(
         let end = match search(&input) {
             Ok(Some(found)) => found.offset(),
             Ok(None) => return,
-            // The lazy DFA gave up: any range left may hold a match, each searched alone.
+            // A lazy DFA gave up (a prebuilt one never does): any range left may hold a match,
+            // each searched alone.
             Err(_) => return (next..ranges.len()).for_each(visit),
         };
         // No match ends before `end`, so no range that ends before it holds one; the range
