@@ -2,10 +2,11 @@
 //!
 //! A position-independent executable has the loader patch every pointer in its read-only
 //! data at start (about 30,000 relocations over 500 KB here), which writes to 120-odd pages
-//! before `main`: a fifth of a one-file run's page faults, 0.5-0.8 ms of a 5 ms run (see
-//! BENCHMARKS.md, "Start-up"). Linked at a fixed address, the pointers are written by the
-//! linker. The code is compiled as before; only the executable's own image loses address
-//! randomisation (its libraries, heap and stack keep it).
+//! before `main`: a fifth of a one-file run's page faults, 0.8 ms of a 5 ms run (see
+//! BENCHMARKS.md, "One file: a fixed-address binary"). Linked at a fixed address, the
+//! pointers are written by the linker. The code is compiled as before; only the
+//! executable's own image loses address randomisation (its libraries, heap and stack keep
+//! it).
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");

@@ -1,6 +1,6 @@
 //! The default pack's shared prose search, determinized whole when the pack last changed and
 //! kept in `rules/compiled/`: a run on one page otherwise builds the automaton's states as
-//! the page needs them, a fifth of such a run (BENCHMARKS.md, "Start-up"). A pack whose
+//! the page needs them, a fifth of such a run (BENCHMARKS.md, "One file"). A pack whose
 //! prose patterns are not exactly those it was built from (a user's pack, or the default one
 //! edited since) builds its own, as before. A test rebuilds it and holds the files equal.
 
