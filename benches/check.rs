@@ -337,12 +337,17 @@ fn bench(title: &str, corpus: &Path, tools: &Tools, files: Option<usize>) {
         "galley-no-rules.toml",
         &[&builtin[..], &pack].concat(),
     );
-    let (one, one_bytes) = corpora::one_file(corpus, &tools.bench_dir);
+    let (one, in_site, one_bytes) = corpora::one_file(corpus, &tools.bench_dir);
     let one_folder = one.parent().unwrap_or(Path::new("."));
     let edit = corpora::Edit::first_page(corpus);
     let toggle = || edit.toggle();
     let galley = &tools.galley;
     let g = galley.path.as_path();
+    // A hook's run over one page after a run over the whole site (a CI job's, restored).
+    let whole_run_args = galley.args(None, corpus, true);
+    let whole_run = || {
+        let _ = Command::new(g).args(&whole_run_args).output();
+    };
 
     let mut runs = vec![
         Run::new("parse-only", &tools.parse_only, vec![corpus.as_os_str()]),
@@ -387,9 +392,29 @@ fn bench(title: &str, corpus: &Path, tools: &Tools, files: Option<usize>) {
         let args = vec![OsStr::new("check"), one.as_os_str()];
         runs.push(Run::new("mado 1 file", mado, args));
     }
+    // The same page where it is: the other pages are read for its links.
+    runs.push(Run::new(
+        "galley 1 in site",
+        g,
+        galley.args(None, &in_site, false),
+    ));
+    if galley.has_cache {
+        runs.push(Run {
+            prepare: Some(&whole_run),
+            ..Run::new(
+                "galley 1 in site warm",
+                g,
+                galley.args(None, &in_site, true),
+            )
+        });
+    }
 
     println!("\n== {title}: {}", corpus.display());
-    println!("one file: {} ({one_bytes} bytes)", one.display());
+    println!(
+        "one file: {} ({one_bytes} bytes, a copy of {})",
+        one.display(),
+        in_site.display()
+    );
     println!("load average before: {}", load_average());
     warm_up(&runs, |_| false);
     let summaries = time_in_rounds(&runs, tools.rounds);
@@ -465,6 +490,16 @@ fn bench(title: &str, corpus: &Path, tools: &Tools, files: Option<usize>) {
             "> 1",
             one_mado > one_galley,
         );
+    }
+    // No target: the one file is start-up; in its site every other page is read too.
+    for name in ["galley 1 in site", "galley 1 in site warm"] {
+        if let (Some(in_site), Some(one_mado)) = (wall(name), wall("mado 1 file")) {
+            println!(
+                "  {:<44} {:>6.2}",
+                format!("mado 1 file / {name}"),
+                one_mado / in_site
+            );
+        }
     }
     let cold_run = &summaries[2];
     let peak = mib(cold_run.peak_rss_kib);

@@ -385,15 +385,37 @@ fn an_anchor_gone_from_a_changed_page_breaks_the_links_to_it() {
     );
 }
 
-/// The record's pages file, in the one run folder a test's cache holds.
-fn pages_file(dir: &Path) -> std::path::PathBuf {
+/// The one run folder a test's cache holds.
+fn run_folder(dir: &Path) -> std::path::PathBuf {
     let runs: Vec<_> = fs::read_dir(dir.join(".galley_cache"))
         .unwrap()
         .map(|run| run.unwrap().path())
         .filter(|run| run.is_dir())
         .collect();
     assert_eq!(runs.len(), 1, "{runs:?}");
-    runs[0].join("pages")
+    runs[0].clone()
+}
+
+/// The files of the run folder whose names start with `prefix`.
+fn run_files(dir: &Path, prefix: &str) -> Vec<std::path::PathBuf> {
+    fs::read_dir(run_folder(dir))
+        .unwrap()
+        .map(|file| file.unwrap().path())
+        .filter(|file| {
+            file.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with(prefix)
+        })
+        .collect()
+}
+
+/// The pages file of the one record the cache holds.
+fn pages_file(dir: &Path) -> std::path::PathBuf {
+    let pages = run_files(dir, "pages-");
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    pages[0].clone()
 }
 
 #[test]
@@ -550,4 +572,84 @@ fn a_moved_file_changed_in_a_docfx_redirection_file_is_a_new_run_key() {
         &redirection("older.md"),
         "# A\n\n[old](old.md)\n",
     );
+}
+
+/// A run over some files, as a pre-commit hook makes it: its report (after checking it is
+/// the uncached one's) and its cache note.
+fn cached_run_of(dir: &Path, files: &[&str]) -> (String, String) {
+    let run = |cached: bool| {
+        let mut cmd = galley(dir);
+        cmd.args(["check", "--verbose", "--format", "json"])
+            .args(files);
+        if !cached {
+            cmd.arg("--no-cache");
+        }
+        cmd.output().unwrap()
+    };
+    let (cached, fresh) = (run(true), run(false));
+    assert_eq!(
+        (&cached.stdout, cached.status.code()),
+        (&fresh.stdout, fresh.status.code()),
+        "cached and uncached runs differ"
+    );
+    (
+        String::from_utf8(cached.stdout).unwrap(),
+        String::from_utf8(cached.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_run_over_one_page_takes_the_others_from_the_run_that_linted_them() {
+    let c = "---\npermalink: /c\n---\n# C\n\n## Part\n\nText.\n";
+    let deep = format!("---\npermalink: /deeper\n---\n{}x\n", ">".repeat(2000));
+    let a = "# A\n\nSee [b]({% link b.md %}#part), [c](/c#part), [deep](/deeper), [d](d.md).\n";
+    let dir = corpus(&[
+        ("_config.yml", "title: Site\n"),
+        ("a.md", a),
+        (
+            "b.md",
+            "# B\n\n## Part\n\nSee [a]({% link a.md %}) , and [c](c.md).\n",
+        ),
+        ("c.md", c),
+        ("deep.md", &deep),
+    ]);
+    cached_run(dir.path());
+    // The other pages come from the entries the whole run left, not read again for their
+    // links; but for the page over its budget, whose linted summary is an empty page's (not
+    // at its permalink).
+    let (found, note) = cached_run_of(dir.path(), &["a.md"]);
+    assert!(note.contains("3 files reused, 1 linted"), "{note}");
+    assert!(
+        found.contains("d.md") && !found.contains("/deeper"),
+        "{found}"
+    );
+    // A page changed since is read again: its anchor gone breaks the link to it.
+    fs::write(dir.path().join("c.md"), c.replace("## Part", "## Other")).unwrap();
+    let (found, note) = cached_run_of(dir.path(), &["a.md"]);
+    assert!(note.contains("3 files reused, 1 linted"), "{note}");
+    assert!(found.contains("/c#part"), "{found}");
+}
+
+#[test]
+fn runs_over_the_site_and_over_a_page_replay_their_own_records() {
+    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
+    cached_run(dir.path());
+    let (_, note) = cached_run_of(dir.path(), &["a.md"]);
+    assert!(!note.contains("nothing changed"), "{note}");
+    for _ in 0..2 {
+        let (_, note) = cached_run(dir.path());
+        assert!(note.contains("nothing changed"), "{note}");
+        let (_, note) = cached_run_of(dir.path(), &["a.md"]);
+        assert!(note.contains("nothing changed"), "{note}");
+    }
+    // The latest three are kept: the whole site's, replayed last, outlives two more parts.
+    cached_run(dir.path());
+    cached_run_of(dir.path(), &["b.md"]);
+    cached_run_of(dir.path(), &["c.md"]);
+    assert_eq!(run_files(dir.path(), "replay-").len(), 3);
+    assert_eq!(run_files(dir.path(), "pages-").len(), 3);
+    let (_, note) = cached_run(dir.path());
+    assert!(note.contains("nothing changed"), "{note}");
+    let (_, note) = cached_run_of(dir.path(), &["a.md"]);
+    assert!(!note.contains("nothing changed"), "{note}");
 }

@@ -91,8 +91,9 @@ fn markdown_files(folder: &Path) -> Vec<PathBuf> {
 }
 
 /// The file of `corpus` closest to [`ONE_FILE_BYTES`], copied alone into a folder of
-/// `bench_dir` (so that no other page is read for links); its path and size.
-pub fn one_file(corpus: &Path, bench_dir: &Path) -> (PathBuf, u64) {
+/// `bench_dir` (so that no other page is read for links); the copy's path, the file's path
+/// in the corpus, and its size.
+pub fn one_file(corpus: &Path, bench_dir: &Path) -> (PathBuf, PathBuf, u64) {
     let size = |path: &Path| std::fs::metadata(path).map_or(0, |meta| meta.len());
     let chosen = markdown_files(corpus)
         .into_iter()
@@ -105,7 +106,7 @@ pub fn one_file(corpus: &Path, bench_dir: &Path) -> (PathBuf, u64) {
         .and_then(|()| std::fs::copy(&chosen, &copy))
         .unwrap_or_else(|error| fail(format!("{}: {error}", copy.display())));
     let bytes = size(&copy);
-    (copy, bytes)
+    (copy, chosen, bytes)
 }
 
 /// One page of a corpus, changed before each "one changed" run: a comment added, then taken

@@ -3,10 +3,10 @@
 //! [`key`]), what the first half of the pipeline made of it (diagnostics with their fixes,
 //! suppressions, the page summary). The cross-file half runs again, on cached and fresh
 //! summaries alike, so a page added or removed elsewhere is seen; unless nothing changed at
-//! all, when the last run is replayed whole ([`replay`]).
+//! all, when the last run over the same files is replayed whole ([`replay`]).
 //!
-//! Layout: `<dir>/run-<key>/shard-<nn>` (and the `replay` record and its `pages` beside
-//! them), files by the hash of their path over [`SHARDS`] shards. A run rewrites only the
+//! Layout: `<dir>/run-<key>/shard-<nn>` (and the `replay-<paths>` records and their
+//! `pages-<paths>` beside them), files by the hash of their path over [`SHARDS`] shards. A run rewrites only the
 //! shards where something changed, keeping the entries of the files it read (so deleted
 //! files drop out), and deletes the shards none of its files hash to; of the other run keys'
 //! folders it keeps the [`KEPT_RUNS`] written last.
@@ -31,6 +31,7 @@ use super::pipeline::{may_report, FileLint};
 use super::run::Read;
 use super::{Linter, RuleSet};
 use crate::diagnostic::Diagnostic;
+use crate::finding::{IO_ERROR, TOO_MANY_FINDINGS};
 use crate::links::PageSummary;
 use crate::source::{read_text, SourceFile};
 use crate::suppression::Suppression;
@@ -53,6 +54,28 @@ struct CachedFile {
     /// Each with the id of the rule that reported it, which the engine stamps again.
     diagnostics: Vec<(String, Diagnostic)>,
     suppressions: Vec<Suppression>,
+}
+
+impl CachedFile {
+    /// What a page read for links only makes of the text this linted one was made from: the
+    /// same summary without its links. `None` for a text over its budget, whose summary is
+    /// an empty page's.
+    fn for_links(self) -> Option<CachedFile> {
+        let over_budget =
+            (self.diagnostics.iter()).any(|(id, _)| id == IO_ERROR || id == TOO_MANY_FINDINGS);
+        if over_budget {
+            return None;
+        }
+        Some(CachedFile {
+            summary: PageSummary {
+                links: Vec::new(),
+                template_links: Vec::new(),
+                ..self.summary
+            },
+            diagnostics: Vec::new(),
+            suppressions: Vec::new(),
+        })
+    }
 }
 
 /// The same, borrowed, for encoding without copying.
@@ -184,15 +207,29 @@ impl DiskCache {
         let (shard, key) = self.entry_of(target);
         let stored = self.stored(shard);
         let content = xxh3_128(text.as_bytes());
-        let hit = (stored.lock().unwrap_or_else(PoisonError::into_inner))
-            .get(&key)
-            .filter(|entry| entry.content == content)
-            .and_then(|entry| postcard::from_bytes::<CachedFile>(&entry.bytes).ok());
+        let hit = {
+            let stored = stored.lock().unwrap_or_else(PoisonError::into_inner);
+            let decode = |key: &EntryKey| {
+                (stored.get(key))
+                    .filter(|entry| entry.content == content)
+                    .and_then(|entry| postcard::from_bytes::<CachedFile>(&entry.bytes).ok())
+            };
+            match decode(&key) {
+                Some(cached) => Some((cached, false)),
+                // A page read for links only (a run over part of the site reads the rest so)
+                // takes what the last run that linted the same text made of it.
+                None if !target.lint => (decode(&(key.0.clone(), true)))
+                    .and_then(CachedFile::for_links)
+                    .map(|cached| (cached, true)),
+                None => None,
+            }
+        };
         let text = match hit {
-            Some(cached) => match linter.revive(target, text, cached) {
+            Some((cached, from_linted)) => match linter.revive(target, text, cached) {
                 Ok((read, found)) => {
                     self.reused.fetch_add(1, Ordering::Relaxed);
-                    self.shards[shard].used(key, None);
+                    let hit_key = if from_linted { (key.0, true) } else { key };
+                    self.shards[shard].used(hit_key, None);
                     return (read, found, Some(content));
                 }
                 Err(text) => text,

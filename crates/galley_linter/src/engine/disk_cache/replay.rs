@@ -1,5 +1,6 @@
 //! A whole run replayed. A run that used the cache leaves, beside the shards, a record of
-//! what it read and found: every file in its order with the hash of its text and the hash of
+//! what it read and found (under the hash of its paths: a run over the whole site and one
+//! over some of its pages each find their own): every file in its order with the hash of its text and the hash of
 //! what other pages read of it, every path its cross-file phase asked the file system about
 //! with the answer, and the findings of each file. The next run under the same key whose
 //! files are the same paths with the same texts, and whose recorded paths still answer the
@@ -35,6 +36,10 @@ const FILE_NAME: &str = "replay";
 /// Beside the record, what other pages read of each of its files (keys, anchors, URLs):
 /// the index a few changed files' links are checked against, without the shards.
 const PAGES_FILE_NAME: &str = "pages";
+/// Records kept, each under the hash of its run's paths, the latest written or replayed: a
+/// run over the whole site and runs over a part of it (a pre-commit hook's) would otherwise
+/// replace each other's.
+const KEPT_RECORDS: usize = 3;
 
 /// Paths the cross-file phase asked the file system about, each with whether it was a file.
 type Asked = Vec<(PathBuf, bool)>;
@@ -105,18 +110,38 @@ impl Changed {
 }
 
 impl DiskCache {
-    fn replay_path(&self) -> PathBuf {
-        self.run_dir.join(FILE_NAME)
+    fn replay_path(&self, paths: u128) -> PathBuf {
+        self.run_dir.join(format!("{FILE_NAME}-{paths:032x}"))
     }
 
-    fn pages_path(&self) -> PathBuf {
-        self.run_dir.join(PAGES_FILE_NAME)
+    fn pages_path(&self, paths: u128) -> PathBuf {
+        self.run_dir.join(format!("{PAGES_FILE_NAME}-{paths:032x}"))
+    }
+
+    /// Removes the records older than the [`KEPT_RECORDS`] latest, with their pages.
+    fn evict_records(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.run_dir) else {
+            return;
+        };
+        let prefix = format!("{FILE_NAME}-");
+        let mut records: Vec<(std::time::SystemTime, String)> = (entries.filter_map(Result::ok))
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let paths = name.strip_prefix(&prefix)?.to_string();
+                Some((entry.metadata().ok()?.modified().ok()?, paths))
+            })
+            .collect();
+        records.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+        for (_, paths) in records.into_iter().skip(KEPT_RECORDS) {
+            let _ = std::fs::remove_file(self.run_dir.join(format!("{FILE_NAME}-{paths}")));
+            let _ = std::fs::remove_file(self.run_dir.join(format!("{PAGES_FILE_NAME}-{paths}")));
+        }
     }
 
     /// Every page's summary without its links, as the run that wrote `record` made them, as
     /// the run's reads; `None` when the pages file is missing, torn or another record's.
     fn recorded_pages(&self, record: &Record, parallel: bool) -> Option<Vec<Read>> {
-        let file = std::fs::read(self.pages_path()).ok()?;
+        let file = std::fs::read(self.pages_path(record.paths)).ok()?;
         let seal = pages_seal(self.run_key, record.paths, record.files.iter().map(|f| f.1));
         let (count, mut rest) =
             postcard::take_from_bytes::<usize>(shard::unframe(&file, seal)?).ok()?;
@@ -152,16 +177,17 @@ impl DiskCache {
         (!undecodable.into_inner()).then_some(pages)
     }
 
-    /// What the record of the last run of this key gives this run: every finding when it
-    /// read the same files with the same texts and the file system still answers what it
-    /// asked as it did; the changed texts when only a few differ.
+    /// What the record of the last run of this key over the same files gives this run: every
+    /// finding when it read them with the same texts and the file system still answers what
+    /// it asked as it did; the changed texts when only a few differ.
     pub(in super::super) fn replay(
         &self,
         linter: &Linter,
         targets: &[FileTarget],
         parallel: bool,
     ) -> Replay {
-        let Some(file) = std::fs::read(self.replay_path()).ok() else {
+        let paths = paths_hash(targets);
+        let Some(file) = std::fs::read(self.replay_path(paths)).ok() else {
             return Replay::Nothing;
         };
         let record: Option<Record> = shard::unframe(&file, self.run_key)
@@ -172,7 +198,7 @@ impl DiskCache {
         };
         let same_files = record.files.len() == targets.len()
             && std::env::current_dir().is_ok_and(|folder| folder == record.folder)
-            && record.paths == paths_hash(targets);
+            && record.paths == paths;
         if !same_files {
             return Replay::Nothing;
         }
@@ -254,6 +280,10 @@ impl DiskCache {
             Some((findings, _)) => {
                 self.reused.store(targets.len(), Ordering::Relaxed);
                 self.replayed.store(true, Ordering::Relaxed);
+                // Used now: kept as if written now (best effort).
+                let _ = (std::fs::OpenOptions::new().write(true))
+                    .open(self.replay_path(paths))
+                    .and_then(|file| file.set_modified(std::time::SystemTime::now()));
                 Replay::Whole(findings)
             }
             None => Replay::Nothing,
@@ -393,7 +423,7 @@ impl DiskCache {
         let mut seen = Vec::with_capacity(reads.len());
         let cannot_encode = || std::io::Error::other("a summary cannot be encoded");
         let varint = |n: usize| postcard::to_allocvec(&n).map_err(|_| cannot_encode());
-        let written = shard::write_streamed(&self.pages_path(), |out| {
+        let written = shard::write_streamed(&self.pages_path(paths), |out| {
             out.write_all(&varint(reads.len())?)?;
             for (read, _) in reads {
                 let encoded = (read.summary())
@@ -406,7 +436,7 @@ impl DiskCache {
             Ok(pages_seal(self.run_key, paths, seen.iter().copied()))
         });
         if written.is_err() {
-            let _ = std::fs::remove_file(self.pages_path());
+            let _ = std::fs::remove_file(self.pages_path(paths));
         }
         (seen.len() == reads.len()).then_some(seen)
     }
@@ -439,7 +469,7 @@ impl DiskCache {
         };
         let (Some(contents), Some(seen), Ok(folder)) = (contents, seen, std::env::current_dir())
         else {
-            let _ = std::fs::remove_file(self.replay_path());
+            let _ = std::fs::remove_file(self.replay_path(paths));
             return;
         };
         let files = contents.into_iter().zip(seen).collect();
@@ -459,12 +489,15 @@ impl DiskCache {
             asked,
             found,
         };
-        let written = shard::write_streamed(&self.replay_path(), |out| {
+        let written = shard::write_streamed(&self.replay_path(paths), |out| {
             postcard::to_io(&record, out).map_err(std::io::Error::other)?;
             Ok(self.run_key)
         });
-        if written.is_err() {
-            let _ = std::fs::remove_file(self.replay_path());
+        match written {
+            Ok(()) => self.evict_records(),
+            Err(_) => {
+                let _ = std::fs::remove_file(self.replay_path(paths));
+            }
         }
     }
 }
