@@ -118,21 +118,26 @@ impl DiskCache {
         self.run_dir.join(format!("{PAGES_FILE_NAME}-{paths:032x}"))
     }
 
-    /// Removes the records older than the [`KEPT_RECORDS`] latest, with their pages.
-    fn evict_records(&self) {
+    /// Removes, with their pages, the records older than the [`KEPT_RECORDS`] latest: the one
+    /// just written (under `written`, whatever its time: a file system may keep only
+    /// seconds) and the latest of the others.
+    fn evict_records(&self, written: u128) {
         let Ok(entries) = std::fs::read_dir(&self.run_dir) else {
             return;
         };
         let prefix = format!("{FILE_NAME}-");
+        let written = format!("{written:032x}");
         let mut records: Vec<(std::time::SystemTime, String)> = (entries.filter_map(Result::ok))
             .filter_map(|entry| {
                 let name = entry.file_name().into_string().ok()?;
-                let paths = name.strip_prefix(&prefix)?.to_string();
-                Some((entry.metadata().ok()?.modified().ok()?, paths))
+                let paths = name
+                    .strip_prefix(&prefix)
+                    .filter(|paths| *paths != written)?;
+                Some((entry.metadata().ok()?.modified().ok()?, paths.to_string()))
             })
             .collect();
         records.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
-        for (_, paths) in records.into_iter().skip(KEPT_RECORDS) {
+        for (_, paths) in records.into_iter().skip(KEPT_RECORDS - 1) {
             let _ = std::fs::remove_file(self.run_dir.join(format!("{FILE_NAME}-{paths}")));
             let _ = std::fs::remove_file(self.run_dir.join(format!("{PAGES_FILE_NAME}-{paths}")));
         }
@@ -494,7 +499,7 @@ impl DiskCache {
             Ok(self.run_key)
         });
         match written {
-            Ok(()) => self.evict_records(),
+            Ok(()) => self.evict_records(paths),
             Err(_) => {
                 let _ = std::fs::remove_file(self.replay_path(paths));
             }
