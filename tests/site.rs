@@ -807,3 +807,94 @@ fn a_site_folder_that_is_not_there_is_a_config_error() {
     assert!(stderr.contains("galley.toml:2:7"), "{stderr}");
     assert!(stderr.contains("[site] dir: no such folder"), "{stderr}");
 }
+
+/// A file of a test corpus: its path and text.
+type File<'a> = (&'a str, &'a str);
+
+/// `path:line:rule` of every finding of `galley check ARGS` run in `dir`, paths without `./`.
+fn found_by(dir: &std::path::Path, args: &[&str]) -> Vec<String> {
+    let output = galley(dir)
+        .args(["check", "--no-cache", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&output.stderr)));
+    (rules_found(&report).into_iter())
+        .map(|found| found.trim_start_matches("./").to_string())
+        .collect()
+}
+
+#[test]
+fn a_page_checked_alone_from_the_top_of_its_site_is_checked_as_in_the_whole_run() {
+    // Without a `galley.toml`: mdBook's config above the page, Docusaurus's beside its docs,
+    // docfx's below a markdownlint config that asks for dashes.
+    let sites: [(&[File], &str, &[&str]); 3] = [
+        (
+            &[
+                ("book/book.toml", "[book]\ntitle = \"x\"\n"),
+                (
+                    "book/src/ch01.md",
+                    "# One\n\nSee [two](ch02.html#part), [gone](ch09.md).\n",
+                ),
+                ("book/src/ch02.md", "# Two\n\n## Part\n"),
+            ],
+            "book/src/ch01.md",
+            &["book/src/ch01.md:3:broken-link"],
+        ),
+        (
+            &[
+                ("website/docusaurus.config.js", "module.exports = {};\n"),
+                ("website/static/img/logo.png", ""),
+                (
+                    "docs/guide/intro.md",
+                    "# Intro\n\n![logo](/img/logo.png)\n\n![gone](/img/x.png)\n",
+                ),
+            ],
+            "docs/guide/intro.md",
+            &["docs/guide/intro.md:5:broken-link"],
+        ),
+        (
+            &[
+                (".markdownlint.yaml", "MD004:\n  style: dash\n"),
+                (
+                    "docset/docfx.json",
+                    r#"{"build": {"content": [{"files": ["**/*.md"]}]}}"#,
+                ),
+                ("docset/ref/page.md", "# Page\n\n* one\n* two\n"),
+            ],
+            "docset/ref/page.md",
+            &[
+                "docset/ref/page.md:3:list-marker-style",
+                "docset/ref/page.md:4:list-marker-style",
+            ],
+        ),
+    ];
+    for (files, page, expected) in sites {
+        let dir = corpus(files);
+        assert_eq!(found_by(dir.path(), &["."]), expected, "the whole run");
+        assert_eq!(found_by(dir.path(), &[page]), expected, "{page} alone");
+    }
+}
+
+#[test]
+fn a_site_config_above_the_working_folder_does_not_root_the_run() {
+    let dir = corpus(&[
+        ("hugo.toml", "title = \"x\"\n"),
+        ("work/docs/a.md", "# A\n\nText.\n"),
+    ]);
+    // From the top, the page is rooted at the site, and its cache with it.
+    galley(dir.path())
+        .args(["check", "work/docs/a.md"])
+        .output()
+        .unwrap();
+    assert!(dir.path().join(".galley_cache").is_dir());
+    // From below the site's config, at the page's folder, as without a site.
+    std::fs::remove_dir_all(dir.path().join(".galley_cache")).unwrap();
+    galley(&dir.path().join("work"))
+        .args(["check", "docs/a.md"])
+        .output()
+        .unwrap();
+    assert!(!dir.path().join(".galley_cache").exists());
+    assert!(dir.path().join("work/docs/.galley_cache").is_dir());
+}

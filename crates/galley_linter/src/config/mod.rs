@@ -206,7 +206,8 @@ struct OverrideSection {
 const MAX_EXTENDS: usize = 16;
 
 impl Config {
-    /// Finds the nearest `galley.toml` at or above `start`, else at or above the current folder.
+    /// Finds the nearest `galley.toml` at or above `start`, else at or above the current folder;
+    /// without one, the defaults, rooted where [`crate::site::root_at_or_above`] says.
     pub fn discover(start: &Path) -> Result<Config, Error> {
         let cwd = std::env::current_dir().unwrap_or_default();
         let found = start
@@ -216,7 +217,7 @@ impl Config {
             .find(|candidate| candidate.is_file());
         match found {
             Some(path) => Config::load(&path),
-            None => Ok(Config::defaults_at(start)),
+            None => Ok(Config::defaults_at(&crate::site::root_at_or_above(start))),
         }
     }
 

@@ -217,7 +217,7 @@ impl Linter {
         let root = match (&config.links.root, &config.path) {
             (Some(root), _) => absolute(&config.dir.join(root)),
             (None, Some(_)) => absolute(&config.dir),
-            (None, None) => common_folder(inputs),
+            (None, None) => crate::site::root_at_or_above(&common_folder(inputs)),
         };
         let site = match (config.site.generator, &config.site.dir) {
             (Some(generator), dir) => {

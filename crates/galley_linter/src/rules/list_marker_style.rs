@@ -1,13 +1,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Deserialize;
 
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{line_ending_before, Document};
 use crate::fix::{Edit, Fix};
+use crate::paths::absolute;
 use crate::rule::{declare_rule, Rule, RuleSettings};
 
 declare_rule! {
@@ -43,9 +45,9 @@ declare_rule! {
     /// `style`: `"consistent"` (the first bullet marker used at each nesting level; a level
     /// is told by the lists around it, so bullets under `1.` form their own level), `"dash"`,
     /// `"asterisk"` or `"plus"`. Default: the style the site's markdownlint config names
-    /// (`MD004`/`ul-style` in `.markdownlint.yaml`, `.yml` or `.json` next to `galley.toml`,
-    /// or in the checked folder), else `"consistent"`. `pseudo_bullets`: set to `false` to stop flagging
-    /// pseudo-bullets.
+    /// (`MD004`/`ul-style` in `.markdownlint.yaml`, `.yml` or `.json` next to `galley.toml`;
+    /// without one, the nearest at or above the content root, up to the current folder),
+    /// else `"consistent"`. `pseudo_bullets`: set to `false` to stop flagging pseudo-bullets.
     pub static META = {
         id: "list-marker-style",
         severity: Warning,
@@ -107,24 +109,39 @@ impl Default for ListMarkerStyle {
 pub fn build(settings: &RuleSettings) -> Result<Box<dyn Rule>, String> {
     let mut rule = settings.options::<ListMarkerStyle>()?;
     if !settings.table.value.contains_key("style") {
-        rule.style = markdownlint_style(&settings.config.dir).unwrap_or_default();
+        rule.style = markdownlint_style(settings.config).unwrap_or_default();
     }
     Ok(Box::new(rule))
 }
 
-/// The markdownlint configs, in the config's folder, whose bullet style this rule follows.
-pub const MARKDOWNLINT_CONFIGS: [&str; 3] = [
+/// The markdownlint configs whose bullet style this rule follows.
+const MARKDOWNLINT_CONFIGS: [&str; 3] = [
     ".markdownlint.yaml",
     ".markdownlint.yml",
     ".markdownlint.json",
 ];
 
+/// Where this rule looks for a markdownlint config, nearest first: beside `galley.toml`;
+/// without one, in the folder the run is rooted at and the folders above it up to the
+/// working folder (where markdownlint's own search ends).
+pub fn markdownlint_candidates(config: &Config) -> Vec<PathBuf> {
+    let working = std::env::current_dir().map(|working| absolute(&working));
+    let dir = absolute(&config.dir);
+    let folders: Vec<&Path> = match (&config.path, &working) {
+        (None, Ok(working)) if dir.starts_with(working) => (dir.ancestors())
+            .take_while(|folder| folder.starts_with(working))
+            .collect(),
+        _ => vec![&dir],
+    };
+    (folders.iter())
+        .flat_map(|folder| MARKDOWNLINT_CONFIGS.map(|name| folder.join(name)))
+        .collect()
+}
+
 /// The bullet style a site's markdownlint config asks for (`MD004: { style: dash }`): a site
 /// that declares one wants it, where "consistent" would hold a page to its first marker.
-fn markdownlint_style(dir: &Path) -> Option<Style> {
-    let text = MARKDOWNLINT_CONFIGS
-        .iter()
-        .map(|name| dir.join(name))
+fn markdownlint_style(config: &Config) -> Option<Style> {
+    let text = (markdownlint_candidates(config).into_iter())
         .find(|path| path.is_file())
         .and_then(|path| std::fs::read_to_string(path).ok())?;
     // JSON is YAML too; a config that cannot be read names no style.

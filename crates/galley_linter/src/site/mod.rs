@@ -65,6 +65,22 @@ impl Generator {
     }
 
     /// The files that mark a site of this generator, relative to the site's folder.
+    /// The generator whose config `folder` holds, if any.
+    fn configured_in(folder: &Path) -> Option<Generator> {
+        let marked = |generator: &Generator| {
+            (generator.markers().iter()).any(|marker| folder.join(marker).is_file())
+        };
+        if let Some(generator) = Generator::ALL.into_iter().find(marked) {
+            return Some(generator);
+        }
+        // Older Hugo sites name their config `config.toml`, a name too common to trust
+        // without Hugo's `content/` beside it.
+        let old_hugo = ["config.toml", "config.yaml"]
+            .iter()
+            .any(|name| folder.join(name).is_file());
+        (old_hugo && folder.join("content").is_dir()).then_some(Generator::Hugo)
+    }
+
     fn markers(self) -> &'static [&'static str] {
         match self {
             Generator::Plain => &[],
@@ -147,18 +163,8 @@ impl Site {
         let mut folders = vec![dir.to_path_buf()];
         for depth in 0..=SEARCH_DEPTH {
             for folder in &folders {
-                for generator in Generator::ALL {
-                    if generator.markers().iter().any(|m| folder.join(m).is_file()) {
-                        return Some(Site::of(generator, folder));
-                    }
-                }
-                // Older Hugo sites name their config `config.toml`, a name too common to
-                // trust without Hugo's `content/` beside it.
-                let old_hugo = ["config.toml", "config.yaml"]
-                    .iter()
-                    .any(|name| folder.join(name).is_file());
-                if old_hugo && folder.join("content").is_dir() {
-                    return Some(Site::of(Generator::Hugo, folder));
+                if let Some(generator) = Generator::configured_in(folder) {
+                    return Some(Site::of(generator, folder));
                 }
             }
             if depth < SEARCH_DEPTH {
@@ -575,6 +581,30 @@ fn config_text(dir: &Path, generator: Generator) -> String {
 fn url_path_setting(config: &str, setting: &Regex) -> Option<String> {
     let path = setting.captures(config)?[1].trim_matches('/').to_string();
     (!path.is_empty()).then_some(path)
+}
+
+/// Where a run over `dir` (the inputs' common folder) is rooted when no `galley.toml` says.
+/// When the working folder holds `dir` (a pre-commit hook names pages deep in a site from
+/// the top of its repository), the nearest folder at or above `dir`, up to the working
+/// folder, that holds a site generator's config; else the working folder, if a run over it
+/// finds a site (one beside the pages, as Docusaurus's `website/` with `../docs`); else
+/// `dir`. The pages' links then resolve against the whole site, as in a run over it.
+pub fn root_at_or_above(dir: &Path) -> PathBuf {
+    let dir = absolute(dir);
+    let Ok(working) = std::env::current_dir().map(|working| absolute(&working)) else {
+        return dir;
+    };
+    if !dir.starts_with(&working) {
+        return dir;
+    }
+    let above = (dir.ancestors())
+        .take_while(|folder| folder.starts_with(&working))
+        .find(|folder| Generator::configured_in(folder).is_some());
+    match above {
+        Some(site) => site.to_path_buf(),
+        None if dir != working && Site::detect(&working).is_some() => working,
+        None => dir,
+    }
 }
 
 fn subfolders(folders: &[PathBuf]) -> Vec<PathBuf> {

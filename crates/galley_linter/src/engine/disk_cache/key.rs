@@ -138,9 +138,9 @@ impl Linter {
         for pack in &self.config.packs {
             key.add_folder(&pack.value, &["yaml", "yml"]);
         }
-        // `list-marker-style` follows the style a markdownlint config beside ours declares.
-        for name in crate::rules::list_marker_style::MARKDOWNLINT_CONFIGS {
-            key.add_file(&self.config.dir.join(name));
+        // `list-marker-style` follows the style a markdownlint config declares.
+        for path in crate::rules::list_marker_style::markdownlint_candidates(&self.config) {
+            key.add_file(&path);
         }
         key.0.digest128()
     }
