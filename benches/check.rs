@@ -66,11 +66,10 @@ fn fail(message: String) -> ! {
 
 /// Runs `program` with its output discarded and reaps it with `wait4`, which gives this
 /// child's own resource usage (`getrusage(RUSAGE_CHILDREN)` would mix in earlier children).
-fn measure(program: &Path, args: &[&OsStr], ok_codes: &[i32]) -> Sample {
+fn measure(program: &Path, args: &[&OsStr], dir: Option<&Path>, ok_codes: &[i32]) -> Sample {
     let start = Instant::now();
     #[expect(clippy::zombie_processes, reason = "reaped by `wait4` below")]
-    let child = Command::new(program)
-        .args(args)
+    let child = command(program, args, dir)
         .stdout(Stdio::null())
         .spawn()
         .unwrap_or_else(|error| fail(format!("{}: {error}", program.display())));
@@ -103,6 +102,16 @@ fn measure(program: &Path, args: &[&OsStr], ok_codes: &[i32]) -> Sample {
     }
 }
 
+/// `program` with `args`, run in `dir` if given, else in the bench's folder.
+fn command(program: &Path, args: &[&OsStr], dir: Option<&Path>) -> Command {
+    let mut command = Command::new(program);
+    command.args(args);
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    command
+}
+
 fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     values[values.len() / 2]
@@ -124,9 +133,13 @@ struct Printed {
     kept: Vec<String>,
 }
 
-fn printed(program: &Path, args: &[&OsStr], keep: impl Fn(&str) -> bool) -> Printed {
-    let mut child = Command::new(program)
-        .args(args)
+fn printed(
+    program: &Path,
+    args: &[&OsStr],
+    dir: Option<&Path>,
+    keep: impl Fn(&str) -> bool,
+) -> Printed {
+    let mut child = command(program, args, dir)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|error| fail(format!("{}: {error}", program.display())));
@@ -182,12 +195,14 @@ fn reset_peak_rss() {
     }
 }
 
-/// One program the bench times, with its arguments and the exit codes that mean it ran;
-/// `prepare` runs before each timed run and is not timed.
+/// One program the bench times, with its arguments, the folder it runs in (the bench's
+/// unless `dir`) and the exit codes that mean it ran; `prepare` runs before each timed run
+/// and is not timed.
 struct Run<'a> {
     name: &'static str,
     program: &'a Path,
     args: Vec<&'a OsStr>,
+    dir: Option<&'a Path>,
     ok_codes: &'static [i32],
     prepare: Option<&'a dyn Fn()>,
 }
@@ -198,6 +213,7 @@ impl<'a> Run<'a> {
             name,
             program,
             args,
+            dir: None,
             // galley and mado exit 1 when they find something, as they do in every corpus.
             ok_codes: &[0, 1],
             prepare: None,
@@ -214,7 +230,7 @@ struct Galley {
 impl Galley {
     fn new(path: PathBuf) -> Self {
         let help = [OsStr::new("check"), OsStr::new("--help")];
-        let options = printed(&path, &help, |line| line.contains("--no-cache"));
+        let options = printed(&path, &help, None, |line| line.contains("--no-cache"));
         Galley {
             has_cache: !options.kept.is_empty(),
             path,
@@ -262,7 +278,7 @@ fn warm_up(runs: &[Run], keep: impl Fn(&str) -> bool) -> Vec<Vec<String>> {
             if let Some(prepare) = run.prepare {
                 prepare();
             }
-            let printed = printed(run.program, &run.args, &keep);
+            let printed = printed(run.program, &run.args, run.dir, &keep);
             println!("{:<22} {}", format!("{}:", run.name), printed.last);
             printed.kept
         })
@@ -283,7 +299,7 @@ fn time_in_rounds(runs: &[Run], rounds: usize) -> Vec<Summary> {
             if let Some(prepare) = run.prepare {
                 prepare();
             }
-            let sample = measure(run.program, &run.args, run.ok_codes);
+            let sample = measure(run.program, &run.args, run.dir, run.ok_codes);
             line.push_str(&format!("  {} {:.3} s", run.name, seconds(sample.wall)));
             samples[which].push(sample);
         }
@@ -343,10 +359,11 @@ fn bench(title: &str, corpus: &Path, tools: &Tools, files: Option<usize>) {
     let toggle = || edit.toggle();
     let galley = &tools.galley;
     let g = galley.path.as_path();
-    // A hook's run over one page after a run over the whole site (a CI job's, restored).
-    let whole_run_args = galley.args(None, corpus, true);
+    // A hook's run over one page after a run over the whole site from its top (a CI job's,
+    // its cache restored).
+    let whole_run_args = galley.args(None, Path::new("."), true);
     let whole_run = || {
-        let _ = Command::new(g).args(&whole_run_args).output();
+        let _ = command(g, &whole_run_args, Some(corpus)).output();
     };
 
     let mut runs = vec![
@@ -392,19 +409,21 @@ fn bench(title: &str, corpus: &Path, tools: &Tools, files: Option<usize>) {
         let args = vec![OsStr::new("check"), one.as_os_str()];
         runs.push(Run::new("mado 1 file", mado, args));
     }
-    // The same page where it is: the other pages are read for its links.
-    runs.push(Run::new(
-        "galley 1 in site",
-        g,
-        galley.args(None, &in_site, false),
-    ));
+    // The same page where it is, named from the corpus's top as a pre-commit hook names it:
+    // the other pages are read for its links.
+    let from_top = in_site.strip_prefix(corpus).unwrap_or(&in_site);
+    runs.push(Run {
+        dir: Some(corpus),
+        ..Run::new("galley 1 in site", g, galley.args(None, from_top, false))
+    });
     if galley.has_cache {
         runs.push(Run {
+            dir: Some(corpus),
             prepare: Some(&whole_run),
             ..Run::new(
                 "galley 1 in site warm",
                 g,
-                galley.args(None, &in_site, true),
+                galley.args(None, from_top, true),
             )
         });
     }
