@@ -64,7 +64,6 @@ impl Generator {
         Generator::ALL.into_iter().find(|g| g.name() == name)
     }
 
-    /// The files that mark a site of this generator, relative to the site's folder.
     /// The generator whose config `folder` holds, if any.
     fn configured_in(folder: &Path) -> Option<Generator> {
         let marked = |generator: &Generator| {
@@ -81,6 +80,7 @@ impl Generator {
         (old_hugo && folder.join("content").is_dir()).then_some(Generator::Hugo)
     }
 
+    /// The files that mark a site of this generator, relative to the site's folder.
     fn markers(self) -> &'static [&'static str] {
         match self {
             Generator::Plain => &[],

@@ -6,10 +6,10 @@
 //! all, when the last run over the same files is replayed whole ([`replay`]).
 //!
 //! Layout: `<dir>/run-<key>/shard-<nn>` (and the `replay-<paths>` records and their
-//! `pages-<paths>` beside them), files by the hash of their path over [`SHARDS`] shards. A run rewrites only the
-//! shards where something changed, keeping the entries of the files it read (so deleted
-//! files drop out), and deletes the shards none of its files hash to; of the other run keys'
-//! folders it keeps the [`KEPT_RUNS`] written last.
+//! `pages-<paths>` beside them), files by the hash of their path over [`SHARDS`] shards. A
+//! run rewrites only the shards where something changed, keeping the entries of the files it
+//! read (so deleted files drop out), and deletes the shards none of its files hash to; of the
+//! other run keys' folders it keeps the [`KEPT_RUNS`] written last.
 
 mod key;
 mod replay;

@@ -1,11 +1,11 @@
 //! A whole run replayed. A run that used the cache leaves, beside the shards, a record of
 //! what it read and found (under the hash of its paths: a run over the whole site and one
-//! over some of its pages each find their own): every file in its order with the hash of its text and the hash of
-//! what other pages read of it, every path its cross-file phase asked the file system about
-//! with the answer, and the findings of each file. The next run under the same key whose
-//! files are the same paths with the same texts, and whose recorded paths still answer the
-//! same, has the same findings: it reads each file to hash it (the text is the proof, never
-//! its time or size) and parses, lints and indexes nothing.
+//! over some of its pages each find their own): every file in its order with the hash of its
+//! text and the hash of what other pages read of it, every path its cross-file phase asked
+//! the file system about with the answer, and the findings of each file. The next run under
+//! the same key whose files are the same paths with the same texts, and whose recorded paths
+//! still answer the same, has the same findings: it reads each file to hash it (the text is
+//! the proof, never its time or size) and parses, lints and indexes nothing.
 //!
 //! When a few texts differ, only those files are linted: if what each shows other pages
 //! (its keys, anchors, URLs; not its own links) is as recorded, every other file's findings
