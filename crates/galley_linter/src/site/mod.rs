@@ -5,6 +5,7 @@
 //! where static files are served from, and whether site-absolute links that match no page
 //! may lead outside the site (other docsets of one domain).
 
+mod detect;
 mod docfx;
 mod docusaurus;
 mod hugo;
@@ -19,6 +20,7 @@ use regex::Regex;
 
 use crate::document::Document;
 use crate::paths::absolute;
+pub use detect::root_at_or_above;
 use docfx::Docfx;
 pub use mkdocs::TabIds;
 pub use redirects::Redirect;
@@ -62,47 +64,6 @@ impl Generator {
 
     pub fn from_name(name: &str) -> Option<Generator> {
         Generator::ALL.into_iter().find(|g| g.name() == name)
-    }
-
-    /// The generator whose config `folder` holds, if any.
-    fn configured_in(folder: &Path) -> Option<Generator> {
-        let marked = |generator: &Generator| {
-            (generator.markers().iter()).any(|marker| folder.join(marker).is_file())
-        };
-        if let Some(generator) = Generator::ALL.into_iter().find(marked) {
-            return Some(generator);
-        }
-        // Older Hugo sites name their config `config.toml`, a name too common to trust
-        // without Hugo's `content/` beside it.
-        let old_hugo = ["config.toml", "config.yaml"]
-            .iter()
-            .any(|name| folder.join(name).is_file());
-        (old_hugo && folder.join("content").is_dir()).then_some(Generator::Hugo)
-    }
-
-    /// The files that mark a site of this generator, relative to the site's folder.
-    fn markers(self) -> &'static [&'static str] {
-        match self {
-            Generator::Plain => &[],
-            Generator::Hugo => &[
-                "hugo.toml",
-                "hugo.yaml",
-                "hugo.json",
-                "config/_default/hugo.yaml",
-                "config/_default/hugo.toml",
-                "config/_default/config.toml",
-            ],
-            Generator::Docfx => &["docfx.json"],
-            Generator::Docusaurus => &[
-                "docusaurus.config.js",
-                "docusaurus.config.ts",
-                "docusaurus.config.mjs",
-            ],
-            Generator::Mkdocs => &["mkdocs.yml", "mkdocs.yaml"],
-            Generator::Jekyll => &["_config.yml"],
-            Generator::Starlight => &["astro.config.mjs", "astro.config.ts", "astro.config.js"],
-            Generator::Mdbook => &["book.toml"],
-        }
     }
 }
 
@@ -153,27 +114,7 @@ pub struct Site {
     pub tab_ids: Option<TabIds>,
 }
 
-/// Where to look for a generator's config: the folder itself and folders this deep below it.
-const SEARCH_DEPTH: usize = 2;
-
 impl Site {
-    /// The site a folder holds, from the generator config files found in it or below it
-    /// (the shallowest wins); `None` for a plain folder of Markdown.
-    pub fn detect(dir: &Path) -> Option<Site> {
-        let mut folders = vec![dir.to_path_buf()];
-        for depth in 0..=SEARCH_DEPTH {
-            for folder in &folders {
-                if let Some(generator) = Generator::configured_in(folder) {
-                    return Some(Site::of(generator, folder));
-                }
-            }
-            if depth < SEARCH_DEPTH {
-                folders = subfolders(&folders);
-            }
-        }
-        None
-    }
-
     /// The profile of `generator` for a site whose config is in `dir`.
     pub fn of(generator: Generator, dir: &Path) -> Site {
         let dir = absolute(dir);
@@ -581,44 +522,4 @@ fn config_text(dir: &Path, generator: Generator) -> String {
 fn url_path_setting(config: &str, setting: &Regex) -> Option<String> {
     let path = setting.captures(config)?[1].trim_matches('/').to_string();
     (!path.is_empty()).then_some(path)
-}
-
-/// Where a run over `dir` (the inputs' common folder) is rooted when no `galley.toml` says.
-/// When the working folder holds `dir` (a pre-commit hook names pages deep in a site from
-/// the top of its repository), the nearest folder at or above `dir`, up to the working
-/// folder, that holds a site generator's config; else the working folder, if a run over it
-/// finds a site (one beside the pages, as Docusaurus's `website/` with `../docs`); else
-/// `dir`. The pages' links then resolve against the whole site, as in a run over it.
-pub fn root_at_or_above(dir: &Path) -> PathBuf {
-    let dir = absolute(dir);
-    let Ok(working) = std::env::current_dir().map(|working| absolute(&working)) else {
-        return dir;
-    };
-    if !dir.starts_with(&working) {
-        return dir;
-    }
-    let above = (dir.ancestors())
-        .take_while(|folder| folder.starts_with(&working))
-        .find(|folder| Generator::configured_in(folder).is_some());
-    match above {
-        Some(site) => site.to_path_buf(),
-        None if dir != working && Site::detect(&working).is_some() => working,
-        None => dir,
-    }
-}
-
-fn subfolders(folders: &[PathBuf]) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for folder in folders {
-        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let skipped = name.starts_with('.') || name == "node_modules" || name == "target";
-            if !skipped && entry.path().is_dir() {
-                found.push(entry.path());
-            }
-        }
-    }
-    found.sort();
-    found
 }

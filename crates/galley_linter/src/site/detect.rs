@@ -1,0 +1,112 @@
+//! Which generator a folder's config names, where a site is found from a folder, and where
+//! a run without `galley.toml` is rooted.
+
+use std::path::{Path, PathBuf};
+
+use super::{Generator, Site};
+use crate::paths::absolute;
+
+impl Generator {
+    /// The generator whose config `folder` holds, if any.
+    pub(super) fn configured_in(folder: &Path) -> Option<Generator> {
+        let marked = |generator: &Generator| {
+            (generator.markers().iter()).any(|marker| folder.join(marker).is_file())
+        };
+        if let Some(generator) = Generator::ALL.into_iter().find(marked) {
+            return Some(generator);
+        }
+        // Older Hugo sites name their config `config.toml`, a name too common to trust
+        // without Hugo's `content/` beside it.
+        let old_hugo = ["config.toml", "config.yaml"]
+            .iter()
+            .any(|name| folder.join(name).is_file());
+        (old_hugo && folder.join("content").is_dir()).then_some(Generator::Hugo)
+    }
+
+    /// The files that mark a site of this generator, relative to the site's folder.
+    pub(super) fn markers(self) -> &'static [&'static str] {
+        match self {
+            Generator::Plain => &[],
+            Generator::Hugo => &[
+                "hugo.toml",
+                "hugo.yaml",
+                "hugo.json",
+                "config/_default/hugo.yaml",
+                "config/_default/hugo.toml",
+                "config/_default/config.toml",
+            ],
+            Generator::Docfx => &["docfx.json"],
+            Generator::Docusaurus => &[
+                "docusaurus.config.js",
+                "docusaurus.config.ts",
+                "docusaurus.config.mjs",
+            ],
+            Generator::Mkdocs => &["mkdocs.yml", "mkdocs.yaml"],
+            Generator::Jekyll => &["_config.yml"],
+            Generator::Starlight => &["astro.config.mjs", "astro.config.ts", "astro.config.js"],
+            Generator::Mdbook => &["book.toml"],
+        }
+    }
+}
+
+/// Where to look for a generator's config: the folder itself and folders this deep below it.
+const SEARCH_DEPTH: usize = 2;
+
+impl Site {
+    /// The site a folder holds, from the generator config files found in it or below it
+    /// (the shallowest wins); `None` for a plain folder of Markdown.
+    pub fn detect(dir: &Path) -> Option<Site> {
+        let mut folders = vec![dir.to_path_buf()];
+        for depth in 0..=SEARCH_DEPTH {
+            for folder in &folders {
+                if let Some(generator) = Generator::configured_in(folder) {
+                    return Some(Site::of(generator, folder));
+                }
+            }
+            if depth < SEARCH_DEPTH {
+                folders = subfolders(&folders);
+            }
+        }
+        None
+    }
+}
+
+/// Where a run over `dir` (the inputs' common folder) is rooted when no `galley.toml` says.
+/// When the working folder holds `dir` (a pre-commit hook names pages deep in a site from
+/// the top of its repository), the nearest folder at or above `dir`, up to the working
+/// folder, that holds a site generator's config; else the working folder, if a run over it
+/// finds a site (one beside the pages, as Docusaurus's `website/` with `../docs`); else
+/// `dir`. The pages' links then resolve against the whole site, as in a run over it.
+pub fn root_at_or_above(dir: &Path) -> PathBuf {
+    let dir = absolute(dir);
+    let Ok(working) = std::env::current_dir().map(|working| absolute(&working)) else {
+        return dir;
+    };
+    if !dir.starts_with(&working) {
+        return dir;
+    }
+    let above = (dir.ancestors())
+        .take_while(|folder| folder.starts_with(&working))
+        .find(|folder| Generator::configured_in(folder).is_some());
+    match above {
+        Some(site) => site.to_path_buf(),
+        None if dir != working && Site::detect(&working).is_some() => working,
+        None => dir,
+    }
+}
+
+fn subfolders(folders: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for folder in folders {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let skipped = name.starts_with('.') || name == "node_modules" || name == "target";
+            if !skipped && entry.path().is_dir() {
+                found.push(entry.path());
+            }
+        }
+    }
+    found.sort();
+    found
+}
