@@ -341,18 +341,31 @@ fn a_changed_markdownlint_config_is_a_new_run_key() {
 
 /// A cached run's JSON report, checked against an uncached run's, with its cache note.
 fn cached_run(dir: &Path) -> (String, String) {
-    let output = galley(dir)
-        .args(["check", "--verbose", "--format", "json", "."])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let cached = (stdout.clone(), output.status.code());
+    cached_run_of(dir, &["."])
+}
+
+/// A run over some files, as a pre-commit hook makes it: its report (after checking it is
+/// the uncached one's) and its cache note.
+fn cached_run_of(dir: &Path, files: &[&str]) -> (String, String) {
+    let run = |cached: bool| {
+        let mut cmd = galley(dir);
+        cmd.args(["check", "--verbose", "--format", "json"])
+            .args(files);
+        if !cached {
+            cmd.arg("--no-cache");
+        }
+        cmd.output().unwrap()
+    };
+    let (cached, fresh) = (run(true), run(false));
     assert_eq!(
-        cached,
-        report(dir, false),
+        (&cached.stdout, cached.status.code()),
+        (&fresh.stdout, fresh.status.code()),
         "cached and uncached runs differ"
     );
-    (stdout, String::from_utf8(output.stderr).unwrap())
+    (
+        String::from_utf8(cached.stdout).unwrap(),
+        String::from_utf8(cached.stderr).unwrap(),
+    )
 }
 
 const OTHERS_REPLAYED: &str = "the others' findings replayed";
@@ -572,30 +585,6 @@ fn a_moved_file_changed_in_a_docfx_redirection_file_is_a_new_run_key() {
         &redirection("older.md"),
         "# A\n\n[old](old.md)\n",
     );
-}
-
-/// A run over some files, as a pre-commit hook makes it: its report (after checking it is
-/// the uncached one's) and its cache note.
-fn cached_run_of(dir: &Path, files: &[&str]) -> (String, String) {
-    let run = |cached: bool| {
-        let mut cmd = galley(dir);
-        cmd.args(["check", "--verbose", "--format", "json"])
-            .args(files);
-        if !cached {
-            cmd.arg("--no-cache");
-        }
-        cmd.output().unwrap()
-    };
-    let (cached, fresh) = (run(true), run(false));
-    assert_eq!(
-        (&cached.stdout, cached.status.code()),
-        (&fresh.stdout, fresh.status.code()),
-        "cached and uncached runs differ"
-    );
-    (
-        String::from_utf8(cached.stdout).unwrap(),
-        String::from_utf8(cached.stderr).unwrap(),
-    )
 }
 
 #[test]
