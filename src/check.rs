@@ -241,6 +241,12 @@ fn report_cache_use(cache: &DiskCache) {
             ""
         }
     );
+    if usage.unread > 0 {
+        eprintln!(
+            "galley: cache: {} unchanged files not read (their inode, size and times as recorded)",
+            usage.unread
+        );
+    }
     if let Some(error) = usage.write_error {
         eprintln!("galley: the cache could not be written: {error}");
     }

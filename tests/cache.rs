@@ -653,3 +653,45 @@ fn runs_over_the_site_and_over_a_page_replay_their_own_records() {
     let (_, note) = cached_run_of(dir.path(), &["a.md", "c.md"]);
     assert!(note.contains("nothing changed"), "{note}");
 }
+
+/// How many files the `--verbose` note says were taken unread.
+fn unread(note: &str) -> usize {
+    let Some(line) = note.lines().find(|line| line.contains("not read")) else {
+        return 0;
+    };
+    let count = line.split(' ').find_map(|word| word.parse().ok());
+    count.unwrap_or_else(|| panic!("no count in {line}"))
+}
+
+/// Past the time a file's times take to vouch for it (3 s, then a margin).
+fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(3200));
+}
+
+#[test]
+fn a_settled_file_is_taken_unread_until_its_inode_size_or_times_change() {
+    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
+    // Just written, every file is read.
+    let (before, note) = cached_run(dir.path());
+    assert_eq!(unread(&note), 0, "{note}");
+    settle();
+    // Settled: the next run reads them once more, and records what vouches for them; the
+    // run after takes the one without findings unread.
+    assert_eq!(unread(&cached_run(dir.path()).1), 0);
+    let (found, note) = cached_run(dir.path());
+    assert!(note.contains("nothing changed"), "{note}");
+    assert_eq!(unread(&note), 1, "{note}");
+    assert_eq!(found, before);
+    // The same length, its modification time put back, and settled again: its change time
+    // still tells the edit.
+    let c = dir.path().join("c.md");
+    let modified = fs::metadata(&c).unwrap().modified().unwrap();
+    fs::write(&c, C.replace("Text.", "Tex .")).unwrap();
+    let file = fs::File::options().write(true).open(&c).unwrap();
+    file.set_modified(modified).unwrap();
+    assert_eq!(fs::metadata(&c).unwrap().len() as usize, C.len());
+    settle();
+    let (after, note) = cached_run(dir.path());
+    assert_eq!(unread(&note), 0, "{note}");
+    assert_ne!(after, before, "the edit is linted");
+}

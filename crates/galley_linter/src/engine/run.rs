@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::cache::RunCache;
 use super::discover::FileTarget;
-use super::disk_cache::{DiskCache, Replay};
+use super::disk_cache::{DiskCache, Known, Replay};
 use super::fixing::Fixing;
 use super::pipeline::{locate_all, FileLint};
 use super::Linter;
@@ -194,7 +194,14 @@ impl Linter {
         if let (Reuse::Disk(cache), Some(asked)) = (reuse, asked) {
             let read: Vec<(&Read, Option<u128>)> =
                 reads.iter().map(|r| &**r).zip(contents).collect();
-            cache.record(&targets, &read, &findings, asked, None);
+            cache.record(
+                &targets,
+                &read,
+                &findings,
+                asked,
+                Known::default(),
+                parallel,
+            );
         }
         let mut outcome = self.outcome(&targets, missing, findings);
         outcome.fixed = fixed;

@@ -12,8 +12,11 @@
 //! other run keys' folders it keeps the [`KEPT_RUNS`] written last.
 
 mod key;
+mod record;
+pub(super) use record::Known;
 mod replay;
 pub(super) use replay::Replay;
+mod settled;
 mod shard;
 
 use std::collections::{HashMap, HashSet};
@@ -127,6 +130,9 @@ pub struct CacheUse {
     /// Whether the files that did not change were replayed: those that did show other
     /// pages what they did.
     pub replayed_unchanged: bool,
+    /// Files taken unread: unchanged, as their inodes, sizes and times vouch, and without
+    /// findings to show.
+    pub unread: usize,
     /// Why the cache could not be written, when it could not.
     pub write_error: Option<String>,
 }
@@ -141,6 +147,10 @@ pub struct DiskCache {
     linted: AtomicUsize,
     replayed: AtomicBool,
     replayed_unchanged: AtomicBool,
+    /// Files a replay took on their [`settled`] key, unread.
+    unread: AtomicUsize,
+    /// When the run began, as its files' times are judged ([`settled`]).
+    opened: SystemTime,
     write_error: Mutex<Option<String>>,
 }
 
@@ -157,6 +167,8 @@ impl DiskCache {
             linted: AtomicUsize::new(0),
             replayed: AtomicBool::new(false),
             replayed_unchanged: AtomicBool::new(false),
+            unread: AtomicUsize::new(0),
+            opened: SystemTime::now(),
             write_error: Mutex::new(None),
         }
     }
@@ -179,6 +191,7 @@ impl DiskCache {
             linted: self.linted.load(Ordering::Relaxed),
             replayed: self.replayed.load(Ordering::Relaxed),
             replayed_unchanged: self.replayed_unchanged.load(Ordering::Relaxed),
+            unread: self.unread.load(Ordering::Relaxed),
             write_error: self
                 .write_error
                 .lock()

@@ -4,8 +4,10 @@
 //! text and the hash of what other pages read of it, every path its cross-file phase asked
 //! the file system about with the answer, and the findings of each file. The next run under
 //! the same key whose files are the same paths with the same texts, and whose recorded paths
-//! still answer the same, has the same findings: it reads each file to hash it (the text is
-//! the proof, never its time or size) and parses, lints and indexes nothing.
+//! still answer the same, has the same findings, and parses, lints and indexes nothing. It
+//! reads and hashes each file, unless the file's inode, size and times are as recorded and
+//! had settled when the recording run began ([`settled`](super::settled)), as git trusts its
+//! index; a file with findings is read all the same, for the lines they show.
 //!
 //! When a few texts differ, only those files are linted: if what each shows other pages
 //! (its keys, anchors, URLs; not its own links) is as recorded, every other file's findings
@@ -19,50 +21,18 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::{xxh3_128, Xxh3Default};
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::super::discover::FileTarget;
 use super::super::pipeline::locate_all;
 use super::super::run::Read;
 use super::super::Linter;
+use super::record::{pages_seal, paths_hash, Asked, Known, Record};
+use super::settled::settled_key;
 use super::{shard, with_rule_ids, DiskCache};
-use crate::diagnostic::Diagnostic;
 use crate::finding::Finding;
 use crate::links::{LinkIndex, PageSummary};
 use crate::source::{read_regular, SourceFile, MAX_FILE_BYTES};
-
-const FILE_NAME: &str = "replay";
-/// Beside the record, what other pages read of each of its files (keys, anchors, URLs):
-/// the index a few changed files' links are checked against, without the shards.
-const PAGES_FILE_NAME: &str = "pages";
-/// Records kept, each under the hash of its run's paths, the latest written or replayed: a
-/// run over the whole site and runs over a part of it (a pre-commit hook's) would otherwise
-/// replace each other's.
-const KEPT_RECORDS: usize = 3;
-
-/// Paths the cross-file phase asked the file system about, each with whether it was a file.
-type Asked = Vec<(PathBuf, bool)>;
-
-/// What one run read and found, as stored; `Found`, each finding with the id of its rule,
-/// is borrowed from the run's findings when written.
-#[derive(Serialize, Deserialize)]
-struct Record<Found = (String, Diagnostic)> {
-    /// The working folder, against which relative paths were read.
-    folder: PathBuf,
-    /// The hash of every file's path as given and whether it was linted, in order
-    /// ([`paths_hash`]): a path apiece would be decoded and freed on every run.
-    paths: u128,
-    /// Every file of the run in its order: the hash of its text, the hash of what other
-    /// pages read of it.
-    #[serde(with = "hash_pairs")]
-    files: Vec<(u128, u128)>,
-    /// What the cross-file phase asked the file system.
-    asked: Asked,
-    /// The findings of each file that has any, by its place in `files`, each with the id of
-    /// its rule.
-    found: Vec<(u32, Vec<Found>)>,
-}
 
 /// What the last run's record gives this one.
 pub(in super::super) enum Replay {
@@ -79,6 +49,8 @@ pub(in super::super) struct Changed {
     record: Record,
     /// The hash of each file's text now.
     contents: Vec<u128>,
+    /// The key of each file's inode, size and times now (0 when they cannot vouch for it).
+    settled: Vec<u64>,
     /// What is kept of each changed file and of each other file with findings to show.
     texts: Vec<Option<Kept>>,
     /// The record's pages file as the run's reads, if decoded while the files were read
@@ -110,39 +82,6 @@ impl Changed {
 }
 
 impl DiskCache {
-    fn replay_path(&self, paths: u128) -> PathBuf {
-        self.run_dir.join(format!("{FILE_NAME}-{paths:032x}"))
-    }
-
-    fn pages_path(&self, paths: u128) -> PathBuf {
-        self.run_dir.join(format!("{PAGES_FILE_NAME}-{paths:032x}"))
-    }
-
-    /// Removes, with their pages, the records older than the [`KEPT_RECORDS`] latest: the one
-    /// just written (under `written`, whatever its time: a file system may keep only
-    /// seconds) and the latest of the others.
-    fn evict_records(&self, written: u128) {
-        let Ok(entries) = std::fs::read_dir(&self.run_dir) else {
-            return;
-        };
-        let prefix = format!("{FILE_NAME}-");
-        let written = format!("{written:032x}");
-        let mut records: Vec<(std::time::SystemTime, String)> = (entries.filter_map(Result::ok))
-            .filter_map(|entry| {
-                let name = entry.file_name().into_string().ok()?;
-                let paths = name
-                    .strip_prefix(&prefix)
-                    .filter(|paths| *paths != written)?;
-                Some((entry.metadata().ok()?.modified().ok()?, paths.to_string()))
-            })
-            .collect();
-        records.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
-        for (_, paths) in records.into_iter().skip(KEPT_RECORDS - 1) {
-            let _ = std::fs::remove_file(self.run_dir.join(format!("{FILE_NAME}-{paths}")));
-            let _ = std::fs::remove_file(self.run_dir.join(format!("{PAGES_FILE_NAME}-{paths}")));
-        }
-    }
-
     /// Every page's summary without its links, as the run that wrote `record` made them, as
     /// the run's reads; `None` when the pages file is missing, torn or another record's.
     fn recorded_pages(&self, record: &Record, parallel: bool) -> Option<Vec<Read>> {
@@ -217,16 +156,22 @@ impl DiskCache {
             if changed.load(Ordering::Relaxed) > most_changed {
                 return None;
             }
-            let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok()?;
-            let content = xxh3_128(&bytes);
-            let same = content == record.files[index].0;
-            if !same && changed.fetch_add(1, Ordering::Relaxed) == 0 {
-                first_change();
-            }
             let found = (record.found)
                 .binary_search_by_key(&(index as u32), |(at, _)| *at)
                 .ok()
                 .map(|at| &record.found[at].1);
+            let (recorded, _, recorded_settled) = record.files[index];
+            let settled = settled_key(&target.path, self.opened);
+            if settled != 0 && settled == recorded_settled && found.is_none() {
+                self.unread.fetch_add(1, Ordering::Relaxed);
+                return Some((recorded, settled, None));
+            }
+            let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok()?;
+            let content = xxh3_128(&bytes);
+            let same = content == recorded;
+            if !same && changed.fetch_add(1, Ordering::Relaxed) == 0 {
+                first_change();
+            }
             // A changed file is linted; an unchanged one with findings shows its text (the
             // hash matched, so it is UTF-8).
             let kept = match (same, found) {
@@ -239,10 +184,10 @@ impl DiskCache {
                     Some(Kept::Excerpts(file.excerpt(spans, linter.excerpt)))
                 }
             };
-            Some((content, kept))
+            Some((content, settled, kept))
         };
         // Fewer files are read on this thread alone: no pool is started for them.
-        let read: Option<Vec<(u128, Option<Kept>)>> = if parallel {
+        let read: Option<Vec<(u128, u64, Option<Kept>)>> = if parallel {
             rayon::in_place_scope(|scope| {
                 let decode_pages = || {
                     let (pages, record) = (&pages, &record);
@@ -271,16 +216,26 @@ impl DiskCache {
         if !asked_hold {
             return Replay::Nothing;
         }
-        let (contents, texts) = read.into_iter().unzip();
-        let changed = Changed {
+        let mut contents = Vec::with_capacity(read.len());
+        let mut settled = Vec::with_capacity(read.len());
+        let texts = (read.into_iter())
+            .map(|(content, key, kept)| {
+                contents.push(content);
+                settled.push(key);
+                kept
+            })
+            .collect();
+        let mut changed = Changed {
             record,
             contents,
+            settled,
             texts,
             pages,
         };
         if changed.changed().next().is_some() {
             return Replay::Changed(changed);
         }
+        self.resettle(&mut changed.record, &changed.settled);
         match self.recorded_findings(linter, targets, changed) {
             Some((findings, _)) => {
                 self.reused.store(targets.len(), Ordering::Relaxed);
@@ -316,6 +271,7 @@ impl DiskCache {
             None => self.recorded_pages(&changed.record, parallel),
         }?;
         let seen: Vec<u128> = changed.record.files.iter().map(|file| file.1).collect();
+        let settled = std::mem::take(&mut changed.settled);
         let contents = changed.contents.clone();
         // The index is built from the recorded pages alone, beside the changed files linted
         // and the others' findings replayed; only when every changed file shows other pages
@@ -380,7 +336,11 @@ impl DiskCache {
         // shows other pages the same.
         let recorded: Vec<(&Read, Option<u128>)> =
             reads.iter().zip(contents.into_iter().map(Some)).collect();
-        self.record(targets, &recorded, &findings, asked, Some(seen));
+        let known = Known {
+            seen: Some(seen),
+            settled: Some(settled),
+        };
+        self.record(targets, &recorded, &findings, asked, known, parallel);
         drop(recorded);
         self.replayed_unchanged.store(true, Ordering::Relaxed);
         // Freeing every page's summary is a tenth of such a run: a worker does it while the
@@ -403,6 +363,7 @@ impl DiskCache {
             record,
             contents,
             mut texts,
+            settled: _,
             pages: _,
         } = changed;
         let mut findings: Vec<Vec<Finding>> = targets.iter().map(|_| Vec::new()).collect();
@@ -419,149 +380,5 @@ impl DiskCache {
             findings[index] = locate_all(&file, found);
         }
         Some((findings, record.asked))
-    }
-
-    /// Writes the pages file, streamed: the count of pages, then what other pages read of each
-    /// page ([`PageSummary::encode_seen`]) after its length; and gives the hash of each page's
-    /// part. `None` when a summary cannot be encoded; a file that cannot be written is removed.
-    fn write_pages(&self, reads: &[(&Read, Option<u128>)], paths: u128) -> Option<Vec<u128>> {
-        let mut seen = Vec::with_capacity(reads.len());
-        let cannot_encode = || std::io::Error::other("a summary cannot be encoded");
-        let varint = |n: usize| postcard::to_allocvec(&n).map_err(|_| cannot_encode());
-        let written = shard::write_streamed(&self.pages_path(paths), |out| {
-            out.write_all(&varint(reads.len())?)?;
-            for (read, _) in reads {
-                let encoded = (read.summary())
-                    .and_then(PageSummary::encode_seen)
-                    .ok_or_else(cannot_encode)?;
-                out.write_all(&varint(encoded.len())?)?;
-                out.write_all(&encoded)?;
-                seen.push(xxh3_128(&encoded));
-            }
-            Ok(pages_seal(self.run_key, paths, seen.iter().copied()))
-        });
-        if written.is_err() {
-            let _ = std::fs::remove_file(self.pages_path(paths));
-        }
-        (seen.len() == reads.len()).then_some(seen)
-    }
-
-    /// Records what this run read and found for the next run to replay; nothing when a file
-    /// could not be read or was over its budget (such a run is never replayed). `seen`: the
-    /// hash of what other pages read of each file, when known; when not, it is worked out
-    /// from each page's summary, and the pages file written beside the record.
-    pub(in super::super) fn record(
-        &self,
-        targets: &[FileTarget],
-        reads: &[(&Read, Option<u128>)],
-        findings: &[Vec<Finding>],
-        asked: Asked,
-        seen: Option<Vec<u128>>,
-    ) {
-        let whole = |read: &Read| match read {
-            Read::Linted(lint) => !lint.over_budget,
-            Read::Summarised(_) => true,
-            Read::Unreadable(_) => false,
-        };
-        let contents: Option<Vec<u128>> = (reads.iter())
-            .map(|(read, content)| content.filter(|_| whole(read)))
-            .collect();
-        let paths = paths_hash(targets);
-        let seen = match (contents.is_some(), seen) {
-            (false, _) => None,
-            (true, Some(seen)) => Some(seen).filter(|seen| seen.len() == reads.len()),
-            (true, None) => self.write_pages(reads, paths),
-        };
-        let (Some(contents), Some(seen), Ok(folder)) = (contents, seen, std::env::current_dir())
-        else {
-            let _ = std::fs::remove_file(self.replay_path(paths));
-            return;
-        };
-        let files = contents.into_iter().zip(seen).collect();
-        let found = (findings.iter().enumerate())
-            .filter(|(_, found)| !found.is_empty())
-            .map(|(index, found)| {
-                let found = (found.iter())
-                    .map(|finding| (finding.diagnostic.rule, &finding.diagnostic))
-                    .collect();
-                (index as u32, found)
-            })
-            .collect();
-        let record: Record<(&str, &Diagnostic)> = Record {
-            folder,
-            paths,
-            files,
-            asked,
-            found,
-        };
-        let written = shard::write_streamed(&self.replay_path(paths), |out| {
-            postcard::to_io(&record, out).map_err(std::io::Error::other)?;
-            Ok(self.run_key)
-        });
-        match written {
-            Ok(()) => self.evict_records(paths),
-            Err(_) => {
-                let _ = std::fs::remove_file(self.replay_path(paths));
-            }
-        }
-    }
-}
-
-/// The key the pages file is written under: its record's run key, paths and the hashes of
-/// what other pages read of each file, so that it is read only with a record it agrees with
-/// (a replay that lints a few changed files keeps both).
-fn pages_seal(run_key: u128, paths: u128, seen: impl Iterator<Item = u128>) -> u128 {
-    let mut hasher = Xxh3Default::new();
-    hasher.update(&run_key.to_le_bytes());
-    hasher.update(&paths.to_le_bytes());
-    for seen in seen {
-        hasher.update(&seen.to_le_bytes());
-    }
-    hasher.digest128()
-}
-
-/// The hash of every target's path as given and whether it is linted, in order. A path holds
-/// no NUL byte, so the NUL after each keeps one path's end from reading as another's start.
-fn paths_hash(targets: &[FileTarget]) -> u128 {
-    let mut hasher = Xxh3Default::new();
-    for target in targets {
-        hasher.update(target.path.as_os_str().as_encoded_bytes());
-        hasher.update(&[0, u8::from(target.lint)]);
-    }
-    hasher.digest128()
-}
-
-/// Hash pairs stored as plain bytes, 32 to a pair: decoded as varints, the pairs of a large
-/// corpus cost a replayed run more than any other part of its record.
-mod hash_pairs {
-    use serde::de::Error;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    const PAIR: usize = 32;
-
-    pub fn serialize<S: Serializer>(
-        pairs: &[(u128, u128)],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut bytes = Vec::with_capacity(pairs.len() * PAIR);
-        for (first, second) in pairs {
-            bytes.extend_from_slice(&first.to_le_bytes());
-            bytes.extend_from_slice(&second.to_le_bytes());
-        }
-        serializer.serialize_bytes(&bytes)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<(u128, u128)>, D::Error> {
-        let bytes: &[u8] = Deserialize::deserialize(deserializer)?;
-        if bytes.len() % PAIR != 0 {
-            return Err(D::Error::custom("hash pairs cut short"));
-        }
-        let hash = |bytes: &[u8]| u128::from_le_bytes(bytes.try_into().unwrap_or_default());
-        Ok(bytes
-            .chunks_exact(PAIR)
-            .map(|pair| (hash(&pair[..PAIR / 2]), hash(&pair[PAIR / 2..])))
-            .collect())
     }
 }
