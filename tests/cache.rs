@@ -670,28 +670,31 @@ fn settle() {
 
 #[test]
 fn a_settled_file_is_taken_unread_until_its_inode_size_or_times_change() {
-    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
-    // Just written, every file is read.
-    let (before, note) = cached_run(dir.path());
+    let pages = [("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)];
+    let (early, late) = (corpus(&pages), corpus(&pages));
+    // Just written, every file is read, and recorded with nothing to vouch for it.
+    let (before, note) = cached_run(early.path());
     assert_eq!(unread(&note), 0, "{note}");
     settle();
-    // Settled: the next run reads them once more, and records what vouches for them; the
-    // run after takes the one without findings unread.
-    assert_eq!(unread(&cached_run(dir.path()).1), 0);
-    let (found, note) = cached_run(dir.path());
-    assert!(note.contains("nothing changed"), "{note}");
-    assert_eq!(unread(&note), 1, "{note}");
-    assert_eq!(found, before);
+    // Settled: a replay reads them once more and records what vouches for them, as a first
+    // run does; the run after either takes the one without findings unread.
+    for dir in [&early, &late] {
+        assert_eq!(unread(&cached_run(dir.path()).1), 0);
+        let (found, note) = cached_run(dir.path());
+        assert!(note.contains("nothing changed"), "{note}");
+        assert_eq!(unread(&note), 1, "{note}");
+        assert_eq!(found, before);
+    }
     // The same length, its modification time put back, and settled again: its change time
     // still tells the edit.
-    let c = dir.path().join("c.md");
+    let c = early.path().join("c.md");
     let modified = fs::metadata(&c).unwrap().modified().unwrap();
     fs::write(&c, C.replace("Text.", "Tex .")).unwrap();
     let file = fs::File::options().write(true).open(&c).unwrap();
     file.set_modified(modified).unwrap();
     assert_eq!(fs::metadata(&c).unwrap().len() as usize, C.len());
     settle();
-    let (after, note) = cached_run(dir.path());
+    let (after, note) = cached_run(early.path());
     assert_eq!(unread(&note), 0, "{note}");
     assert_ne!(after, before, "the edit is linted");
 }

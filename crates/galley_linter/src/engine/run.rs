@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::cache::RunCache;
 use super::discover::FileTarget;
-use super::disk_cache::{DiskCache, Known, Replay};
+use super::disk_cache::{DiskCache, Fingerprint, Replay};
 use super::fixing::Fixing;
 use super::pipeline::{locate_all, FileLint};
 use super::Linter;
@@ -123,7 +123,7 @@ impl Linter {
                 return self.outcome(&targets, missing, findings);
             }
         }
-        // Each file's first-phase results, and the hash of its text when the disk cache read it.
+        // Each file's first-phase results, and its fingerprint when the disk cache read it.
         let first = |(index, target): (usize, &FileTarget)| {
             let (read, found, content) = match reuse {
                 Reuse::Memory(cache) => {
@@ -142,7 +142,10 @@ impl Linter {
             progress.advance();
             (read, (found, content))
         };
-        type FirstPhase = (Vec<Arc<Read>>, (Vec<Vec<Diagnostic>>, Vec<Option<u128>>));
+        type FirstPhase = (
+            Vec<Arc<Read>>,
+            (Vec<Vec<Diagnostic>>, Vec<Option<Fingerprint>>),
+        );
         let (reads, (first_found, contents)): FirstPhase = if parallel {
             targets.par_iter().enumerate().map(first).unzip()
         } else {
@@ -192,16 +195,9 @@ impl Linter {
         // The index is freed before the record is made: the two at once were the run's peak.
         drop(index);
         if let (Reuse::Disk(cache), Some(asked)) = (reuse, asked) {
-            let read: Vec<(&Read, Option<u128>)> =
+            let read: Vec<(&Read, Option<Fingerprint>)> =
                 reads.iter().map(|r| &**r).zip(contents).collect();
-            cache.record(
-                &targets,
-                &read,
-                &findings,
-                asked,
-                Known::default(),
-                parallel,
-            );
+            cache.record(&targets, &read, &findings, asked, None);
         }
         let mut outcome = self.outcome(&targets, missing, findings);
         outcome.fixed = fixed;

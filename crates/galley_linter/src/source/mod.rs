@@ -197,7 +197,12 @@ pub fn too_large(limit: u64) -> String {
 
 /// A file's text, or why it is not text galley can lint.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = read_regular(path, Some(MAX_FILE_BYTES))?;
+    read_text_and_metadata(path).map(|(text, _)| text)
+}
+
+/// [`read_text`], with the metadata of the file read.
+pub fn read_text_and_metadata(path: &Path) -> Result<(String, std::fs::Metadata), String> {
+    let (bytes, metadata) = read_regular_and_metadata(path, Some(MAX_FILE_BYTES))?;
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(
             "UTF-16 text (it starts with a UTF-16 byte-order mark): galley reads UTF-8, \
@@ -208,7 +213,7 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     if memchr::memchr(0, &bytes).is_some() {
         return Err("binary file (it contains NUL bytes), not Markdown".into());
     }
-    String::from_utf8(bytes).map_err(|error| {
+    let text = String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let line = error.as_bytes()[..valid]
             .iter()
@@ -216,13 +221,22 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             .count()
             + 1;
         format!("not valid UTF-8: line {line}, byte offset {valid}")
-    })
+    })?;
+    Ok((text, metadata))
 }
 
 /// The bytes of `path`, only if it is a regular file: reading a FIFO waits for a writer
 /// forever, and a device such as `/dev/zero` never ends. With `limit`, a longer file is
 /// refused rather than read whole.
 pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, String> {
+    read_regular_and_metadata(path, limit).map(|(bytes, _)| bytes)
+}
+
+/// [`read_regular`], with the metadata of the file read.
+fn read_regular_and_metadata(
+    path: &Path,
+    limit: Option<u64>,
+) -> Result<(Vec<u8>, std::fs::Metadata), String> {
     let cannot = |error: std::io::Error| format!("cannot read the file: {error}");
     let file = open_without_waiting(path).map_err(|error| {
         // A socket cannot be opened at all: say what it is.
@@ -251,7 +265,7 @@ pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, String> 
     read.map_err(cannot)?;
     match limit {
         Some(limit) if bytes.len() as u64 > limit => Err(too_large(limit)),
-        _ => Ok(bytes),
+        _ => Ok((bytes, metadata)),
     }
 }
 

@@ -13,7 +13,7 @@
 
 mod key;
 mod record;
-pub(super) use record::Known;
+pub(super) use record::Fingerprint;
 mod replay;
 pub(super) use replay::Replay;
 mod settled;
@@ -36,8 +36,9 @@ use super::{Linter, RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::finding::{IO_ERROR, TOO_MANY_FINDINGS};
 use crate::links::PageSummary;
-use crate::source::{read_text, SourceFile};
+use crate::source::{read_text_and_metadata, SourceFile};
 use crate::suppression::Suppression;
+use settled::settled_key_of;
 use shard::{EntryKey, Stored};
 
 /// The cache's folder under the content root when neither the config nor the caller names
@@ -206,15 +207,15 @@ impl DiskCache {
 
     /// The first phase for one file: read it, then its results from the cache when its text
     /// and the run key match an entry, else the first half of the pipeline (stored); with
-    /// the hash of the text read.
+    /// the hash of the text read and the file's settled key.
     pub(super) fn read(
         &self,
         linter: &Linter,
         target: &FileTarget,
         index: usize,
-    ) -> (Read, Vec<Diagnostic>, Option<u128>) {
-        let text = match read_text(&target.path) {
-            Ok(text) => text,
+    ) -> (Read, Vec<Diagnostic>, Option<Fingerprint>) {
+        let (text, settled) = match read_text_and_metadata(&target.path) {
+            Ok((text, metadata)) => (text, settled_key_of(&metadata, self.opened)),
             Err(message) => return (linter.unreadable(target, message), Vec::new(), None),
         };
         let (shard, key) = self.entry_of(target);
@@ -243,7 +244,7 @@ impl DiskCache {
                     self.reused.fetch_add(1, Ordering::Relaxed);
                     let hit_key = if from_linted { (key.0, true) } else { key };
                     self.shards[shard].used(hit_key, None);
-                    return (read, found, Some(content));
+                    return (read, found, Some((content, settled)));
                 }
                 Err(text) => text,
             },
@@ -255,7 +256,7 @@ impl DiskCache {
         if !matches!(read, Read::Unreadable(_)) {
             self.keep_fresh(shard, key, Fresh { index, content });
         }
-        (read, found, Some(content))
+        (read, found, Some((content, settled)))
     }
 
     /// The shard of `target`'s entry, and its key there.

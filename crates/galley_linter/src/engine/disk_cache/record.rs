@@ -4,13 +4,11 @@
 
 use std::path::PathBuf;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_128, Xxh3Default};
 
 use super::super::discover::FileTarget;
 use super::super::run::Read;
-use super::settled::settled_key;
 use super::{shard, DiskCache};
 use crate::diagnostic::Diagnostic;
 use crate::finding::Finding;
@@ -49,14 +47,8 @@ pub(super) struct Record<Found = (String, Diagnostic)> {
     pub(super) found: Vec<(u32, Vec<Found>)>,
 }
 
-/// What a run that records itself knows already of each file.
-#[derive(Default)]
-pub(in super::super) struct Known {
-    /// The hash of what other pages read of it.
-    pub seen: Option<Vec<u128>>,
-    /// Its [`settled_key`].
-    pub settled: Option<Vec<u64>>,
-}
+/// A file as a run read it: the hash of its text, and its [`settled_key`](super::settled).
+pub(in super::super) type Fingerprint = (u128, u64);
 
 impl DiskCache {
     pub(super) fn replay_path(&self, paths: u128) -> PathBuf {
@@ -95,7 +87,11 @@ impl DiskCache {
     /// Writes the pages file, streamed: the count of pages, then what other pages read of each
     /// page ([`PageSummary::encode_seen`]) after its length; and gives the hash of each page's
     /// part. `None` when a summary cannot be encoded; a file that cannot be written is removed.
-    fn write_pages(&self, reads: &[(&Read, Option<u128>)], paths: u128) -> Option<Vec<u128>> {
+    fn write_pages(
+        &self,
+        reads: &[(&Read, Option<Fingerprint>)],
+        paths: u128,
+    ) -> Option<Vec<u128>> {
         let mut seen = Vec::with_capacity(reads.len());
         let cannot_encode = || std::io::Error::other("a summary cannot be encoded");
         let varint = |n: usize| postcard::to_allocvec(&n).map_err(|_| cannot_encode());
@@ -138,25 +134,23 @@ impl DiskCache {
     }
 
     /// Records what this run read and found for the next run to replay; nothing when a file
-    /// could not be read or was over its budget (such a run is never replayed). What `known`
-    /// leaves out is worked out: what other pages read of each file from its summary (and
-    /// the pages file written beside the record), each file's [`settled_key`] asked anew.
+    /// could not be read or was over its budget (such a run is never replayed). `seen`: the
+    /// hash of what other pages read of each file, when known; when not, it is worked out
+    /// from each page's summary, and the pages file written beside the record.
     pub(in super::super) fn record(
         &self,
         targets: &[FileTarget],
-        reads: &[(&Read, Option<u128>)],
+        reads: &[(&Read, Option<Fingerprint>)],
         findings: &[Vec<Finding>],
         asked: Asked,
-        known: Known,
-        parallel: bool,
+        seen: Option<Vec<u128>>,
     ) {
-        let Known { seen, settled } = known;
         let whole = |read: &Read| match read {
             Read::Linted(lint) => !lint.over_budget,
             Read::Summarised(_) => true,
             Read::Unreadable(_) => false,
         };
-        let contents: Option<Vec<u128>> = (reads.iter())
+        let contents: Option<Vec<Fingerprint>> = (reads.iter())
             .map(|(read, content)| content.filter(|_| whole(read)))
             .collect();
         let paths = paths_hash(targets);
@@ -170,16 +164,8 @@ impl DiskCache {
             let _ = std::fs::remove_file(self.replay_path(paths));
             return;
         };
-        let settled = settled.unwrap_or_else(|| {
-            let key = |target: &FileTarget| settled_key(&target.path, self.opened);
-            if parallel {
-                targets.par_iter().map(key).collect()
-            } else {
-                targets.iter().map(key).collect()
-            }
-        });
-        let files = (contents.into_iter().zip(seen).zip(settled))
-            .map(|((content, seen), settled)| (content, seen, settled))
+        let files = (contents.into_iter().zip(seen))
+            .map(|((content, settled), seen)| (content, seen, settled))
             .collect();
         let found = (findings.iter().enumerate())
             .filter(|(_, found)| !found.is_empty())

@@ -27,7 +27,7 @@ use super::super::discover::FileTarget;
 use super::super::pipeline::locate_all;
 use super::super::run::Read;
 use super::super::Linter;
-use super::record::{pages_seal, paths_hash, Asked, Known, Record};
+use super::record::{pages_seal, paths_hash, Asked, Fingerprint, Record};
 use super::settled::settled_key;
 use super::{shard, with_rule_ids, DiskCache};
 use crate::finding::Finding;
@@ -334,13 +334,11 @@ impl DiskCache {
         asked.dedup();
         // Recorded with the pages as the last run read them: every one whole, and what each
         // shows other pages the same.
-        let recorded: Vec<(&Read, Option<u128>)> =
-            reads.iter().zip(contents.into_iter().map(Some)).collect();
-        let known = Known {
-            seen: Some(seen),
-            settled: Some(settled),
-        };
-        self.record(targets, &recorded, &findings, asked, known, parallel);
+        let recorded: Vec<(&Read, Option<Fingerprint>)> = reads
+            .iter()
+            .zip(contents.into_iter().zip(settled).map(Some))
+            .collect();
+        self.record(targets, &recorded, &findings, asked, Some(seen));
         drop(recorded);
         self.replayed_unchanged.store(true, Ordering::Relaxed);
         // Freeing every page's summary is a tenth of such a run: a worker does it while the

@@ -7,6 +7,7 @@
 //! some others, a scheduler tick on Linux), and a second change within the tick of the first,
 //! after it was read, would leave every time as it was.
 
+use std::fs::Metadata;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -14,12 +15,18 @@ use std::time::{Duration, SystemTime};
 const SETTLING: Duration = Duration::from_secs(3);
 
 /// The number that vouches for `path`'s text as a run that started at `started` reads it;
-/// 0 when it cannot be asked, changed less than [`SETTLING`] before `started`, or the
-/// platform gives no inode (every such file is read).
-#[cfg(unix)]
+/// 0 when it cannot be asked (see [`settled_key_of`]).
 pub(super) fn settled_key(path: &Path, started: SystemTime) -> u64 {
+    std::fs::metadata(path).map_or(0, |metadata| settled_key_of(&metadata, started))
+}
+
+/// The number that vouches for the text of a file with `metadata`; 0 when it changed less
+/// than [`SETTLING`] before `started`, or the platform gives no inode (every such file is
+/// read).
+#[cfg(unix)]
+pub(super) fn settled_key_of(metadata: &Metadata, started: SystemTime) -> u64 {
     use std::os::unix::fs::MetadataExt;
-    let (Ok(metadata), Some(settled)) = (std::fs::metadata(path), nanos_before(started)) else {
+    let Some(settled) = nanos_before(started) else {
         return 0;
     };
     let nanos = |seconds: i64, nanos: i64| i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
@@ -40,7 +47,7 @@ pub(super) fn settled_key(path: &Path, started: SystemTime) -> u64 {
 }
 
 #[cfg(not(unix))]
-pub(super) fn settled_key(_: &Path, _: SystemTime) -> u64 {
+pub(super) fn settled_key_of(_: &Metadata, _: SystemTime) -> u64 {
     0
 }
 
