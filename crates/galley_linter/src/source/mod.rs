@@ -233,7 +233,7 @@ pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, String> 
 }
 
 /// [`read_regular`], with the metadata of the file read.
-fn read_regular_and_metadata(
+pub fn read_regular_and_metadata(
     path: &Path,
     limit: Option<u64>,
 ) -> Result<(Vec<u8>, std::fs::Metadata), String> {

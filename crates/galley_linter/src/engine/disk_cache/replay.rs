@@ -28,11 +28,11 @@ use super::super::pipeline::locate_all;
 use super::super::run::Read;
 use super::super::Linter;
 use super::record::{pages_seal, paths_hash, Asked, Fingerprint, Record};
-use super::settled::settled_key;
+use super::settled::{settled_key, settled_key_of};
 use super::{shard, with_rule_ids, DiskCache};
 use crate::finding::Finding;
 use crate::links::{LinkIndex, PageSummary};
-use crate::source::{read_regular, SourceFile, MAX_FILE_BYTES};
+use crate::source::{read_regular_and_metadata, SourceFile, MAX_FILE_BYTES};
 
 /// What the last run's record gives this one.
 pub(in super::super) enum Replay {
@@ -161,12 +161,17 @@ impl DiskCache {
                 .ok()
                 .map(|at| &record.found[at].1);
             let (recorded, _, recorded_settled) = record.files[index];
-            let settled = settled_key(&target.path, self.opened);
-            if settled != 0 && settled == recorded_settled && found.is_none() {
-                self.unread.fetch_add(1, Ordering::Relaxed);
-                return Some((recorded, settled, None));
+            // A file with findings is read for the lines they show: no `stat` first.
+            if found.is_none() {
+                let settled = settled_key(&target.path, self.opened);
+                if settled != 0 && settled == recorded_settled {
+                    self.unread.fetch_add(1, Ordering::Relaxed);
+                    return Some((recorded, settled, None));
+                }
             }
-            let bytes = read_regular(&target.path, Some(MAX_FILE_BYTES)).ok()?;
+            let (bytes, metadata) =
+                read_regular_and_metadata(&target.path, Some(MAX_FILE_BYTES)).ok()?;
+            let settled = settled_key_of(&metadata, self.opened);
             let content = xxh3_128(&bytes);
             let same = content == recorded;
             if !same && changed.fetch_add(1, Ordering::Relaxed) == 0 {
