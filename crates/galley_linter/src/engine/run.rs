@@ -125,14 +125,14 @@ impl Linter {
         }
         // Each file's first-phase results, and its fingerprint when the disk cache read it.
         let first = |(index, target): (usize, &FileTarget)| {
-            let (read, found, content) = match reuse {
+            let (read, found, fingerprint) = match reuse {
                 Reuse::Memory(cache) => {
                     let (read, found) = cache.read(self, target);
                     (read, found, None)
                 }
                 Reuse::Disk(cache) => {
-                    let (read, found, content) = cache.read(self, target, index);
-                    (Arc::new(read), found, content)
+                    let (read, found, fingerprint) = cache.read(self, target, index);
+                    (Arc::new(read), found, fingerprint)
                 }
                 Reuse::Nothing => {
                     let (read, found) = self.read(target, fixing.is_some());
@@ -140,13 +140,13 @@ impl Linter {
                 }
             };
             progress.advance();
-            (read, (found, content))
+            (read, (found, fingerprint))
         };
         type FirstPhase = (
             Vec<Arc<Read>>,
             (Vec<Vec<Diagnostic>>, Vec<Option<Fingerprint>>),
         );
-        let (reads, (first_found, contents)): FirstPhase = if parallel {
+        let (reads, (first_found, fingerprints)): FirstPhase = if parallel {
             targets.par_iter().enumerate().map(first).unzip()
         } else {
             targets.iter().enumerate().map(first).unzip()
@@ -196,7 +196,7 @@ impl Linter {
         drop(index);
         if let (Reuse::Disk(cache), Some(asked)) = (reuse, asked) {
             let read: Vec<(&Read, Option<Fingerprint>)> =
-                reads.iter().map(|r| &**r).zip(contents).collect();
+                reads.iter().map(|r| &**r).zip(fingerprints).collect();
             cache.record(&targets, &read, &findings, asked, None);
         }
         let mut outcome = self.outcome(&targets, missing, findings);

@@ -150,21 +150,22 @@ impl DiskCache {
             Read::Summarised(_) => true,
             Read::Unreadable(_) => false,
         };
-        let contents: Option<Vec<Fingerprint>> = (reads.iter())
-            .map(|(read, content)| content.filter(|_| whole(read)))
+        let fingerprints: Option<Vec<Fingerprint>> = (reads.iter())
+            .map(|(read, fingerprint)| fingerprint.filter(|_| whole(read)))
             .collect();
         let paths = paths_hash(targets);
-        let seen = match (contents.is_some(), seen) {
+        let seen = match (fingerprints.is_some(), seen) {
             (false, _) => None,
             (true, Some(seen)) => Some(seen).filter(|seen| seen.len() == reads.len()),
             (true, None) => self.write_pages(reads, paths),
         };
-        let (Some(contents), Some(seen), Ok(folder)) = (contents, seen, std::env::current_dir())
+        let (Some(fingerprints), Some(seen), Ok(folder)) =
+            (fingerprints, seen, std::env::current_dir())
         else {
             let _ = std::fs::remove_file(self.replay_path(paths));
             return;
         };
-        let files = (contents.into_iter().zip(seen))
+        let files = (fingerprints.into_iter().zip(seen))
             .map(|((content, settled), seen)| (content, seen, settled))
             .collect();
         let found = (findings.iter().enumerate())

@@ -1,5 +1,5 @@
 //! What vouches for an unchanged file without reading it, as git's index does: its device,
-//! inode, size, mode and change times, as one number. A replay reads a file only when that
+//! inode, size, mode, and modification and change times, as one number. A replay reads a file only when that
 //! number differs from the one recorded; the record keeps the hash of the text read.
 //!
 //! A file changed within [`SETTLING`] of a run's start is recorded with no number (0), and is
@@ -35,14 +35,13 @@ pub(super) fn settled_key_of(metadata: &Metadata, started: SystemTime) -> u64 {
     if modified >= settled || changed >= settled {
         return 0;
     }
-    let mut bytes = Vec::with_capacity(64);
-    for field in [metadata.dev(), metadata.ino(), metadata.size()] {
-        bytes.extend_from_slice(&field.to_le_bytes());
-    }
-    for time in [modified, changed] {
-        bytes.extend_from_slice(&time.to_le_bytes());
-    }
-    bytes.extend_from_slice(&metadata.mode().to_le_bytes());
+    let mut bytes = [0; 60];
+    bytes[..8].copy_from_slice(&metadata.dev().to_le_bytes());
+    bytes[8..16].copy_from_slice(&metadata.ino().to_le_bytes());
+    bytes[16..24].copy_from_slice(&metadata.size().to_le_bytes());
+    bytes[24..40].copy_from_slice(&modified.to_le_bytes());
+    bytes[40..56].copy_from_slice(&changed.to_le_bytes());
+    bytes[56..].copy_from_slice(&metadata.mode().to_le_bytes());
     xxhash_rust::xxh3::xxh3_64(&bytes).max(1)
 }
 
