@@ -21,8 +21,8 @@ pub(super) fn settled_key(path: &Path, started: SystemTime) -> u64 {
 }
 
 /// The number that vouches for the text of a file with `metadata`; 0 when it changed less
-/// than [`SETTLING`] before `started`, or the platform gives no inode (every such file is
-/// read).
+/// than [`SETTLING`] before `started`, its times are not kept, or the platform gives no
+/// inode (every such file is read).
 #[cfg(unix)]
 pub(super) fn settled_key_of(metadata: &Metadata, started: SystemTime) -> u64 {
     use std::os::unix::fs::MetadataExt;
@@ -32,7 +32,8 @@ pub(super) fn settled_key_of(metadata: &Metadata, started: SystemTime) -> u64 {
     let nanos = |seconds: i64, nanos: i64| i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
     let modified = nanos(metadata.mtime(), metadata.mtime_nsec());
     let changed = nanos(metadata.ctime(), metadata.ctime_nsec());
-    if modified >= settled || changed >= settled {
+    // A file system that keeps no times (some FUSE mounts give the epoch) vouches for nothing.
+    if modified >= settled || changed >= settled || modified <= 0 || changed <= 0 {
         return 0;
     }
     let mut bytes = [0; 60];
@@ -68,6 +69,15 @@ mod tests {
         let path = dir.path().join("page.md");
         std::fs::write(&path, text).unwrap();
         (dir, path)
+    }
+
+    #[test]
+    fn a_file_whose_times_are_not_kept_has_no_key() {
+        let (_dir, path) = file("# A\n");
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(SystemTime::UNIX_EPOCH).unwrap();
+        let later = SystemTime::now() + Duration::from_secs(60);
+        assert_eq!(settled_key(&path, later), 0);
     }
 
     #[test]
