@@ -116,12 +116,13 @@ impl DiskCache {
     /// A record replayed whole, written again with the keys its files' inodes, sizes and
     /// times have now, when some that can vouch for their files are new (files copied or
     /// checked out again, or settled since): the next run reads fewer.
-    pub(super) fn resettle(&self, record: &mut Record, settled: &[u64]) {
-        let new = |(now, file): (&u64, &(u128, u128, u64))| *now != 0 && *now != file.2;
-        if !settled.iter().zip(&record.files).any(new) {
+    pub(super) fn resettle(&self, record: &mut Record, now: &[Fingerprint]) {
+        let new =
+            |((_, now), file): (&Fingerprint, &(u128, u128, u64))| *now != 0 && *now != file.2;
+        if !now.iter().zip(&record.files).any(new) {
             return;
         }
-        for (file, now) in record.files.iter_mut().zip(settled) {
+        for (file, (_, now)) in record.files.iter_mut().zip(now) {
             file.2 = *now;
         }
         let written = shard::write_streamed(&self.replay_path(record.paths), |out| {

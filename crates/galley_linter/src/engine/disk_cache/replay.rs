@@ -47,10 +47,8 @@ pub(in super::super) enum Replay {
 /// A run whose files are the last run's, a few with other texts.
 pub(in super::super) struct Changed {
     record: Record,
-    /// The hash of each file's text now.
-    contents: Vec<u128>,
-    /// The key of each file's inode, size and times now (0 when they cannot vouch for it).
-    settled: Vec<u64>,
+    /// Each file as read now: the hash of its text, its settled key.
+    fingerprints: Vec<Fingerprint>,
     /// What is kept of each changed file and of each other file with findings to show.
     texts: Vec<Option<Kept>>,
     /// The record's pages file as the run's reads, if decoded while the files were read
@@ -74,9 +72,9 @@ const MOST_CHANGED: usize = 64;
 impl Changed {
     /// The indices of the files whose texts changed.
     fn changed(&self) -> impl Iterator<Item = usize> + '_ {
-        (self.contents.iter().zip(&self.record.files))
+        (self.fingerprints.iter().zip(&self.record.files))
             .enumerate()
-            .filter(|(_, (content, file))| **content != file.0)
+            .filter(|(_, ((content, _), file))| *content != file.0)
             .map(|(index, _)| index)
     }
 }
@@ -166,7 +164,7 @@ impl DiskCache {
                 let settled = settled_key(&target.path, self.opened);
                 if settled != 0 && settled == recorded_settled {
                     self.unread.fetch_add(1, Ordering::Relaxed);
-                    return Some((recorded, settled, None));
+                    return Some(((recorded, settled), None));
                 }
             }
             let (bytes, metadata) =
@@ -189,10 +187,10 @@ impl DiskCache {
                     Some(Kept::Excerpts(file.excerpt(spans, linter.excerpt)))
                 }
             };
-            Some((content, settled, kept))
+            Some(((content, settled), kept))
         };
         // Fewer files are read on this thread alone: no pool is started for them.
-        let read: Option<Vec<(u128, u64, Option<Kept>)>> = if parallel {
+        let read: Option<Vec<(Fingerprint, Option<Kept>)>> = if parallel {
             rayon::in_place_scope(|scope| {
                 let decode_pages = || {
                     let (pages, record) = (&pages, &record);
@@ -221,26 +219,17 @@ impl DiskCache {
         if !asked_hold {
             return Replay::Nothing;
         }
-        let mut contents = Vec::with_capacity(read.len());
-        let mut settled = Vec::with_capacity(read.len());
-        let texts = (read.into_iter())
-            .map(|(content, key, kept)| {
-                contents.push(content);
-                settled.push(key);
-                kept
-            })
-            .collect();
+        let (fingerprints, texts) = read.into_iter().unzip();
         let mut changed = Changed {
             record,
-            contents,
-            settled,
+            fingerprints,
             texts,
             pages,
         };
         if changed.changed().next().is_some() {
             return Replay::Changed(changed);
         }
-        self.resettle(&mut changed.record, &changed.settled);
+        self.resettle(&mut changed.record, &changed.fingerprints);
         match self.recorded_findings(linter, targets, changed) {
             Some((findings, _)) => {
                 self.reused.store(targets.len(), Ordering::Relaxed);
@@ -276,8 +265,7 @@ impl DiskCache {
             None => self.recorded_pages(&changed.record, parallel),
         }?;
         let seen: Vec<u128> = changed.record.files.iter().map(|file| file.1).collect();
-        let settled = std::mem::take(&mut changed.settled);
-        let contents = changed.contents.clone();
+        let fingerprints = changed.fingerprints.clone();
         // The index is built from the recorded pages alone, beside the changed files linted
         // and the others' findings replayed; only when every changed file shows other pages
         // what it did is anything stored.
@@ -310,7 +298,9 @@ impl DiskCache {
             }
             let replayed = self.recorded_findings(linter, targets, changed)?;
             let fresh: Vec<_> = (linted.iter())
-                .map(|(index, read, found)| (&targets[*index], read, &found[..], contents[*index]))
+                .map(|(index, read, found)| {
+                    (&targets[*index], read, &found[..], fingerprints[*index].0)
+                })
                 .collect();
             self.store_linted(&fresh);
             drop(fresh);
@@ -341,7 +331,7 @@ impl DiskCache {
         // shows other pages the same.
         let recorded: Vec<(&Read, Option<Fingerprint>)> = reads
             .iter()
-            .zip(contents.into_iter().zip(settled).map(Some))
+            .zip(fingerprints.into_iter().map(Some))
             .collect();
         self.record(targets, &recorded, &findings, asked, Some(seen));
         drop(recorded);
@@ -364,15 +354,16 @@ impl DiskCache {
     ) -> Option<(Vec<Vec<Finding>>, Asked)> {
         let Changed {
             record,
-            contents,
+            fingerprints,
             mut texts,
-            settled: _,
             pages: _,
         } = changed;
         let mut findings: Vec<Vec<Finding>> = targets.iter().map(|_| Vec::new()).collect();
         for (index, found) in record.found {
             let index = index as usize;
-            if contents.get(index) != record.files.get(index).map(|file| &file.0) {
+            if fingerprints.get(index).map(|fingerprint| fingerprint.0)
+                != record.files.get(index).map(|file| file.0)
+            {
                 continue;
             }
             let (target, file) = match texts.get_mut(index)?.take()? {
