@@ -310,76 +310,48 @@ fn pseudo_marker(source: &str, at: usize) -> Option<(Range<usize>, char)> {
     (chars.next() == Some(' ')).then(|| (at..at + marker.len_utf8(), marker))
 }
 
+/// Whether `source` has a pseudo-marker and a space anywhere: most pages have none, and their
+/// paragraphs need not be followed one by one. Every marker's first byte is one of the two.
+fn may_hold_pseudo_bullets(source: &str) -> bool {
+    memchr::memchr2_iter(0xE2, 0xC2, source.as_bytes())
+        .any(|at| pseudo_marker(source, at).is_some())
+}
+
+/// The marker of the bullet list item at `range`, unless it is in template syntax (a "list"
+/// in a Liquid `highlight` is a diff).
+fn bullet_marker(doc: &Document, range: &Range<usize>) -> Option<(Range<usize>, char)> {
+    let text = &doc.source[range.clone()];
+    let at = range.start + text.len() - text.trim_start_matches([' ', '\t']).len();
+    let templates = doc.templates();
+    let past = templates.partition_point(|span| span.end <= at);
+    if templates.get(past).is_some_and(|span| span.start <= at) {
+        return None;
+    }
+    match doc.source[at..].chars().next() {
+        Some(marker @ ('-' | '*' | '+')) => Some((at..at + 1, marker)),
+        _ => None,
+    }
+}
+
 impl Rule for ListMarkerStyle {
     fn check(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
-        let source = doc.source;
-        // Real markers: (span, marker, list level); blocks by container, in order.
-        let mut markers: Vec<(Range<usize>, char, Level)> = Vec::new();
-        let mut siblings: BTreeMap<usize, Vec<Block>> = BTreeMap::new();
-        let mut containers = vec![0usize];
-        let mut next_container = 1;
+        let fixed = match self.style {
+            Style::Consistent => None,
+            Style::Dash => Some('-'),
+            Style::Asterisk => Some('*'),
+            Style::Plus => Some('+'),
+        };
+        // A level is the kinds of the lists around it (bullet or ordered), so a bullet list
+        // nested in a numbered one is not held to the style of one nested in a bullet list.
         let mut levels = Levels::default();
+        // By level: the marker it expects.
+        let mut expected_at: Vec<Option<char>> = Vec::new();
         // The open lists, innermost last: whether each is a bullet list, and the level in it.
         let mut lists: Vec<(bool, Level)> = Vec::new();
-        let mut inline: Option<InlineText> = None;
         for (event, range) in &doc.events {
-            let parent = *containers.last().unwrap_or(&0);
-            let level = lists.last().map_or(0, |&(_, level)| level);
-            let is_block_start = matches!(
-                event,
-                Event::Start(
-                    Tag::Paragraph
-                        | Tag::List(_)
-                        | Tag::BlockQuote(_)
-                        | Tag::FootnoteDefinition(_)
-                        | Tag::Heading { .. }
-                        | Tag::CodeBlock(_)
-                        | Tag::HtmlBlock
-                        | Tag::MetadataBlock(_)
-                        | Tag::Table(_)
-                ) | Event::Rule
-                    | Event::End(TagEnd::Item)
-            );
-            // A tight item's own text ends where a block starts.
-            if is_block_start && inline.as_ref().is_some_and(|text| text.in_tight_item) {
-                if let Some(block) = inline.take().and_then(|text| text.into_block(level)) {
-                    siblings.entry(parent).or_default().push(block);
-                }
-            }
             match event {
-                Event::Start(Tag::Paragraph) => {
-                    let first =
-                        pseudo_marker(source, range.start).map(|(span, marker)| PseudoBullet {
-                            span,
-                            marker,
-                            first_line: true,
-                            after_text: false,
-                        });
-                    inline = Some(InlineText {
-                        found: first.into_iter().collect(),
-                        line_start: false,
-                        in_tight_item: false,
-                    });
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    if let Some(text) = inline.as_mut() {
-                        text.line_start = true;
-                    }
-                }
-                Event::End(TagEnd::Paragraph) => {
-                    if let Some(text) = inline.take() {
-                        let block = text.into_block(level).unwrap_or_else(|| {
-                            if ends_a_sentence(&source[range.clone()]) {
-                                Block::Narrative
-                            } else {
-                                Block::Other
-                            }
-                        });
-                        siblings.entry(parent).or_default().push(block);
-                    }
-                }
                 Event::Start(Tag::List(ordered)) => {
-                    siblings.entry(parent).or_default().push(Block::List);
+                    let level = lists.last().map_or(0, |&(_, level)| level);
                     let bullet = ordered.is_none();
                     lists.push((bullet, levels.enter(level, bullet)));
                 }
@@ -387,116 +359,188 @@ impl Rule for ListMarkerStyle {
                     lists.pop();
                 }
                 Event::Start(Tag::Item) => {
-                    if lists.last().is_some_and(|&(bullet, _)| bullet) {
-                        let text = &source[range.clone()];
-                        let offset = text.len() - text.trim_start_matches([' ', '\t']).len();
-                        let at = range.start + offset;
-                        // A "list" in template syntax is code (a diff in a Liquid `highlight`).
-                        let templates = doc.templates();
-                        let past = templates.partition_point(|span| span.end <= at);
-                        let in_template = templates.get(past).is_some_and(|span| span.start <= at);
-                        match source[at..].chars().next() {
-                            Some(marker @ ('-' | '*' | '+')) if !in_template => {
-                                markers.push((at..at + 1, marker, level));
-                            }
-                            _ => {}
-                        }
+                    let Some(&(true, level)) = lists.last() else {
+                        continue;
+                    };
+                    let Some((span, marker)) = bullet_marker(doc, range) else {
+                        continue;
+                    };
+                    if expected_at.len() <= level {
+                        expected_at.resize(level + 1, None);
                     }
-                    containers.push(next_container);
-                    next_container += 1;
-                    // The item's first line is the item itself, never a pseudo-bullet.
-                    inline = Some(InlineText {
-                        found: Vec::new(),
-                        line_start: false,
-                        in_tight_item: true,
-                    });
+                    let expected =
+                        fixed.unwrap_or_else(|| *expected_at[level].get_or_insert(marker));
+                    if marker != expected {
+                        out.push(wrong_marker(span, marker, expected));
+                    }
                 }
-                Event::Start(Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => {
-                    siblings.entry(parent).or_default().push(Block::Other);
-                    containers.push(next_container);
-                    next_container += 1;
-                }
-                Event::End(TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition) => {
-                    containers.pop();
-                }
-                Event::Start(
-                    Tag::Heading { .. }
+                _ => {}
+            }
+        }
+        if !self.pseudo_bullets || !may_hold_pseudo_bullets(doc.source) {
+            return;
+        }
+        let found = pseudo_bullets(doc, &mut levels);
+        for (bullet, level) in &found {
+            let expected = fixed
+                .or_else(|| {
+                    let inner = levels.get(*level, true)?;
+                    expected_at.get(inner).copied().flatten()
+                })
+                .unwrap_or('-');
+            out.push(pseudo_bullet(doc, bullet, expected));
+        }
+    }
+}
+
+/// The pseudo-bullets of `doc` that stand with others and are not dialogue, each with its
+/// list level. `levels` has the levels the marker pass met: entered again in the same order,
+/// each keeps its id.
+fn pseudo_bullets(doc: &Document, levels: &mut Levels) -> Vec<(PseudoBullet, Level)> {
+    let source = doc.source;
+    // Blocks by container, in order.
+    let mut siblings: BTreeMap<usize, Vec<Block>> = BTreeMap::new();
+    let mut containers = vec![0usize];
+    let mut next_container = 1;
+    let mut lists: Vec<Level> = Vec::new();
+    let mut inline: Option<InlineText> = None;
+    for (event, range) in &doc.events {
+        let parent = *containers.last().unwrap_or(&0);
+        let level = lists.last().copied().unwrap_or(0);
+        let is_block_start = matches!(
+            event,
+            Event::Start(
+                Tag::Paragraph
+                    | Tag::List(_)
+                    | Tag::BlockQuote(_)
+                    | Tag::FootnoteDefinition(_)
+                    | Tag::Heading { .. }
                     | Tag::CodeBlock(_)
                     | Tag::HtmlBlock
                     | Tag::MetadataBlock(_)
-                    | Tag::Table(_),
-                )
-                | Event::Rule => siblings.entry(parent).or_default().push(Block::Other),
-                _ => {}
+                    | Tag::Table(_)
+            ) | Event::Rule
+                | Event::End(TagEnd::Item)
+        );
+        // A tight item's own text ends where a block starts.
+        if is_block_start && inline.as_ref().is_some_and(|text| text.in_tight_item) {
+            if let Some(block) = inline.take().and_then(|text| text.into_block(level)) {
+                siblings.entry(parent).or_default().push(block);
             }
-            // The first text of each line after the first may open with a pseudo-bullet.
-            if let Some(text) = inline.as_mut() {
-                if text.line_start && !matches!(event, Event::SoftBreak | Event::HardBreak) {
-                    text.line_start = false;
-                    if let Some((span, marker)) = pseudo_marker(source, range.start) {
-                        let line = doc.lines.line_of(span.start);
-                        let after_pseudo = text
-                            .found
-                            .last()
-                            .is_some_and(|last| doc.lines.line_of(last.span.start) + 1 == line);
-                        text.found.push(PseudoBullet {
-                            span,
-                            marker,
-                            first_line: false,
-                            // A tight item's first line is the item: a sublist may follow it.
-                            after_text: !after_pseudo && !text.in_tight_item,
-                        });
-                    }
+        }
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                let first = pseudo_marker(source, range.start).map(|(span, marker)| PseudoBullet {
+                    span,
+                    marker,
+                    first_line: true,
+                    after_text: false,
+                });
+                inline = Some(InlineText {
+                    found: first.into_iter().collect(),
+                    line_start: false,
+                    in_tight_item: false,
+                });
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(text) = inline.as_mut() {
+                    text.line_start = true;
                 }
             }
-        }
-
-        // A level is the kinds of the lists around it (bullet or ordered), so a bullet list
-        // nested in a numbered one is not held to the style of one nested in a bullet list.
-        let mut expected_at: HashMap<Level, char> = HashMap::new();
-        let fixed = match self.style {
-            Style::Consistent => None,
-            Style::Dash => Some('-'),
-            Style::Asterisk => Some('*'),
-            Style::Plus => Some('+'),
-        };
-        for (span, marker, level) in &markers {
-            let expected = fixed.unwrap_or_else(|| *expected_at.entry(*level).or_insert(*marker));
-            if *marker != expected {
-                out.push(wrong_marker(span.clone(), *marker, expected));
-            }
-        }
-        if !self.pseudo_bullets {
-            return;
-        }
-        for blocks in siblings.values() {
-            let dialogue = dialogue(doc, blocks);
-            for (i, block) in blocks.iter().enumerate() {
-                let Block::Pseudo(found, level) = block else {
-                    continue;
-                };
-                let listish = |other: Option<&Block>| match other {
-                    Some(Block::List) => true,
-                    Some(Block::Pseudo(items, _)) => items.iter().any(|item| item.first_line),
-                    _ => false,
-                };
-                let stands_with_others = found.len() >= 2
-                    || (found[0].first_line
-                        && (listish(i.checked_sub(1).and_then(|p| blocks.get(p)))
-                            || listish(blocks.get(i + 1))));
-                if !stands_with_others || dialogue[i] {
-                    continue;
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(text) = inline.take() {
+                    let block = text.into_block(level).unwrap_or_else(|| {
+                        if ends_a_sentence(&source[range.clone()]) {
+                            Block::Narrative
+                        } else {
+                            Block::Other
+                        }
+                    });
+                    siblings.entry(parent).or_default().push(block);
                 }
-                let expected = fixed
-                    .or_else(|| {
-                        let inner = levels.get(*level, true)?;
-                        expected_at.get(&inner).copied()
-                    })
-                    .unwrap_or('-');
-                for bullet in found {
-                    out.push(pseudo_bullet(doc, bullet, expected));
+            }
+            Event::Start(Tag::List(ordered)) => {
+                siblings.entry(parent).or_default().push(Block::List);
+                lists.push(levels.enter(level, ordered.is_none()));
+            }
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                containers.push(next_container);
+                next_container += 1;
+                // The item's first line is the item itself, never a pseudo-bullet.
+                inline = Some(InlineText {
+                    found: Vec::new(),
+                    line_start: false,
+                    in_tight_item: true,
+                });
+            }
+            Event::Start(Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => {
+                siblings.entry(parent).or_default().push(Block::Other);
+                containers.push(next_container);
+                next_container += 1;
+            }
+            Event::End(TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition) => {
+                containers.pop();
+            }
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::MetadataBlock(_)
+                | Tag::Table(_),
+            )
+            | Event::Rule => siblings.entry(parent).or_default().push(Block::Other),
+            _ => {}
+        }
+        // The first text of each line after the first may open with a pseudo-bullet.
+        if let Some(text) = inline.as_mut() {
+            if text.line_start && !matches!(event, Event::SoftBreak | Event::HardBreak) {
+                text.line_start = false;
+                if let Some((span, marker)) = pseudo_marker(source, range.start) {
+                    let line = doc.lines.line_of(span.start);
+                    let after_pseudo = text
+                        .found
+                        .last()
+                        .is_some_and(|last| doc.lines.line_of(last.span.start) + 1 == line);
+                    text.found.push(PseudoBullet {
+                        span,
+                        marker,
+                        first_line: false,
+                        // A tight item's first line is the item: a sublist may follow it.
+                        after_text: !after_pseudo && !text.in_tight_item,
+                    });
                 }
             }
         }
     }
+
+    let mut standing = Vec::new();
+    for mut blocks in siblings.into_values() {
+        let dialogue = dialogue(doc, &blocks);
+        let listish = |other: Option<&Block>| match other {
+            Some(Block::List) => true,
+            Some(Block::Pseudo(items, _)) => items.iter().any(|item| item.first_line),
+            _ => false,
+        };
+        let stands: Vec<bool> = (0..blocks.len())
+            .map(|i| match &blocks[i] {
+                Block::Pseudo(found, _) => {
+                    let with_others = found.len() >= 2
+                        || (found[0].first_line
+                            && (listish(i.checked_sub(1).and_then(|p| blocks.get(p)))
+                                || listish(blocks.get(i + 1))));
+                    with_others && !dialogue[i]
+                }
+                _ => false,
+            })
+            .collect();
+        for (block, stands) in blocks.drain(..).zip(stands) {
+            if let (Block::Pseudo(found, level), true) = (block, stands) {
+                standing.extend(found.into_iter().map(|bullet| (bullet, level)));
+            }
+        }
+    }
+    standing
 }
