@@ -16,6 +16,7 @@ use regex_syntax::hir::{Class, Hir, HirKind, Look, Repetition};
 use regex_syntax::ParserBuilder;
 
 use super::compiled::RuleRegex;
+use super::edges::Edges;
 use super::{Matcher, PackRule, Scope};
 use crate::document::Document;
 
@@ -61,6 +62,9 @@ struct Parsed {
     /// For a pattern whose every match stays within a line and ends at the line's end (see
     /// [`line_ends`]), the bytes a match can end with.
     line_ends: Option<Box<[bool; 256]>>,
+    /// For a pattern anchored at the start or end of the text searched, what its matches
+    /// begin or end with.
+    edges: Option<Edges>,
 }
 
 impl PatternSyntax {
@@ -80,11 +84,13 @@ impl PatternSyntax {
                     .and_then(|hir| hir.properties().minimum_len())
                     .is_some_and(|len| len > 0);
             let line_ends = parsed.as_ref().and_then(line_ends);
+            let edges = parsed.as_ref().and_then(Edges::of);
             Parsed {
                 hir: parsed,
                 has_twin,
                 minimum_len,
                 line_ends,
+                edges,
             }
         })
     }
@@ -460,9 +466,13 @@ impl PackRule {
         pattern: &Pattern,
         mut search: impl FnMut(&Range<usize>),
     ) {
-        let minimum_len = pattern.syntax.parsed().minimum_len;
+        let Parsed {
+            minimum_len, edges, ..
+        } = pattern.syntax.parsed();
         let mut search = |range: &Range<usize>| {
-            if range.len() >= minimum_len {
+            let may_match =
+                || (edges.as_ref()).is_none_or(|e| e.may_match(&doc.source[range.clone()]));
+            if range.len() >= *minimum_len && may_match() {
                 search(range);
             }
         };

@@ -15,6 +15,7 @@ use crate::rule::RuleMeta;
 
 mod compiled;
 mod docs;
+mod edges;
 mod examples;
 mod locate;
 mod matching;
