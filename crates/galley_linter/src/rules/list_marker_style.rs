@@ -517,7 +517,7 @@ fn pseudo_bullets(doc: &Document, levels: &mut Levels) -> Vec<(PseudoBullet, Lev
     }
 
     let mut standing = Vec::new();
-    for mut blocks in siblings.into_values() {
+    for blocks in siblings.into_values() {
         let dialogue = dialogue(doc, &blocks);
         let listish = |other: Option<&Block>| match other {
             Some(Block::List) => true,
@@ -536,7 +536,7 @@ fn pseudo_bullets(doc: &Document, levels: &mut Levels) -> Vec<(PseudoBullet, Lev
                 _ => false,
             })
             .collect();
-        for (block, stands) in blocks.drain(..).zip(stands) {
+        for (block, stands) in blocks.into_iter().zip(stands) {
             if let (Block::Pseudo(found, level), true) = (block, stands) {
                 standing.extend(found.into_iter().map(|bullet| (bullet, level)));
             }
