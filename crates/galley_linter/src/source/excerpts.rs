@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::document::{floor_char_boundary, LineCol, LineIndex};
+use crate::document::{floor_char_boundary, LastPosition, LineCol, LineIndex};
 
 /// Lines of context kept before and after a span's lines: as many as a report's snippet shows.
 pub const SNIPPET_CONTEXT_LINES: usize = 1;
@@ -114,10 +114,11 @@ impl Excerpts {
         // A revived file has no line index: building one would cost a warm run more than
         // counting forward to each span.
         let mut counted = Counted::default();
+        let last = LastPosition::default();
         let mut pending: Vec<(Range<usize>, Part)> = (merged(apart, 0).into_iter())
             .map(|span| {
                 let at = match index {
-                    Some(lines) => lines.line_col(text, span.start),
+                    Some(lines) => lines.line_col_after(text, span.start, &last),
                     None => counted.line_col(text, span.start),
                 };
                 let part = Part {
@@ -207,10 +208,14 @@ struct Counted {
     at: usize,
     line: usize,
     line_start: usize,
+    /// The characters from where the columns of `at`'s line count to `at`: counted on, not
+    /// again from the line's start (quadratic on a long line with many spans).
+    columns: usize,
 }
 
 impl Counted {
     fn line_col(&mut self, text: &str, offset: usize) -> LineCol {
+        let counted_to = self.at;
         let bytes = text.as_bytes();
         let counted = &bytes[self.at..offset];
         if memchr::memchr(b'\r', counted).is_none() {
@@ -236,9 +241,17 @@ impl Counted {
         if self.line == 0 && text.starts_with('\u{feff}') {
             start = '\u{feff}'.len_utf8();
         }
+        // A line (or the text after a byte-order mark) that starts past the last offset is
+        // counted from its start.
+        let start = start.min(offset);
+        if start <= counted_to {
+            self.columns += text[counted_to..offset].chars().count();
+        } else {
+            self.columns = text[start..offset].chars().count();
+        }
         LineCol {
             line: self.line + 1,
-            column: text[start.min(offset)..offset].chars().count() + 1,
+            column: self.columns + 1,
         }
     }
 }
