@@ -220,8 +220,8 @@ mod tests {
             )
         ) {
             let text = text.concat();
-            let regex = regex::bytes::Regex::new(r"(?-u)</?[A-Za-z][A-Za-z0-9_.:-]*(?:\s[^<>]*)?/?>")
-                .expect("valid regex");
+            let tag = r"(?-u)</?[A-Za-z][A-Za-z0-9_.:-]*(?:\s[^<>]*)?/?>";
+            let regex = regex::bytes::Regex::new(tag).expect("valid regex");
             let expected: Vec<_> = regex.find_iter(text.as_bytes()).map(|m| m.range()).collect();
             proptest::prop_assert_eq!(tags(text.as_bytes()).collect::<Vec<_>>(), expected);
         }

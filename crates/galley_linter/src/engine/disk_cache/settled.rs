@@ -1,6 +1,7 @@
 //! What vouches for an unchanged file without reading it, as git's index does: its device,
-//! inode, size, mode, and modification and change times, as one number. A replay reads a file only when that
-//! number differs from the one recorded; the record keeps the hash of the text read.
+//! inode, size, mode, and modification and change times, as one number. A replay reads a
+//! file only when that number differs from the one recorded; the record keeps the hash of
+//! the text read.
 //!
 //! A file changed within [`SETTLING`] of a run's start is recorded with no number (0), and is
 //! read by every run until it settles: file systems keep times to a tick (2 s on FAT, 1 s on
