@@ -4,6 +4,7 @@ use std::ops::{Deref, Range};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
+use bytes::Bytes;
 use pulldown_cmark::{Event, LinkType, Tag};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -151,8 +152,9 @@ static TEMPLATE_IN_HEADING: LazyLock<Regex> =
 static KRAMDOWN_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\{:\s*#([\w-]+)[^}]*\}\s*$").expect("valid regex"));
 
-/// What other pages' checks read of a page, as [`PageSummary::encode_seen`] stores it.
-type Seen = (
+/// What other pages' checks read of a page, as [`PageSummary::encode_seen`] stores it, up to
+/// its anchors, which come last.
+type SeenBeforeAnchors = (
     Option<String>,
     Folder,
     Option<String>,
@@ -160,7 +162,6 @@ type Seen = (
     bool,
     Option<String>,
     Option<Box<PageDetails>>,
-    Anchors,
 );
 
 impl PageSummary {
@@ -188,6 +189,7 @@ impl PageSummary {
             links: _,
             template_links: _,
         } = self;
+        // The anchors last: [`Self::decode_seen`] leaves them encoded.
         let seen = (
             key,
             dir,
@@ -202,13 +204,11 @@ impl PageSummary {
     }
 
     /// The summary, without its links, of one [`Self::encode_seen`] encoding, and nothing
-    /// after it.
-    pub fn decode_seen(bytes: &[u8]) -> Option<PageSummary> {
-        let (seen, rest): (Seen, _) = postcard::take_from_bytes(bytes).ok()?;
-        if !rest.is_empty() {
-            return None;
-        }
-        let (key, dir, slug, urls, url_is_folder, content_file, details, anchors) = seen;
+    /// after it; its anchors are decoded when first read.
+    pub fn decode_seen(bytes: &Bytes) -> Option<PageSummary> {
+        let (seen, rest): (SeenBeforeAnchors, _) = postcard::take_from_bytes(bytes).ok()?;
+        let anchors = Anchors::stored(bytes.slice(bytes.len() - rest.len()..))?;
+        let (key, dir, slug, urls, url_is_folder, content_file, details) = seen;
         Some(PageSummary {
             key,
             dir,
@@ -556,15 +556,17 @@ mod tests {
         assert!(!pages[0].links.is_empty());
         for page in &pages {
             let encoded = page.encode_seen().unwrap();
-            let read = PageSummary::decode_seen(&encoded).unwrap();
+            let read = PageSummary::decode_seen(&Bytes::from(encoded.clone())).unwrap();
             assert_eq!(read.seen_by_others(), page.seen_by_others());
             assert_eq!(
                 (read.key.as_deref(), read.slug.as_deref()),
                 (page.key.as_deref(), page.slug.as_deref())
             );
             assert!(read.links.is_empty() && read.template_links.is_empty());
-            assert!(PageSummary::decode_seen(&encoded[..encoded.len() - 1]).is_none());
-            assert!(PageSummary::decode_seen(&[&encoded[..], &[0]].concat()).is_none());
+            let cut = Bytes::copy_from_slice(&encoded[..encoded.len() - 1]);
+            assert!(PageSummary::decode_seen(&cut).is_none());
+            let longer = Bytes::from([&encoded[..], &[0]].concat());
+            assert!(PageSummary::decode_seen(&longer).is_none());
         }
     }
 

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use bytes::Bytes;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -83,7 +84,8 @@ impl DiskCache {
     /// Every page's summary without its links, as the run that wrote `record` made them, as
     /// the run's reads; `None` when the pages file is missing, torn or another record's.
     fn recorded_pages(&self, record: &Record, parallel: bool) -> Option<Vec<Read>> {
-        let file = std::fs::read(self.pages_path(record.paths)).ok()?;
+        // Kept whole: each page's anchors stay in it.
+        let file = Bytes::from(std::fs::read(self.pages_path(record.paths)).ok()?);
         let seal = pages_seal(self.run_key, record.paths, record.files.iter().map(|f| f.1));
         let (count, mut rest) =
             postcard::take_from_bytes::<usize>(shard::unframe(&file, seal)?).ok()?;
@@ -91,19 +93,21 @@ impl DiskCache {
             return None;
         }
         // Each page's part is found by its length, so that the parts are decoded in parallel,
-        // each straight into its place among the reads.
-        let mut parts: Vec<&[u8]> = Vec::with_capacity(count);
+        // each straight into its place among the reads. The payload ends the file, so each
+        // part ends where what follows it begins.
+        let mut parts: Vec<Bytes> = Vec::with_capacity(count);
         while !rest.is_empty() {
             let (length, after) = postcard::take_from_bytes::<usize>(rest).ok()?;
-            let (part, after) = after.split_at_checked(length)?;
-            parts.push(part);
+            let (_, after) = after.split_at_checked(length)?;
+            let end = file.len() - after.len();
+            parts.push(file.slice(end - length..end));
             rest = after;
         }
         if parts.len() != count {
             return None;
         }
         let undecodable = AtomicBool::new(false);
-        let decode = |part: &&[u8]| {
+        let decode = |part: &Bytes| {
             let summary = PageSummary::decode_seen(part).unwrap_or_else(|| {
                 undecodable.store(true, Ordering::Relaxed);
                 PageSummary::default()
