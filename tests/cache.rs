@@ -669,6 +669,61 @@ fn settle() {
 }
 
 #[test]
+fn a_settled_file_with_findings_is_shown_from_the_record_where_it_keeps_what_the_report_shows() {
+    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
+    // The human report: each finding's lines (a stray comma, a link to a missing page).
+    let human = |cached: bool| {
+        let mut cmd = galley(dir.path());
+        cmd.args(["check", "--verbose", "."]);
+        if !cached {
+            cmd.arg("--no-cache");
+        }
+        let output = cmd.output().unwrap();
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+        (text(output.stdout), text(output.stderr))
+    };
+    let fresh = human(false).0;
+    assert!(
+        fresh.contains("Text , with") && fresh.contains("[d](d.md)"),
+        "{fresh}"
+    );
+    human(true);
+    settle();
+    human(true);
+    let (shown, note) = human(true);
+    assert!(note.contains("nothing changed"), "{note}");
+    assert_eq!(unread(&note), 3, "{note}");
+    assert_eq!(shown, fresh);
+    // The record keeps lines; a JSON report shows the same from them, unread as well.
+    let (found, note) = cached_run(dir.path());
+    assert_eq!(unread(&note), 3, "{note}");
+    assert!(found.contains("d.md"), "{found}");
+}
+
+#[test]
+fn a_run_that_shows_more_of_a_file_than_its_record_keeps_reads_it() {
+    let dir = corpus(&[("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)]);
+    cached_run(dir.path());
+    settle();
+    cached_run(dir.path());
+    assert_eq!(unread(&cached_run(dir.path()).1), 3);
+    // The JSON runs' record keeps the flagged text alone: a human report reads the two files
+    // with findings for their lines.
+    let human = |cached: bool| {
+        let mut cmd = galley(dir.path());
+        cmd.args(["check", "--verbose", "."]);
+        if !cached {
+            cmd.arg("--no-cache");
+        }
+        cmd.output().unwrap()
+    };
+    let (cached, fresh) = (human(true), human(false));
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    assert_eq!(text(cached.stdout), text(fresh.stdout));
+    assert_eq!(unread(&text(cached.stderr)), 1);
+}
+
+#[test]
 fn a_settled_file_is_taken_unread_until_its_inode_size_or_times_change() {
     let pages = [("a.md", A_WITH_BROKEN), ("b.md", B), ("c.md", C)];
     let (early, late) = (corpus(&pages), corpus(&pages));
@@ -677,12 +732,13 @@ fn a_settled_file_is_taken_unread_until_its_inode_size_or_times_change() {
     assert_eq!(unread(&note), 0, "{note}");
     settle();
     // Settled: a replay reads them once more and records what vouches for them, as a first
-    // run does; the run after either takes the one without findings unread.
+    // run does; the run after either takes every file unread, the two with findings shown
+    // from the excerpts the record keeps.
     for dir in [&early, &late] {
         assert_eq!(unread(&cached_run(dir.path()).1), 0);
         let (found, note) = cached_run(dir.path());
         assert!(note.contains("nothing changed"), "{note}");
-        assert_eq!(unread(&note), 1, "{note}");
+        assert_eq!(unread(&note), 3, "{note}");
         assert_eq!(found, before);
     }
     // The same length, its modification time put back, and settled again: its change time
@@ -695,6 +751,6 @@ fn a_settled_file_is_taken_unread_until_its_inode_size_or_times_change() {
     assert_eq!(fs::metadata(&c).unwrap().len() as usize, C.len());
     settle();
     let (after, note) = cached_run(early.path());
-    assert_eq!(unread(&note), 0, "{note}");
+    assert_eq!(unread(&note), 2, "{note}");
     assert_ne!(after, before, "the edit is linted");
 }

@@ -197,7 +197,7 @@ impl Linter {
         if let (Reuse::Disk(cache), Some(asked)) = (reuse, asked) {
             let read: Vec<(&Read, Option<Fingerprint>)> =
                 reads.iter().map(|r| &**r).zip(fingerprints).collect();
-            cache.record(&targets, &read, &findings, asked, None);
+            cache.record(&targets, &read, &findings, self.excerpt, asked, None);
         }
         let mut outcome = self.outcome(&targets, missing, findings);
         outcome.fixed = fixed;

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::document::{floor_char_boundary, LastPosition, LineCol, LineIndex};
@@ -14,7 +15,7 @@ use crate::document::{floor_char_boundary, LastPosition, LineCol, LineIndex};
 pub const SNIPPET_CONTEXT_LINES: usize = 1;
 
 /// How much of a file's text around its findings' spans a report needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Excerpt {
     /// Whole lines, with [`SNIPPET_CONTEXT_LINES`] more around: a snippet (the human report).
     Lines,
@@ -22,9 +23,18 @@ pub enum Excerpt {
     Spans,
 }
 
-/// Some runs of a file's text, in order, in one buffer.
-#[derive(Debug)]
-pub(super) struct Excerpts {
+impl Excerpt {
+    /// Whether excerpts cut as `self` says hold all that a report needing `other` reads: whole
+    /// lines hold their spans.
+    pub fn covers(self, other: Excerpt) -> bool {
+        self == Excerpt::Lines || self == other
+    }
+}
+
+/// Some runs of a file's text, in order, in one buffer; stored with a run's findings, so that
+/// a replay shows them without reading the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Excerpts {
     text: Box<str>,
     parts: Box<[Part]>,
     /// The hash of the text it was cut from, when a span was kept apart from the lines a
@@ -35,7 +45,7 @@ pub(super) struct Excerpts {
 /// One run of text: whole lines, or a span alone. Kept for every link of every page of a
 /// corpus, so its numbers are `u32`: a file is cut only when its length fits one
 /// ([`Excerpts::fits`]).
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Part {
     /// Where it starts in the file.
     start: u32,
@@ -57,7 +67,7 @@ fn narrow(number: usize) -> u32 {
 
 impl Excerpts {
     /// Whether a text of `len` bytes can be cut: its offsets, lines and columns fit a `u32`.
-    pub fn fits(len: usize) -> bool {
+    pub(super) fn fits(len: usize) -> bool {
         len < u32::MAX as usize
     }
 
@@ -65,7 +75,7 @@ impl Excerpts {
     /// with [`Excerpt::Lines`], the spans `apart` keep only their own text, unless they
     /// touch the lines kept for another span. `lines` is the text's line index when it is
     /// built (the spans alone need none).
-    pub fn new(
+    pub(super) fn new(
         text: &str,
         lines: Option<&LineIndex>,
         shown: impl IntoIterator<Item = Range<usize>>,
@@ -164,22 +174,54 @@ impl Excerpts {
     }
 
     /// See [`super::SourceFile::cut_from`].
-    pub fn cut_from(&self) -> Option<u128> {
+    pub(super) fn cut_from(&self) -> Option<u128> {
         self.cut_from
     }
 
-    /// The part that holds `span`, as a piece of the file.
-    pub fn piece(&self, span: Range<usize>) -> Option<Piece<'_>> {
-        let index = self
-            .parts
+    /// Which part holds `span`'s start, if any may.
+    fn part_of(&self, span: &Range<usize>) -> Option<usize> {
+        (self.parts)
             .partition_point(|part| part.start as usize <= span.start)
-            .checked_sub(1)?;
+            .checked_sub(1)
+    }
+
+    /// The parts that hold `spans`' starts and ends (what findings at them show), the others
+    /// dropped: each offset finds the part it found before.
+    pub(super) fn narrowed(&self, spans: impl IntoIterator<Item = Range<usize>>) -> Excerpts {
+        let mut kept: Vec<usize> = (spans.into_iter())
+            .flat_map(|span| [span.start, span.end])
+            .filter_map(|offset| self.part_of(&(offset..offset)))
+            .collect();
+        kept.sort_unstable();
+        kept.dedup();
+        let mut text = String::new();
+        let parts = (kept.into_iter())
+            .filter_map(|index| {
+                let part = self.parts.get(index)?;
+                let at = narrow(text.len());
+                text.push_str(self.part_text(index)?);
+                Some(Part { at, ..part.clone() })
+            })
+            .collect();
+        Excerpts {
+            text: text.into_boxed_str(),
+            parts,
+            cut_from: self.cut_from,
+        }
+    }
+
+    /// The text of the part at `index`; `None` where a stored excerpt does not hold it.
+    fn part_text(&self, index: usize) -> Option<&str> {
+        let part = self.parts.get(index)?;
+        let end = (self.parts.get(index + 1)).map_or(self.text.len(), |next| next.at as usize);
+        self.text.get(part.at as usize..end)
+    }
+
+    /// The part that holds `span`, as a piece of the file.
+    pub(super) fn piece(&self, span: Range<usize>) -> Option<Piece<'_>> {
+        let index = self.part_of(&span)?;
         let part = &self.parts[index];
-        let end = self
-            .parts
-            .get(index + 1)
-            .map_or(self.text.len(), |next| next.at as usize);
-        let text = &self.text[part.at as usize..end];
+        let text = self.part_text(index)?;
         let start = part.start as usize;
         if span.end > start + text.len() {
             return None;
@@ -411,170 +453,5 @@ impl<'a> Piece<'a> {
         (first..=last)
             .map(|line| self.lines.line_range(self.text, line).len())
             .max()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use std::ops::Range;
-
-    use super::{Excerpt, Lines, SNIPPET_CONTEXT_LINES};
-    use crate::document::LineCol;
-    use crate::source::SourceFile;
-
-    /// Every span of `text` up to `longest` bytes, kept alone or with a span further on, reads
-    /// from the excerpts as from the whole text.
-    fn excerpts_read_as_the_whole(text: &str, longest: usize) {
-        let whole = SourceFile::new("a.md".into(), text.to_string());
-        whole.line_col(0);
-        let boundaries: Vec<usize> = (0..=text.len())
-            .filter(|&i| text.is_char_boundary(i))
-            .collect();
-        for (i, &start) in boundaries.iter().enumerate() {
-            for &end in boundaries[i..]
-                .iter()
-                .take_while(|&&end| end - start <= longest)
-            {
-                let span = start..end;
-                let other = (end + 7).min(text.len())..text.len();
-                let both = [other.clone(), span.clone()];
-                // Each way to cut the file: how, the spans shown, the spans apart.
-                type Cut<'a> = (Excerpt, &'a [Range<usize>], &'a [Range<usize>]);
-                let mut cuts: Vec<Cut> = Vec::new();
-                for excerpt in [Excerpt::Lines, Excerpt::Spans] {
-                    cuts.push((excerpt, &both[1..], &[]));
-                    cuts.push((excerpt, &both, &[]));
-                    cuts.push((excerpt, &both[..1], &both[1..]));
-                    cuts.push((excerpt, &[], &both));
-                }
-                cuts.push((Excerpt::Lines, &both[1..], &both[..1]));
-                for (excerpt, shown, apart) in cuts {
-                    // Cut from a file with its line index built (linted) and without (revived).
-                    let unindexed = SourceFile::new("a.md".into(), text.to_string());
-                    let cut = unindexed.excerpt_apart(
-                        shown.iter().cloned(),
-                        apart.iter().cloned(),
-                        excerpt,
-                    );
-                    let indexed =
-                        whole.excerpt_apart(shown.iter().cloned(), apart.iter().cloned(), excerpt);
-                    assert_eq!(indexed.line_col(start), cut.line_col(start));
-                    assert_eq!(indexed.line_col(end), cut.line_col(end));
-                    assert_eq!(cut.text(), None);
-                    assert_eq!(
-                        cut.slice(span.clone()),
-                        whole.slice(span.clone()),
-                        "{span:?}"
-                    );
-                    for offset in [start, end] {
-                        let (cut, whole) = (cut.line_col(offset), whole.line_col(offset));
-                        assert_eq!(cut, whole, "{offset} in {text:?}, {excerpt:?}");
-                    }
-                    let locate = cut.locator();
-                    assert_eq!(locate(end), whole.line_col(end));
-                    // Only whole lines show as a snippet.
-                    fn snippet(
-                        file: &SourceFile,
-                        span: Range<usize>,
-                    ) -> (Option<Lines<'_>>, Option<usize>) {
-                        let context = SNIPPET_CONTEXT_LINES;
-                        let lines = file.lines_around(span.clone(), context, context);
-                        (lines, file.longest_line(span))
-                    }
-                    let lines = snippet(&whole, span.clone());
-                    let cut_lines = snippet(&cut, span.clone());
-                    match excerpt {
-                        Excerpt::Spans => assert_eq!(cut_lines, (None, None)),
-                        // A span apart shows its lines only where it touches a shown one's.
-                        Excerpt::Lines if apart.contains(&span) => assert!(
-                            cut_lines == lines || cut_lines == (None, None),
-                            "{span:?} apart in {text:?}"
-                        ),
-                        Excerpt::Lines => assert_eq!(cut_lines, lines, "{span:?} in {text:?}"),
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn excerpts_keep_lines_columns_and_snippets() {
-        for text in [
-            "",
-            "one line",
-            "a\nb\n",
-            "# Tittel\n\nFørste [lenke](/a) og\n[to](/b#c)\n\n> sitat\n\nslutt",
-            "\u{feff}bom\r\nline two\r\n\r\nfour ø\n",
-            "classic\rmac\r\rlines\r",
-            "\n\n\n",
-            "mid\u{feff}line\nnext\u{feff}\n\u{feff}start",
-            "crlf ø\r\n\r\nå\r\nend",
-        ] {
-            excerpts_read_as_the_whole(text, 12);
-        }
-    }
-
-    #[test]
-    fn a_cut_file_keeps_only_the_lines_around_its_spans() {
-        let text: String = (1..=20).map(|n| format!("line {n}\n")).collect();
-        let whole = SourceFile::new("a.md".into(), text.clone());
-        let at = text.find("line 10").unwrap();
-        let cut = whole.excerpt(std::iter::once(at..at + 4), Excerpt::Lines);
-        assert_eq!(cut.slice(at..at + 4), "line");
-        assert_eq!(cut.slice(0..4), "");
-        let lines = cut.lines_around(at..at + 4, 1, 1).unwrap();
-        assert_eq!(lines.text, "line 9\nline 10\nline 11\n");
-        assert_eq!((lines.first_line, lines.count), (8, 3));
-        assert!(cut.lines_around(0..4, 0, 0).is_none());
-        assert!(Arc::ptr_eq(
-            &cut.excerpt(std::iter::once(0..1), Excerpt::Lines),
-            &cut
-        ));
-        let spans = whole.excerpt([at..at + 4, at + 5..at + 7], Excerpt::Spans);
-        assert_eq!(spans.slice(at + 5..at + 7), "10");
-        assert_eq!(
-            spans.line_col(at + 5),
-            LineCol {
-                line: 10,
-                column: 6
-            }
-        );
-        assert_eq!(spans.slice(at..at + 7), "");
-    }
-
-    #[test]
-    fn a_span_apart_keeps_its_text_and_the_hash_of_the_whole() {
-        let text: String = (1..=20).map(|n| format!("line {n}\n")).collect();
-        let whole = SourceFile::new("a.md".into(), text.clone());
-        let at = |line: &str| text.find(line).unwrap();
-        let (shown, far, near) = (at("line 10"), at("line 3\n"), at("line 12"));
-        let cut = whole.excerpt_apart(
-            std::iter::once(shown..shown + 4),
-            [far..far + 6, near..near + 7],
-            Excerpt::Lines,
-        );
-        assert_eq!(cut.slice(far..far + 6), "line 3");
-        assert_eq!(cut.line_col(far + 5), LineCol { line: 3, column: 6 });
-        assert!(cut.lines_around(far..far + 6, 0, 0).is_none());
-        // Line 12 touches the lines kept around line 10: it shows with them.
-        let lines = cut.lines_around(near..near + 7, 1, 1).unwrap();
-        assert_eq!(lines.text, "line 11\nline 12\nline 13\n");
-        let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
-        assert_eq!(cut.cut_from(), Some(hash));
-        let near_only = whole.excerpt_apart(
-            std::iter::once(shown..shown + 4),
-            std::iter::once(near..near + 7),
-            Excerpt::Lines,
-        );
-        assert_eq!(near_only.cut_from(), None);
-        let spans = whole.excerpt_apart(
-            std::iter::once(shown..shown + 4),
-            std::iter::once(far..far + 6),
-            Excerpt::Spans,
-        );
-        assert_eq!(spans.cut_from(), None);
-        assert_eq!(whole.cut_from(), None);
     }
 }

@@ -4,6 +4,8 @@
 //! its lines, it keeps the text's hash, and the lines are read again only from the same text.
 
 mod excerpts;
+#[cfg(test)]
+mod tests;
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -11,8 +13,8 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::document::{LastPosition, LineCol, LineIndex};
-pub use excerpts::{Excerpt, Lines, SNIPPET_CONTEXT_LINES};
-use excerpts::{Excerpts, Piece};
+use excerpts::Piece;
+pub use excerpts::{Excerpt, Excerpts, Lines, SNIPPET_CONTEXT_LINES};
 
 #[derive(Debug)]
 pub struct SourceFile {
@@ -104,6 +106,32 @@ impl SourceFile {
             }
             _ => self.clone(),
         }
+    }
+
+    /// What findings at `spans` show of the file, as `excerpt` says, to be kept with them:
+    /// cut from its text, or the excerpts it keeps that hold them. `None` for a file that
+    /// could not be read, or is too long to cut.
+    pub fn excerpts_for(
+        &self,
+        spans: impl IntoIterator<Item = Range<usize>>,
+        excerpt: Excerpt,
+    ) -> Option<Excerpts> {
+        match &self.text {
+            Text::Whole { text, lines } if self.readable && Excerpts::fits(text.len()) => Some(
+                Excerpts::new(text, lines.get(), spans, std::iter::empty(), excerpt),
+            ),
+            Text::Whole { .. } => None,
+            Text::Excerpts(excerpts) => Some(excerpts.narrowed(spans)),
+        }
+    }
+
+    /// A file of which only `excerpts` are kept (stored with its findings).
+    pub fn from_excerpts(path: Arc<str>, excerpts: Excerpts) -> Arc<Self> {
+        Arc::new(SourceFile {
+            path,
+            text: Text::Excerpts(excerpts),
+            readable: true,
+        })
     }
 
     /// The hash (xxh3-128) of the whole text, when spans of it were kept without the lines

@@ -3,6 +3,7 @@
 //! paths, with its pages file; the [`KEPT_RECORDS`] latest kept.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_128, Xxh3Default};
@@ -13,6 +14,7 @@ use super::{shard, DiskCache};
 use crate::diagnostic::Diagnostic;
 use crate::finding::Finding;
 use crate::links::PageSummary;
+use crate::source::{Excerpt, Excerpts};
 
 const FILE_NAME: &str = "replay";
 /// Beside the record, what other pages read of each of its files (keys, anchors, URLs):
@@ -43,8 +45,11 @@ pub(super) struct Record<Found = (String, Diagnostic)> {
     /// What the cross-file phase asked the file system.
     pub(super) asked: Asked,
     /// The findings of each file that has any, by its place in `files`, each with the id of
-    /// its rule.
-    pub(super) found: Vec<(u32, Vec<Found>)>,
+    /// its rule, and what they show of the file (`None` where the run kept its whole text,
+    /// too long to cut).
+    pub(super) found: Vec<(u32, Vec<Found>, Option<Excerpts>)>,
+    /// How much of each file its excerpts keep: a run that shows more reads the files.
+    pub(super) excerpt: Excerpt,
 }
 
 /// A file as a run read it: the hash of its text, and its [`settled_key`](super::settled).
@@ -134,15 +139,17 @@ impl DiskCache {
         }
     }
 
-    /// Records what this run read and found for the next run to replay; nothing when a file
-    /// could not be read or was over its budget (such a run is never replayed). `seen`: the
-    /// hash of what other pages read of each file, when known; when not, it is worked out
-    /// from each page's summary, and the pages file written beside the record.
+    /// Records what this run read and found for the next run to replay, with what the
+    /// findings show of their files as `excerpt` says; nothing when a file could not be read
+    /// or was over its budget (such a run is never replayed). `seen`: the hash of what other
+    /// pages read of each file, when known; when not, it is worked out from each page's
+    /// summary, and the pages file written beside the record.
     pub(in super::super) fn record(
         &self,
         targets: &[FileTarget],
         reads: &[(&Read, Option<Fingerprint>)],
         findings: &[Vec<Finding>],
+        excerpt: Excerpt,
         asked: Asked,
         seen: Option<Vec<u128>>,
     ) {
@@ -172,10 +179,15 @@ impl DiskCache {
         let found = (findings.iter().enumerate())
             .filter(|(_, found)| !found.is_empty())
             .map(|(index, found)| {
-                let found = (found.iter())
+                let diagnostics = (found.iter())
                     .map(|finding| (finding.diagnostic.rule, &finding.diagnostic))
                     .collect();
-                (index as u32, found)
+                // A file's findings share its text.
+                let file = &found[0].file;
+                let shown = (found.iter()).all(|finding| Arc::ptr_eq(&finding.file, file));
+                let spans = found.iter().flat_map(|finding| finding.diagnostic.spans());
+                let excerpts = shown.then(|| file.excerpts_for(spans, excerpt)).flatten();
+                (index as u32, diagnostics, excerpts)
             })
             .collect();
         let record: Record<(&str, &Diagnostic)> = Record {
@@ -184,6 +196,7 @@ impl DiskCache {
             files,
             asked,
             found,
+            excerpt,
         };
         let written = shard::write_streamed(&self.replay_path(paths), |out| {
             postcard::to_io(&record, out).map_err(std::io::Error::other)?;

@@ -7,7 +7,8 @@
 //! still answer the same, has the same findings, and parses, lints and indexes nothing. It
 //! reads and hashes each file, unless the file's inode, size and times are as recorded and
 //! had settled when the recording run began ([`settled`](super::settled)), as git trusts its
-//! index; a file with findings is read all the same, for the lines they show.
+//! index; a file with findings is then shown from the excerpts the record keeps of it, unless
+//! they hold less than this run's report shows (spans, for lines), when it is read for them.
 //!
 //! When a few texts differ, only those files are linted: if what each shows other pages
 //! (its keys, anchors, URLs; not its own links) is as recorded, every other file's findings
@@ -61,8 +62,9 @@ pub(in super::super) struct Changed {
 enum Kept {
     /// A changed file's text, to be linted.
     Whole(String),
-    /// An unchanged file with findings: what they show of it, cut as soon as it is read (the
-    /// texts of every such file at once would be most of a replayed run's memory).
+    /// An unchanged file with findings: what they show of it, kept by the record or cut as
+    /// soon as it is read (the texts of every such file at once would be most of a replayed
+    /// run's memory).
     Excerpts(Arc<SourceFile>),
 }
 
@@ -158,17 +160,31 @@ impl DiskCache {
             if changed.load(Ordering::Relaxed) > most_changed {
                 return None;
             }
-            let found = (record.found)
-                .binary_search_by_key(&(index as u32), |(at, _)| *at)
-                .ok()
-                .map(|at| &record.found[at].1);
+            let (found, stored) =
+                match (record.found).binary_search_by_key(&(index as u32), |(at, _, _)| *at) {
+                    Ok(at) => {
+                        let (_, found, excerpts) = &record.found[at];
+                        let shown = excerpts
+                            .as_ref()
+                            .filter(|_| record.excerpt.covers(linter.excerpt));
+                        (Some(found), shown)
+                    }
+                    Err(_) => (None, None),
+                };
             let (recorded, _, recorded_settled) = record.files[index];
-            // A file with findings is read for the lines they show: no `stat` first.
-            if found.is_none() {
+            // A file with findings whose excerpts the record does not keep is read for the
+            // lines they show: no `stat` first.
+            if found.is_none() || stored.is_some() {
                 let settled = settled_key(&target.path, self.opened);
                 if settled != 0 && settled == recorded_settled {
                     self.unread.fetch_add(1, Ordering::Relaxed);
-                    return Some(((recorded, settled), None));
+                    let kept = stored.map(|excerpts| {
+                        Kept::Excerpts(SourceFile::from_excerpts(
+                            target.display.clone(),
+                            excerpts.clone(),
+                        ))
+                    });
+                    return Some(((recorded, settled), kept));
                 }
             }
             let (bytes, metadata) =
@@ -337,7 +353,14 @@ impl DiskCache {
             .iter()
             .zip(fingerprints.into_iter().map(Some))
             .collect();
-        self.record(targets, &recorded, &findings, asked, Some(seen));
+        self.record(
+            targets,
+            &recorded,
+            &findings,
+            linter.excerpt,
+            asked,
+            Some(seen),
+        );
         drop(recorded);
         self.replayed_unchanged.store(true, Ordering::Relaxed);
         // Freeing every page's summary is a tenth of such a run: a worker does it while the
@@ -363,7 +386,7 @@ impl DiskCache {
             pages: _,
         } = changed;
         let mut findings: Vec<Vec<Finding>> = targets.iter().map(|_| Vec::new()).collect();
-        for (index, found) in record.found {
+        for (index, found, _) in record.found {
             let index = index as usize;
             if fingerprints.get(index).map(|fingerprint| fingerprint.0)
                 != record.files.get(index).map(|file| file.0)
