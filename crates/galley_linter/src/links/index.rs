@@ -6,6 +6,7 @@ use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::FxHashMap;
 
+use super::folded_keys::FoldedKeys;
 use super::suggest::Suggestible;
 use super::{normalize, PageSummary};
 use crate::site::{Generator, Site};
@@ -44,7 +45,7 @@ pub struct LinkIndex<'a> {
     by_content_path: FxHashMap<String, &'a PageSummary>,
     pub(super) site: Option<Site>,
     /// Pages by their lowercased keys, for sites that match paths without regard to case.
-    pub(super) by_lower_key: FxHashMap<String, &'a PageSummary>,
+    pub(super) by_lower_key: FoldedKeys<'a>,
     /// The keys of pages by their lowercased file name without extension (and a bundle's
     /// `index` by its folder's name), built when the first template link asks for a page by
     /// name. Keys, not pages: a lazily filled cell of borrowed pages would pin the index's
@@ -137,7 +138,7 @@ impl<'a> LinkIndex<'a> {
             by_url,
             by_content_path,
             site: None,
-            by_lower_key: FxHashMap::default(),
+            by_lower_key: FoldedKeys::default(),
             by_name: OnceLock::new(),
         }
     }
@@ -145,10 +146,10 @@ impl<'a> LinkIndex<'a> {
     /// Resolves links the way `site`'s generator serves pages.
     pub fn with_site(self, site: Option<&Site>) -> Self {
         let by_lower_key = match site {
-            Some(site) if site.case_insensitive => (self.by_key.iter())
-                .map(|(key, page)| (key.to_lowercase(), *page))
-                .collect(),
-            _ => FxHashMap::default(),
+            Some(site) if site.case_insensitive => {
+                FoldedKeys::new(self.by_key.iter().map(|(key, page)| (*key, *page)))
+            }
+            _ => FoldedKeys::default(),
         };
         LinkIndex {
             site: site.cloned(),

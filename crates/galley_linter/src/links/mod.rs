@@ -2,6 +2,7 @@
 //! links), and the corpus-wide index that resolves links against those summaries.
 
 mod anchors;
+mod folded_keys;
 mod headings;
 mod index;
 mod suggest;
