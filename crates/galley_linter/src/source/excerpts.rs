@@ -26,7 +26,7 @@ pub enum Excerpt {
 impl Excerpt {
     /// Whether excerpts cut as `self` says hold all that a report needing `other` reads: whole
     /// lines hold their spans.
-    pub fn covers(self, other: Excerpt) -> bool {
+    pub(crate) fn covers(self, other: Excerpt) -> bool {
         self == Excerpt::Lines || self == other
     }
 }
@@ -34,7 +34,7 @@ impl Excerpt {
 /// Some runs of a file's text, in order, in one buffer; stored with a run's findings, so that
 /// a replay shows them without reading the file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Excerpts {
+pub(crate) struct Excerpts {
     text: Box<str>,
     parts: Box<[Part]>,
     /// The hash of the text it was cut from, when a span was kept apart from the lines a

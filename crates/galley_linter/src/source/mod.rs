@@ -13,8 +13,9 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::document::{LastPosition, LineCol, LineIndex};
+pub(crate) use excerpts::Excerpts;
 use excerpts::Piece;
-pub use excerpts::{Excerpt, Excerpts, Lines, SNIPPET_CONTEXT_LINES};
+pub use excerpts::{Excerpt, Lines, SNIPPET_CONTEXT_LINES};
 
 #[derive(Debug)]
 pub struct SourceFile {
@@ -111,7 +112,7 @@ impl SourceFile {
     /// What findings at `spans` show of the file, as `excerpt` says, to be kept with them:
     /// cut from its text, or the excerpts it keeps that hold them. `None` for a file that
     /// could not be read, or is too long to cut.
-    pub fn excerpts_for(
+    pub(crate) fn excerpts_for(
         &self,
         spans: impl IntoIterator<Item = Range<usize>>,
         excerpt: Excerpt,
@@ -126,7 +127,7 @@ impl SourceFile {
     }
 
     /// A file of which only `excerpts` are kept (stored with its findings).
-    pub fn from_excerpts(path: Arc<str>, excerpts: Excerpts) -> Arc<Self> {
+    pub(crate) fn from_excerpts(path: Arc<str>, excerpts: Excerpts) -> Arc<Self> {
         Arc::new(SourceFile {
             path,
             text: Text::Excerpts(excerpts),
