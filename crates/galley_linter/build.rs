@@ -10,7 +10,10 @@ use saphyr::{LoadableYamlNode, Scalar, Yaml};
 use serde_json::{json, Map, Value};
 
 fn main() {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    // Read when the script runs, not baked in when it is compiled: a build script compiled
+    // for a checkout elsewhere (a shared target folder) is run again for this one.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let folder = Path::new(&manifest).join("../../rules");
     println!("cargo::rerun-if-changed={}", folder.display());
     let mut paths: Vec<_> = std::fs::read_dir(&folder)
         .expect("the rules folder is readable")
