@@ -140,29 +140,29 @@ impl<'de> Deserialize<'de> for Anchors {
     }
 }
 
-/// [`Built`]'s shape, read without keeping anything: its text's bytes, and its ends counted.
+/// [`Built`]'s shape, read without keeping anything: its text's bytes, and its ends skipped.
 #[derive(Deserialize)]
 struct Skimmed<'a> {
     _text: &'a [u8],
-    _ends: Counted,
+    _ends: SkippedEnds,
 }
 
 /// A sequence of `u32`, each read and dropped.
-struct Counted;
+struct SkippedEnds;
 
-impl<'de> Deserialize<'de> for Counted {
+impl<'de> Deserialize<'de> for SkippedEnds {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Each;
         impl<'de> Visitor<'de> for Each {
-            type Value = Counted;
+            type Value = SkippedEnds;
 
             fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
                 formatter.write_str("a sequence of anchor ends")
             }
 
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Counted, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SkippedEnds, A::Error> {
                 while seq.next_element::<u32>()?.is_some() {}
-                Ok(Counted)
+                Ok(SkippedEnds)
             }
         }
         deserializer.deserialize_seq(Each)

@@ -36,7 +36,7 @@ impl<'a> FoldedKeys<'a> {
             }
             let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(folded.text.len()))
             else {
-                // Past 4 GiB of keys: never with pages of at most `MAX_FILE_BYTES`.
+                // Past 4 GiB of keys, which are paths: never in practice.
                 break;
             };
             let text = &folded.text;
