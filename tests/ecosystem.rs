@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::json_report;
+use common::{galley, json_report, rules_found};
 use serde_json::{json, Value};
 
 const CORPORA: &str = "../shared/corpora";
@@ -35,12 +35,11 @@ fn summarise(site: &Path) -> Value {
     json!({ "counts": counts, "digest": format!("{digest:016x}") })
 }
 
-#[test]
-fn findings_on_real_sites_are_the_reviewed_ones() {
-    let corpora = Path::new(CORPORA);
+/// The sites' folder names, sorted; `None` (said) without the corpora.
+fn sites(corpora: &Path) -> Option<Vec<String>> {
     if !corpora.is_dir() {
         eprintln!("SKIPPED: no {CORPORA} here: the ecosystem check needs the shared corpora");
-        return;
+        return None;
     }
     let mut sites: Vec<_> = std::fs::read_dir(corpora)
         .unwrap()
@@ -49,6 +48,15 @@ fn findings_on_real_sites_are_the_reviewed_ones() {
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
     sites.sort();
+    Some(sites)
+}
+
+#[test]
+fn findings_on_real_sites_are_the_reviewed_ones() {
+    let corpora = Path::new(CORPORA);
+    let Some(sites) = sites(corpora) else {
+        return;
+    };
     let actual: BTreeMap<String, Value> = sites
         .iter()
         .map(|site| (site.clone(), summarise(&corpora.join(site))))
@@ -65,5 +73,30 @@ fn findings_on_real_sites_are_the_reviewed_ones() {
             .header(REVIEWED, "actual")
             .to_string();
         panic!("findings on the real sites changed (GALLEY_BLESS=1 accepts them):\n{diff}");
+    }
+}
+
+/// A site named from the folder above (which holds the other sites, each with its own
+/// generator's config) is checked as a run inside it checks it.
+#[test]
+fn a_site_named_from_the_folder_above_is_checked_as_from_within_it() {
+    let corpora = Path::new(CORPORA);
+    let Some(sites) = sites(corpora) else {
+        return;
+    };
+    // Each finding's `path:line:rule`, its path from the site's folder.
+    let from_site = |report: &Value, prefix: &str| -> Vec<String> {
+        (rules_found(report).iter())
+            .map(|found| found.strip_prefix(prefix).unwrap_or(found).to_string())
+            .collect()
+    };
+    for site in sites {
+        let within = from_site(&json_report(&corpora.join(&site)), "./");
+        let output = galley(corpora)
+            .args(["check", &site, "--format", "json", "--quiet", "--no-cache"])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(from_site(&report, &format!("{site}/")), within, "{site}");
     }
 }

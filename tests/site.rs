@@ -808,6 +808,47 @@ fn a_site_folder_that_is_not_there_is_a_config_error() {
     assert!(stderr.contains("[site] dir: no such folder"), "{stderr}");
 }
 
+#[test]
+fn a_site_named_from_a_folder_of_several_sites_is_checked_as_from_within_it() {
+    // From the top, Jekyll's config is found first (a level down, where Hugo's is two and
+    // Docusaurus's beside the named pages): each named folder's own site roots its run.
+    let dir = corpus(&[
+        ("blog/_config.yml", "title: x\n"),
+        ("blog/index.md", "# Blog\n"),
+        ("handbook/site/hugo.toml", "title = \"x\"\n"),
+        (
+            "handbook/site/content/guide/start.md",
+            "# Start\n\n## Install\n",
+        ),
+        (
+            "handbook/site/content/intro.md",
+            "[a](/guide/start/#install)\n\n[planted](/guide/stop/)\n",
+        ),
+        (
+            "manual/website/docusaurus.config.js",
+            "module.exports = {};\n",
+        ),
+        ("manual/website/static/img/logo.png", ""),
+        (
+            "manual/docs/intro.md",
+            "![logo](/img/logo.png)\n\n![planted](/img/x.png)\n",
+        ),
+    ]);
+    let handbook = dir.path().join("handbook");
+    assert_eq!(
+        found_by(&handbook, &["."]),
+        ["site/content/intro.md:3:broken-link"]
+    );
+    assert_eq!(
+        found_by(dir.path(), &["handbook"]),
+        ["handbook/site/content/intro.md:3:broken-link"]
+    );
+    assert_eq!(
+        found_by(dir.path(), &["manual/docs"]),
+        ["manual/docs/intro.md:3:broken-link"]
+    );
+}
+
 /// A file of a test corpus: its path and text.
 type File<'a> = (&'a str, &'a str);
 

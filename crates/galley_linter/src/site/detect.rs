@@ -74,9 +74,10 @@ impl Site {
 /// Where a run over `dir` (the inputs' common folder) is rooted when no `galley.toml` says.
 /// When the working folder holds `dir` (a pre-commit hook names pages deep in a site from
 /// the top of its repository), the nearest folder at or above `dir`, up to the working
-/// folder, that holds a site generator's config; else the working folder, if a run over it
-/// finds a site (one beside the pages, as Docusaurus's `website/` with `../docs`); else
-/// `dir`. The pages' links then resolve against the whole site, as in a run over it.
+/// folder, that holds a site generator's config; else the nearest such folder from which a
+/// run finds a site below it (a site named from the folder above it, which may hold other
+/// sites; Docusaurus's `website/` beside `docs/`); else `dir`. The pages' links then resolve
+/// against the whole site, as in a run over it.
 pub fn root_at_or_above(dir: &Path) -> PathBuf {
     let dir = absolute(dir);
     let Ok(working) = std::env::current_dir().map(|working| absolute(&working)) else {
@@ -85,14 +86,14 @@ pub fn root_at_or_above(dir: &Path) -> PathBuf {
     if !dir.starts_with(&working) {
         return dir;
     }
-    let above = (dir.ancestors())
-        .take_while(|folder| folder.starts_with(&working))
-        .find(|folder| Generator::configured_in(folder).is_some());
-    match above {
-        Some(site) => site.to_path_buf(),
-        None if dir != working && Site::detect(&working).is_some() => working,
-        None => dir,
-    }
+    let up_to_working = || {
+        dir.ancestors()
+            .take_while(|folder| folder.starts_with(&working))
+    };
+    let root = up_to_working()
+        .find(|folder| Generator::configured_in(folder).is_some())
+        .or_else(|| up_to_working().find(|folder| Site::detect(folder).is_some()));
+    root.map_or_else(|| dir.clone(), Path::to_path_buf)
 }
 
 fn subfolders(folders: &[PathBuf]) -> Vec<PathBuf> {
