@@ -12,8 +12,10 @@ use galley_linter::config::Config;
 use galley_linter::engine::{
     common_folder, expand_patterns, DiskCache, Fixing, Linter, RunCache, Selection,
 };
+use galley_linter::finding::CheckOutcome;
 use galley_linter::fix::FixMode;
 use galley_linter::report::{self, statistics, Format, Totals};
+use galley_linter::site::inputs_by_site;
 
 use crate::cli::{CheckArgs, ColorChoice};
 use crate::progress::Progress;
@@ -49,12 +51,31 @@ pub fn check(args: CheckArgs) -> Result<u8> {
     if args.watch {
         return crate::watch::watch(&args, &inputs);
     }
-    let linter = build_linter(&args, &inputs)?;
-    let code = run(&args, &linter, &inputs, None);
-    // The process ends now and its memory goes back whole: freeing the compiled rules piece by
-    // piece would be a twentieth of a one-file run.
-    std::mem::forget(linter);
-    code
+    // Pages of several sites named at once: each site's run is its own (its config, its root,
+    // its links), their findings reported as one.
+    let sites = match (&args.config, &args.stdin_filename) {
+        (None, None) => inputs_by_site(&inputs.paths),
+        _ => vec![inputs.paths.clone()],
+    };
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let mut all: Option<Checked> = None;
+    for paths in sites {
+        let site = Inputs {
+            paths,
+            defaulted: inputs.defaulted,
+        };
+        let linter = build_linter(&args, &site)?;
+        let checked = lint(&args, &linter, &site, None)?;
+        // The process ends soon and its memory goes back whole: freeing the compiled rules
+        // piece by piece would be a twentieth of a one-file run.
+        std::mem::forget(linter);
+        match &mut all {
+            Some(all) => all.outcome.merge(checked.outcome),
+            None => all = Some(checked),
+        }
+    }
+    let checked = all.context("no paths to check")?;
+    report_checked(&args, checked, baseline.as_ref())
 }
 
 /// The linter for these inputs: their config (or `--config`), less what `--select` and
@@ -80,6 +101,25 @@ pub fn run(
     inputs: &Inputs,
     cache: Option<&RunCache>,
 ) -> Result<u8> {
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let checked = lint(args, linter, inputs, cache)?;
+    report_checked(args, checked, baseline.as_ref())
+}
+
+/// A run's outcome, with stdin's text when `--fix` is to print it back.
+struct Checked {
+    outcome: CheckOutcome,
+    stdin_text: Option<String>,
+}
+
+/// The lint of one run: its findings (only those on changed lines with `--changed-since`),
+/// and its fixes when asked for.
+fn lint(
+    args: &CheckArgs,
+    linter: &Linter,
+    inputs: &Inputs,
+    cache: Option<&RunCache>,
+) -> Result<Checked> {
     let fixing = (args.fix || args.diff).then_some(Fixing {
         mode: if args.unsafe_fixes {
             FixMode::All
@@ -93,7 +133,6 @@ pub fn run(
         .as_deref()
         .map(|reference| ChangedFiles::since(reference, linter))
         .transpose()?;
-    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
 
     let disk = cache.is_none().then(|| disk_cache(args, linter)).flatten();
     let progress = Progress::start(args.quiet);
@@ -123,6 +162,18 @@ pub fn run(
     if let Some(changed) = &changed {
         changed.retain(&mut outcome);
     }
+    Ok(Checked {
+        outcome,
+        stdin_text,
+    })
+}
+
+/// A run's report (less the findings of `baseline`), and its exit code.
+fn report_checked(args: &CheckArgs, checked: Checked, baseline: Option<&Baseline>) -> Result<u8> {
+    let Checked {
+        mut outcome,
+        stdin_text,
+    } = checked;
     if let Some(file) = &args.write_baseline {
         let written = baseline::write(file, &outcome.findings)?;
         if !args.quiet {
@@ -130,7 +181,7 @@ pub fn run(
         }
         return Ok(0);
     }
-    if let Some(baseline) = &baseline {
+    if let Some(baseline) = baseline {
         let comparison = baseline.apply(&mut outcome.findings);
         if !args.quiet {
             eprint!("{comparison}");

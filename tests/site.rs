@@ -809,7 +809,7 @@ fn a_site_folder_that_is_not_there_is_a_config_error() {
 }
 
 #[test]
-fn a_site_named_from_a_folder_of_several_sites_is_checked_as_from_within_it() {
+fn sites_named_from_a_folder_of_several_sites_are_each_checked_as_from_within_them() {
     // From the top, Jekyll's config is found first (a level down, where Hugo's is two and
     // Docusaurus's beside the named pages): each named folder's own site roots its run.
     let dir = corpus(&[
@@ -846,6 +846,29 @@ fn a_site_named_from_a_folder_of_several_sites_is_checked_as_from_within_it() {
     assert_eq!(
         found_by(dir.path(), &["manual/docs"]),
         ["manual/docs/intro.md:3:broken-link"]
+    );
+    // Named together, as a pre-commit hook names the staged pages of both: each in its site.
+    let both = [
+        "handbook/site/content/intro.md:3:broken-link",
+        "manual/docs/intro.md:3:broken-link",
+    ];
+    assert_eq!(found_by(dir.path(), &["handbook", "manual/docs"]), both);
+    let pages = ["manual/docs/intro.md", "handbook/site/content/intro.md"];
+    assert_eq!(found_by(dir.path(), &pages), both);
+    // Each with its own `galley.toml`.
+    let stray = "# Notes\n\nOne word .\n";
+    let off = "[rules.stray-punctuation]\nlevel = \"off\"\n";
+    for (path, text) in [
+        ("notes/galley.toml", off),
+        ("notes/a.md", stray),
+        ("loose/a.md", stray),
+    ] {
+        std::fs::create_dir_all(dir.path().join(path).parent().unwrap()).unwrap();
+        std::fs::write(dir.path().join(path), text).unwrap();
+    }
+    assert_eq!(
+        found_by(dir.path(), &["notes/a.md", "loose/a.md"]),
+        ["loose/a.md:3:stray-punctuation"]
     );
 }
 

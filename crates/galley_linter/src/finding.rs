@@ -92,6 +92,22 @@ pub struct CheckOutcome {
     pub rules: Vec<&'static RuleMeta>,
 }
 
+impl CheckOutcome {
+    /// This run's outcome and `other`'s, as one: their files, their findings in order, and
+    /// every rule either could run.
+    pub fn merge(&mut self, other: CheckOutcome) {
+        self.files.extend(other.files);
+        self.findings.extend(other.findings);
+        sort_findings(&mut self.findings);
+        self.fixed.extend(other.fixed);
+        for rule in other.rules {
+            if !self.rules.iter().any(|known| known.id == rule.id) {
+                self.rules.push(rule);
+            }
+        }
+    }
+}
+
 /// A file whose text the fixes changed (or would change, with `--diff`).
 #[derive(Debug)]
 pub struct FixedFile {

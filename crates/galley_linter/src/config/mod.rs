@@ -209,16 +209,19 @@ impl Config {
     /// Finds the nearest `galley.toml` at or above `start`, else at or above the current folder;
     /// without one, the defaults, rooted where [`crate::site::root_at_or_above`] says.
     pub fn discover(start: &Path) -> Result<Config, Error> {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let found = start
-            .ancestors()
-            .chain(cwd.ancestors())
-            .map(|dir| dir.join(CONFIG_FILE))
-            .find(|candidate| candidate.is_file());
+        let found = Config::file_at_or_above(start)
+            .or_else(|| Config::file_at_or_above(&std::env::current_dir().unwrap_or_default()));
         match found {
             Some(path) => Config::load(&path),
             None => Ok(Config::defaults_at(&crate::site::root_at_or_above(start))),
         }
+    }
+
+    /// The nearest `galley.toml` at or above `dir`.
+    pub fn file_at_or_above(dir: &Path) -> Option<PathBuf> {
+        dir.ancestors()
+            .map(|dir| dir.join(CONFIG_FILE))
+            .find(|candidate| candidate.is_file())
     }
 
     /// The defaults, with globs starting from `dir`.

@@ -1,6 +1,7 @@
 //! Which generator a folder's config names, where a site is found from a folder, and where
 //! a run without `galley.toml` is rooted.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Generator, Site};
@@ -71,21 +72,21 @@ impl Site {
     }
 }
 
-/// Where a run over `dir` (the inputs' common folder) is rooted when no `galley.toml` says.
-/// When the working folder holds `dir` (a pre-commit hook names pages deep in a site from
-/// the top of its repository), the nearest folder at or above `dir`, up to the working
-/// folder, that holds a site generator's config; else the nearest such folder from which a
-/// run finds a site below it (a site named from the folder above it, which may hold other
-/// sites; Docusaurus's `website/` beside `docs/`); else `dir`. The pages' links then resolve
-/// against the whole site, as in a run over it.
+/// Where a run over `dir` (the inputs' common folder) is rooted when no `galley.toml` says:
+/// its [`site_root`], else `dir`. The pages' links then resolve against the whole site, as in
+/// a run over it.
 pub fn root_at_or_above(dir: &Path) -> PathBuf {
     let dir = absolute(dir);
-    let Ok(working) = std::env::current_dir().map(|working| absolute(&working)) else {
-        return dir;
-    };
-    if !dir.starts_with(&working) {
-        return dir;
-    }
+    site_root(&dir).unwrap_or(dir)
+}
+
+/// The site `dir` (absolute) belongs to, when the working folder holds it (a pre-commit hook
+/// names pages deep in a site from the top of its repository): the nearest folder at or above
+/// `dir`, up to the working folder, that holds a site generator's config; else the nearest
+/// such folder from which a run finds a site below it (a site named from the folder above it,
+/// which may hold other sites; Docusaurus's `website/` beside `docs/`).
+fn site_root(dir: &Path) -> Option<PathBuf> {
+    let working = absolute(&std::env::current_dir().ok()?);
     let up_to_working = || {
         dir.ancestors()
             .take_while(|folder| folder.starts_with(&working))
@@ -93,7 +94,42 @@ pub fn root_at_or_above(dir: &Path) -> PathBuf {
     let root = up_to_working()
         .find(|folder| Generator::configured_in(folder).is_some())
         .or_else(|| up_to_working().find(|folder| Site::detect(folder).is_some()));
-    root.map_or_else(|| dir.clone(), Path::to_path_buf)
+    root.map(Path::to_path_buf)
+}
+
+/// `inputs` (files and folders) split by the site each belongs to, in their order: the
+/// folder of the nearest `galley.toml` at or above it, else its [`site_root`]. Inputs of no
+/// site stay together. One group, `inputs` whole, when they belong to one site or to none:
+/// several sites named in one run (a pre-commit hook's staged pages in a repository of two
+/// sites) are each checked as a run over that site alone checks them.
+pub fn inputs_by_site(inputs: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    if inputs.len() < 2 {
+        return vec![inputs.to_vec()];
+    }
+    // Pages of one folder share their site: each folder is looked up once.
+    let mut sites: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+    for input in inputs {
+        let path = absolute(input);
+        let folder = if path.is_dir() {
+            path
+        } else {
+            path.parent().map_or(path.clone(), Path::to_path_buf)
+        };
+        let site = sites.entry(folder).or_insert_with_key(|folder| {
+            crate::config::Config::file_at_or_above(folder)
+                .and_then(|file| file.parent().map(Path::to_path_buf))
+                .or_else(|| site_root(folder))
+        });
+        match groups.iter_mut().find(|(of, _)| of == site) {
+            Some((_, group)) => group.push(input.clone()),
+            None => groups.push((site.clone(), vec![input.clone()])),
+        }
+    }
+    if groups.len() == 1 {
+        return vec![inputs.to_vec()];
+    }
+    groups.into_iter().map(|(_, group)| group).collect()
 }
 
 fn subfolders(folders: &[PathBuf]) -> Vec<PathBuf> {

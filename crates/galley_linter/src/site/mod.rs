@@ -20,7 +20,7 @@ use regex::Regex;
 
 use crate::document::Document;
 use crate::paths::absolute;
-pub use detect::root_at_or_above;
+pub use detect::{inputs_by_site, root_at_or_above};
 use docfx::Docfx;
 pub use mkdocs::TabIds;
 pub use redirects::Redirect;
