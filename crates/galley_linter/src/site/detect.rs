@@ -77,7 +77,7 @@ impl Site {
 /// a run over it.
 pub fn root_at_or_above(dir: &Path) -> PathBuf {
     let dir = absolute(dir);
-    site_root(&dir).unwrap_or(dir)
+    site_root(&dir, &mut Asked::default()).unwrap_or(dir)
 }
 
 /// The site `dir` (absolute) belongs to, when the working folder holds it (a pre-commit hook
@@ -85,16 +85,36 @@ pub fn root_at_or_above(dir: &Path) -> PathBuf {
 /// `dir`, up to the working folder, that holds a site generator's config; else the nearest
 /// such folder from which a run finds a site below it (a site named from the folder above it,
 /// which may hold other sites; Docusaurus's `website/` beside `docs/`).
-fn site_root(dir: &Path) -> Option<PathBuf> {
+fn site_root(dir: &Path, asked: &mut Asked) -> Option<PathBuf> {
     let working = absolute(&std::env::current_dir().ok()?);
     let up_to_working = || {
         dir.ancestors()
             .take_while(|folder| folder.starts_with(&working))
     };
     let root = up_to_working()
-        .find(|folder| Generator::configured_in(folder).is_some())
-        .or_else(|| up_to_working().find(|folder| Site::detect(folder).is_some()));
+        .find(|folder| asked.holds_a_config(folder))
+        .or_else(|| up_to_working().find(|folder| asked.finds_a_site(folder)));
     root.map(Path::to_path_buf)
+}
+
+/// What [`site_root`] learnt of each folder, kept for the next input: pages named together
+/// share their folders' ancestors, and finding a site reads the folders below one.
+#[derive(Default)]
+struct Asked {
+    holds_a_config: HashMap<PathBuf, bool>,
+    finds_a_site: HashMap<PathBuf, bool>,
+}
+
+impl Asked {
+    fn holds_a_config(&mut self, folder: &Path) -> bool {
+        *(self.holds_a_config.entry(folder.to_path_buf()))
+            .or_insert_with(|| Generator::configured_in(folder).is_some())
+    }
+
+    fn finds_a_site(&mut self, folder: &Path) -> bool {
+        *(self.finds_a_site.entry(folder.to_path_buf()))
+            .or_insert_with(|| Site::detect(folder).is_some())
+    }
 }
 
 /// `inputs` (files and folders) split by the site each belongs to, in their order: the
@@ -108,6 +128,7 @@ pub fn inputs_by_site(inputs: &[PathBuf]) -> Vec<Vec<PathBuf>> {
     }
     // Pages of one folder share their site: each folder is looked up once.
     let mut sites: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut asked = Asked::default();
     let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
     for input in inputs {
         let path = absolute(input);
@@ -119,7 +140,7 @@ pub fn inputs_by_site(inputs: &[PathBuf]) -> Vec<Vec<PathBuf>> {
         let site = sites.entry(folder).or_insert_with_key(|folder| {
             crate::config::Config::file_at_or_above(folder)
                 .and_then(|file| file.parent().map(Path::to_path_buf))
-                .or_else(|| site_root(folder))
+                .or_else(|| site_root(folder, &mut asked))
         });
         match groups.iter_mut().find(|(of, _)| of == site) {
             Some((_, group)) => group.push(input.clone()),
