@@ -218,7 +218,7 @@ impl Config {
     }
 
     /// The nearest `galley.toml` at or above `dir`.
-    pub fn file_at_or_above(dir: &Path) -> Option<PathBuf> {
+    pub(crate) fn file_at_or_above(dir: &Path) -> Option<PathBuf> {
         dir.ancestors()
             .map(|dir| dir.join(CONFIG_FILE))
             .find(|candidate| candidate.is_file())
