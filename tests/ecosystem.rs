@@ -77,7 +77,8 @@ fn findings_on_real_sites_are_the_reviewed_ones() {
 }
 
 /// A site named from the folder above (which holds the other sites, each with its own
-/// generator's config) is checked as a run inside it checks it.
+/// generator's config), or checked with that whole folder, is checked as a run inside it
+/// checks it.
 #[test]
 fn a_site_named_from_the_folder_above_is_checked_as_from_within_it() {
     let corpora = Path::new(CORPORA);
@@ -90,8 +91,14 @@ fn a_site_named_from_the_folder_above_is_checked_as_from_within_it() {
             .map(|found| found.strip_prefix(prefix).unwrap_or(found).to_string())
             .collect()
     };
+    let whole = json_report(corpora);
     for site in sites {
         let within = from_site(&json_report(&corpora.join(&site)), "./");
+        let prefix = format!("./{site}/");
+        let in_whole: Vec<String> = (rules_found(&whole).into_iter())
+            .filter_map(|found| found.strip_prefix(&prefix).map(str::to_string))
+            .collect();
+        assert_eq!(in_whole, within, "{site}, in a run over the folder of all");
         let output = galley(corpora)
             .args(["check", &site, "--format", "json", "--quiet", "--no-cache"])
             .output()

@@ -870,6 +870,15 @@ fn sites_named_from_a_folder_of_several_sites_are_each_checked_as_from_within_th
         found_by(dir.path(), &["notes/a.md", "loose/a.md"]),
         ["loose/a.md:3:stray-punctuation"]
     );
+    // Checked whole, the folder is checked site by site.
+    assert_eq!(
+        found_by(dir.path(), &["."]),
+        [
+            "handbook/site/content/intro.md:3:broken-link",
+            "loose/a.md:3:stray-punctuation",
+            "manual/docs/intro.md:3:broken-link",
+        ]
+    );
 }
 
 /// A file of a test corpus: its path and text.

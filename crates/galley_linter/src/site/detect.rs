@@ -119,10 +119,72 @@ impl Asked {
 
 /// `inputs` (files and folders) split by the site each belongs to, in their order: the
 /// folder of the nearest `galley.toml` at or above it, else its [`site_root`]. Inputs of no
-/// site stay together. One group, `inputs` whole, when they belong to one site or to none:
-/// several sites named in one run (a pre-commit hook's staged pages in a repository of two
-/// sites) are each checked as a run over that site alone checks them.
+/// site stay together; a folder of several sites is split into them ([`folder_by_site`]).
+/// One group, `inputs` whole, when they belong to one site or to none: several sites named
+/// in one run (a pre-commit hook's staged pages in a repository of two sites) are each
+/// checked as a run over that site alone checks them.
 pub fn inputs_by_site(inputs: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    let mut apart = Vec::new();
+    let mut rest = Vec::new();
+    for input in inputs {
+        match folder_by_site(input) {
+            Some(groups) => apart.extend(groups),
+            None => rest.push(input.clone()),
+        }
+    }
+    let mut groups = if rest.is_empty() {
+        Vec::new()
+    } else {
+        grouped_by_site(&rest)
+    };
+    groups.extend(apart);
+    groups
+}
+
+/// A folder whose entries hold several sites (no config at or above it, no `galley.toml`
+/// saying which): its entries, each one that holds a `galley.toml` or from which a run finds
+/// a site apart, the others together. `None` for any other input.
+fn folder_by_site(input: &Path) -> Option<Vec<Vec<PathBuf>>> {
+    let dir = absolute(input);
+    if !dir.is_dir() || crate::config::Config::file_at_or_above(&dir).is_some() {
+        return None;
+    }
+    let working = std::env::current_dir().map(|working| absolute(&working));
+    let mut above = (dir.ancestors()).take_while(|folder| {
+        *folder == dir || (working.as_ref()).is_ok_and(|working| folder.starts_with(working))
+    });
+    if above.any(|folder| Generator::configured_in(folder).is_some()) {
+        return None;
+    }
+    let extensions = crate::config::Config::default().files.extensions;
+    let markdown = |path: &Path| {
+        (path.extension()).is_some_and(|ext| {
+            (extensions.iter()).any(|known| ext.eq_ignore_ascii_case(known.as_str()))
+        })
+    };
+    let mut entries: Vec<PathBuf> = (std::fs::read_dir(&dir).ok()?.flatten())
+        .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
+        .map(|entry| input.join(entry.file_name()))
+        .filter(|path| path.is_dir() || markdown(path))
+        .collect();
+    entries.sort();
+    let own_site = |entry: &PathBuf| {
+        entry.is_dir()
+            && (entry.join(crate::config::CONFIG_FILE).is_file() || Site::detect(entry).is_some())
+    };
+    let (sites, others): (Vec<PathBuf>, Vec<PathBuf>) = entries.into_iter().partition(own_site);
+    if sites.len() < 2 {
+        return None;
+    }
+    let mut groups: Vec<Vec<PathBuf>> = sites.into_iter().map(|site| vec![site]).collect();
+    if !others.is_empty() {
+        groups.push(others);
+    }
+    Some(groups)
+}
+
+/// [`inputs_by_site`] for inputs that are no folder of several sites.
+fn grouped_by_site(inputs: &[PathBuf]) -> Vec<Vec<PathBuf>> {
     if inputs.len() < 2 {
         return vec![inputs.to_vec()];
     }
