@@ -174,12 +174,7 @@ impl ChangedFiles {
         let (changed, mut before) = changes(&top, reference).map_err(Error::Changed)?;
         let root = canonical(linter.root());
         let extensions = linter.config().files.extensions.clone();
-        before.retain(|path| {
-            Path::new(path)
-                .extension()
-                .and_then(|ext| ext.to_str())
-                .is_some_and(|ext| extensions.iter().any(|wanted| wanted == ext))
-        });
+        before.retain(|path| crate::paths::has_extension(Path::new(path), &extensions));
         let slug_field = &linter.config().links.slug_field;
         let pages_before = contents_at(&top, reference, &before)
             .map_err(Error::Changed)?

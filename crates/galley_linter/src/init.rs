@@ -175,10 +175,7 @@ fn init_folder(dir: &Path, extensions: &[String]) -> Result<Written, String> {
     {
         let path = entry.path();
         let is_content = entry.file_type().is_some_and(|t| t.is_file())
-            && path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| extensions.iter().any(|x| x == e));
+            && crate::paths::has_extension(path, extensions);
         let Some(text) = is_content
             .then(|| std::fs::read_to_string(path).ok())
             .flatten()

@@ -144,6 +144,13 @@ pub fn file_name(path: &Path) -> Option<&OsStr> {
     path.file_name()
 }
 
+/// Whether `path`'s extension is one of `extensions` (as written: `MD` is not `md`).
+pub fn has_extension(path: &Path, extensions: &[String]) -> bool {
+    extension(path)
+        .and_then(|ext| ext.to_str())
+        .is_some_and(|ext| extensions.iter().any(|wanted| wanted == ext))
+}
+
 /// `Path::extension`, through [`file_name`].
 pub fn extension(path: &Path) -> Option<&OsStr> {
     #[cfg(unix)]

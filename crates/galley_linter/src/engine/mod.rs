@@ -284,15 +284,7 @@ impl Linter {
 
     /// Whether `path` is a content file of this configuration (by extension, not excluded).
     pub fn is_content(&self, path: &Path) -> bool {
-        let extension_matches = crate::paths::extension(path)
-            .and_then(|ext| ext.to_str())
-            .is_some_and(|ext| {
-                self.config
-                    .files
-                    .extensions
-                    .iter()
-                    .any(|wanted| wanted == ext)
-            });
+        let extension_matches = crate::paths::has_extension(path, &self.config.files.extensions);
         let excluded = || {
             absolute(path)
                 .strip_prefix(&self.config_dir)

@@ -157,15 +157,10 @@ fn folder_by_site(input: &Path) -> Option<Vec<Vec<PathBuf>>> {
         return None;
     }
     let extensions = crate::config::Config::default().files.extensions;
-    let markdown = |path: &Path| {
-        (path.extension()).is_some_and(|ext| {
-            (extensions.iter()).any(|known| ext.eq_ignore_ascii_case(known.as_str()))
-        })
-    };
     let mut entries: Vec<PathBuf> = (std::fs::read_dir(&dir).ok()?.flatten())
         .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
         .map(|entry| input.join(entry.file_name()))
-        .filter(|path| path.is_dir() || markdown(path))
+        .filter(|path| path.is_dir() || crate::paths::has_extension(path, &extensions))
         .collect();
     entries.sort();
     let own_site = |entry: &PathBuf| {
