@@ -117,9 +117,9 @@ impl Asked {
     }
 }
 
-/// `inputs` (files and folders) split by the site each belongs to, in their order: the
-/// folder of the nearest `galley.toml` at or above it, else its [`site_root`]. Inputs of no
-/// site stay together; a folder of several sites is split into them ([`folder_by_site`]).
+/// `inputs` (files and folders) split by the site each belongs to: the folder of the nearest
+/// `galley.toml` at or above it, else its [`site_root`]. Inputs of no site stay together; a
+/// folder of several sites is split into them ([`folder_by_site`]), its groups last.
 /// One group, `inputs` whole, when they belong to one site or to none: several sites named
 /// in one run (a pre-commit hook's staged pages in a repository of two sites) are each
 /// checked as a run over that site alone checks them.
